@@ -1,0 +1,38 @@
+# Self-bootstrapping targets: each creates/refreshes .venv from pyproject.toml first.
+# Needs only python3 (>= 3.10) and pip on the machine.
+
+PYTHON ?= python3
+VENV   ?= .venv
+STACK  ?= dev-onprem
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: plan plan-json test lint bench clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# --no-compile: the cloud SDKs are ~900 MB of generated code; byte-compiling it all costs
+	# a minute and only the modules a stack imports are ever loaded.
+	$(BIN)/python -m pip install --quiet --no-compile -e '.[dev]'
+	touch $(STAMP)
+
+plan: $(STAMP)  ## Offline plan of STACK (default dev-onprem): no cloud account needed
+	$(BIN)/llmops plan --stack $(STACK)
+
+plan-json: $(STAMP)
+	$(BIN)/llmops plan --stack $(STACK) --json
+
+test: $(STAMP)  ## The whole test suite (what CI runs)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check components stacks tests benchmarks
+
+bench: $(STAMP)  ## Plan-time and scaling measurements -> benchmarks/README.md figures
+	$(BIN)/python benchmarks/plan_time.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info components/*.egg-info

@@ -1,0 +1,87 @@
+"""The `llmops` command line: offline plan (and, later, policy checks) without a cloud account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..config.errors import ConfigError
+
+DEFAULT_STACK = "dev-onprem"
+EXIT_CONFIG_ERROR = 2
+
+app = typer.Typer(
+    name="llmops",
+    help="pulumi-llmops: plan and check LLMOps platform stacks offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """pulumi-llmops: plan and check LLMOps platform stacks offline."""
+
+
+StackOption = Annotated[
+    str | None,
+    typer.Option("--stack", "-s", help=f"Stack name: stacks/Pulumi.<NAME>.yaml [default: {DEFAULT_STACK}]"),
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="A stack config file (instead of --stack).")
+]
+StacksDirOption = Annotated[
+    Path, typer.Option("--stacks-dir", help="Folder holding Pulumi.<stack>.yaml files.")
+]
+
+
+@app.command()
+def plan(
+    stack: StackOption = None,
+    config: ConfigOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    stacks_dir: StacksDirOption = Path("stacks"),
+) -> None:
+    """Run the stack program on Pulumi's mock engine and print what it would create."""
+    from ..offline.plan import plan_stack
+    from ..offline.render import make_console, render_plan, render_text
+
+    try:
+        stack_file = _stack_file(stack, config, stacks_dir)
+        result = plan_stack(stack_file)
+    except ConfigError as exc:
+        _fail(str(exc))
+    if json_output:
+        typer.echo(result.to_json())
+        return
+    console = make_console()
+    if console.is_terminal:
+        console.print(render_plan(result))
+    else:
+        typer.echo(render_text(result), nl=False)
+
+
+def _stack_file(stack: str | None, config: Path | None, stacks_dir: Path):
+    from ..config.errors import Problem
+    from ..offline.stack_file import available_stacks, read_stack_file, stack_file_path
+
+    if stack and config:
+        raise ConfigError([Problem("--stack/--config", "give one of --stack or --config")], "command line")
+    if config is not None:
+        return read_stack_file(config)
+    name = stack or DEFAULT_STACK
+    path = stack_file_path(stacks_dir, name)
+    if not path.is_file():
+        known = ", ".join(available_stacks(stacks_dir)) or "none"
+        raise ConfigError(
+            [Problem("--stack", f"no {path}; stacks in {stacks_dir}: {known}", name)], "command line"
+        )
+    return read_stack_file(path, name)
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(EXIT_CONFIG_ERROR)

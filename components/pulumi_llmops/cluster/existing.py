@@ -1,0 +1,59 @@
+"""`ExistingCluster`: adopt a running cluster from a kubeconfig (any target, usually on-prem).
+
+Upstream: https://www.pulumi.com/registry/packages/kubernetes/api-docs/provider/
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from .handle import ClusterHandle
+
+
+@dataclass
+class ExistingClusterArgs:
+    """Wiring for an adopted cluster.
+
+    `kubeconfig` is the kubeconfig contents or a file path (made secret either way); with
+    neither `kubeconfig` nor `context`, the ambient kubeconfig's current context is used.
+    """
+
+    region: str
+    target: str = "onprem"
+    kubeconfig: pulumi.Input[str] | None = None
+    context: str | None = None
+
+
+class ExistingCluster(pulumi.ComponentResource):
+    """Adopts an existing Kubernetes cluster.
+
+    Creates: one explicit Kubernetes provider (`<name>-k8s`) with server-side apply on and
+    `cluster_identifier=<name>`, so rotating credentials updates the provider instead of
+    replacing every resource on the cluster.
+    Does not create: the cluster, nodes, or any credentials.
+    """
+
+    def __init__(
+        self, name: str, args: ExistingClusterArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("llmops:cluster:ExistingCluster", name, None, opts)
+        kubeconfig = pulumi.Output.secret(args.kubeconfig) if args.kubeconfig is not None else None
+        self.provider = k8s.Provider(
+            f"{name}-k8s",
+            kubeconfig=kubeconfig,
+            context=args.context,
+            cluster_identifier=name,
+            enable_server_side_apply=True,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.handle = ClusterHandle(
+            name=name,
+            target=args.target,
+            region=args.region,
+            provider=self.provider,
+            kubeconfig=kubeconfig,
+        )
+        self.register_outputs({"name": name, "target": args.target, "region": args.region})

@@ -1,0 +1,132 @@
+"""`PlatformConfig`: the whole `llmops:platform` stack-config object, validated as one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from .base import ResourceKey, Spec
+from .cluster import ClusterSpec
+from .errors import ConfigError, Problem, raise_if_any
+from .node_pool import GpuPoolSpec
+
+Target = Literal["eks", "gke", "aks", "onprem"]
+CLOUD_TARGETS: tuple[str, ...] = ("eks", "gke", "aks")
+
+TAG_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
+TAG_VALUE_PATTERN = r"^[a-z0-9_-]{0,63}$"
+
+# Cloud targets become available with the cloud cluster modules; until then selecting one is
+# a config error rather than a half-built platform.
+AVAILABLE_TARGETS: tuple[str, ...] = ("onprem",)
+
+
+class PlatformConfig(Spec):
+    """Everything one stack deploys: `config: llmops:platform:` in Pulumi.<stack>.yaml."""
+
+    environment: str = Field(
+        pattern=r"^[a-z][a-z0-9-]{0,15}$",
+        description="Environment name (dev, staging, prod...). Drives policy defaults.",
+    )
+    target: Target = Field(description="Where the cluster runs: eks, gke, aks or onprem.")
+    region: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]{0,62}$",
+        description="Cloud region (e.g. us-east-1) or, on-prem, the site name (e.g. fra-dc1).",
+    )
+    cluster: ClusterSpec = Field(description="The cluster to create or adopt.")
+    node_pools: dict[ResourceKey, GpuPoolSpec] = Field(
+        default_factory=dict, description="GPU node pools keyed by pool name. Default: none."
+    )
+    tags: dict[str, str] = Field(
+        default_factory=dict,
+        description="Cost/ownership tags, applied as cloud tags and Kubernetes labels. "
+        "Keys and values: lowercase [a-z0-9_-], up to 63 characters.",
+    )
+
+    @model_validator(mode="after")
+    def _target_rules(self) -> PlatformConfig:
+        raise_if_any(self._tag_problems() + self._target_problems())
+        return self
+
+    def _tag_problems(self) -> list[Problem]:
+        import re
+
+        problems = []
+        for key, value in self.tags.items():
+            if not re.match(TAG_PATTERN, key):
+                problems.append(
+                    Problem(f"tags.{key}", "tag key must match " + TAG_PATTERN, key)
+                )
+            if not re.match(TAG_VALUE_PATTERN, value):
+                problems.append(
+                    Problem(f"tags.{key}", "tag value must match " + TAG_VALUE_PATTERN, value)
+                )
+        return problems
+
+    def _target_problems(self) -> list[Problem]:
+        if self.target not in AVAILABLE_TARGETS:
+            return [
+                Problem(
+                    "target",
+                    f"target {self.target!r} is not available in this release; "
+                    f"available: {', '.join(AVAILABLE_TARGETS)}",
+                    self.target,
+                )
+            ]
+        if self.target == "onprem":
+            return self._onprem_problems()
+        return []
+
+    def _onprem_problems(self) -> list[Problem]:
+        problems = []
+        if self.cluster.kubeconfig is None:
+            problems.append(
+                Problem(
+                    "cluster.kubeconfig",
+                    "required on-prem: set secret_config_key, path or context",
+                )
+            )
+        for name, pool in self.node_pools.items():
+            where = f"node_pools.{name}"
+            if pool.onprem is None:
+                problems.append(
+                    Problem(f"{where}.onprem", "required on-prem: set node_names or node_selector")
+                )
+            if pool.gpu is None:
+                problems.append(
+                    Problem(f"{where}.gpu", "required on-prem: declare {model, count} per node")
+                )
+            for field in ("machine_type", "min_nodes", "max_nodes", "spot", "disk_size_gib"):
+                if field in pool.model_fields_set:
+                    problems.append(
+                        Problem(
+                            f"{where}.{field}",
+                            "not used on-prem (the node set is fixed); remove it",
+                            getattr(pool, field),
+                        )
+                    )
+        return problems
+
+    @property
+    def resource_tags(self) -> dict[str, str]:
+        """User tags plus the library's ownership tags (user tags win on conflicts)."""
+        return {
+            "managed-by": "pulumi-llmops",
+            "llmops-environment": self.environment,
+            **self.tags,
+        }
+
+
+def load_platform_config(data: Any, source: str = "llmops:platform") -> PlatformConfig:
+    """Validate the raw `llmops:platform` object; raise one `ConfigError` listing every problem."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(
+            [Problem("", "must be a mapping (environment, target, region, cluster...)", data)],
+            source,
+        )
+    try:
+        return PlatformConfig.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ConfigError.from_validation_error(exc, PlatformConfig, source) from None

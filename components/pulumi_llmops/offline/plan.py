@@ -1,0 +1,131 @@
+"""`llmops plan`: the stack program run offline, summarised as a resource tree and GPU inventory."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config.platform import PlatformConfig, load_platform_config
+from .engine import run_program
+from .recording import Recording, Secret, Unknown
+from .stack_file import StackFile
+
+CAVEATS = (
+    "Offline plan on Pulumi's mock engine: no cloud account, no Pulumi CLI, no provider plugins.",
+    "Shows what the program registers, with its inputs. It does not show provider defaults, "
+    "cloud look-ups, computed outputs or the objects inside Helm charts (charts are not "
+    "rendered).",
+    "Secret config values cannot be decrypted offline: they are placeholders and never printed.",
+)
+
+
+@dataclass(frozen=True)
+class PoolInventory:
+    """One GPU pool as the plan reports it."""
+
+    pool: str
+    gpu_model: str | None
+    gpus_per_node: int | None
+    min_nodes: int
+    max_nodes: int
+    sharing: str
+    spot: bool
+    machine_type: str | None
+    schedulable_gpus_per_node: int | None
+    capacity: str
+
+    @property
+    def max_gpus(self) -> int | None:
+        return None if self.gpus_per_node is None else self.gpus_per_node * self.max_nodes
+
+
+@dataclass
+class Plan:
+    """The result of an offline run of one stack."""
+
+    stack: str
+    source: str
+    config: PlatformConfig
+    recording: Recording
+    inventory: list[PoolInventory] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack,
+            "source": self.source,
+            "offline": True,
+            "caveats": list(CAVEATS),
+            "environment": self.config.environment,
+            "target": self.config.target,
+            "region": self.config.region,
+            "resource_count": len(self.recording),
+            "type_counts": self.recording.type_counts(),
+            "resources": [
+                {
+                    "urn": r.urn,
+                    "type": r.type,
+                    "name": r.name,
+                    "parent": r.parent,
+                    "provider": r.provider,
+                    "protect": r.protect,
+                    "retain_on_delete": r.retain_on_delete,
+                }
+                for r in sorted(self.recording, key=lambda r: r.urn)
+            ],
+            "gpu_inventory": [
+                {**pool.__dict__, "max_gpus": pool.max_gpus} for pool in self.inventory
+            ],
+            "outputs": _jsonable(self.recording.outputs),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+
+def plan_stack(stack_file: StackFile) -> Plan:
+    """Validate the stack config, run the stack program offline, and summarise it.
+
+    Config is validated before the engine starts, so bad input registers nothing.
+    """
+    from .. import program
+
+    raw = stack_file.config.get(f"{program.CONFIG_NAMESPACE}:{program.PLATFORM_KEY}")
+    config = load_platform_config(
+        json.loads(raw) if raw is not None else None,
+        source=f"{program.CONFIG_NAMESPACE}:{program.PLATFORM_KEY} in {stack_file.path}",
+    )
+    recording, platform = run_program(
+        program.main,
+        config=stack_file.config,
+        secret_keys=stack_file.secret_keys,
+        stack=stack_file.stack,
+    )
+    inventory = [
+        PoolInventory(
+            pool=c.pool,
+            gpu_model=c.gpu_model,
+            gpus_per_node=c.gpus_per_node,
+            min_nodes=c.min_nodes,
+            max_nodes=c.max_nodes,
+            sharing=c.sharing,
+            spot=c.spot,
+            machine_type=c.machine_type,
+            schedulable_gpus_per_node=c.schedulable_gpus_per_node,
+            capacity="owned" if c.target == "onprem" else ("spot" if c.spot else "on-demand"),
+        )
+        for _, c in sorted(platform.cluster.gpu_pools.items())
+    ]
+    return Plan(stack_file.stack, str(stack_file.path), config, recording, inventory)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (Secret, Unknown)):
+        return repr(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

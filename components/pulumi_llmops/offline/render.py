@@ -1,0 +1,109 @@
+"""Human-readable rendering of a `Plan` with rich: deterministic (fixed width, no colour when piped)."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from .plan import CAVEATS, Plan
+from .recording import RecordedResource, Recording
+
+
+def render_plan(plan: Plan) -> Group:
+    config = plan.config
+    header = Text.assemble(
+        (f"Offline plan of stack {plan.stack}", "bold"),
+        f" ({plan.source})\n",
+        f"target {config.target}, region {config.region}, environment {config.environment}",
+    )
+    notes = Text("\n".join(f"* {line}" for line in CAVEATS), style="dim")
+    return Group(
+        header,
+        notes,
+        Text(""),
+        resource_tree(plan.recording),
+        Text(""),
+        type_table(plan.recording),
+        Text(""),
+        inventory_table(plan),
+    )
+
+
+def resource_tree(recording: Recording) -> Tree:
+    """Resources grouped under their parent component, each component with its count."""
+    tree = Tree(Text(f"Resources: {len(recording)}", style="bold"))
+    by_parent: dict[str | None, list[RecordedResource]] = {}
+    known = {r.urn for r in recording}
+    for resource in recording:
+        parent = resource.parent if resource.parent in known else None
+        by_parent.setdefault(parent, []).append(resource)
+
+    def descendants(urn: str) -> int:
+        return sum(1 + descendants(c.urn) for c in by_parent.get(urn, []))
+
+    def add(node: Tree, parent: str | None) -> None:
+        for resource in sorted(by_parent.get(parent, []), key=lambda r: (r.type, r.name)):
+            label = Text.assemble((resource.name, "bold" if not resource.custom else ""))
+            label.append(f"  {resource.type}", style="cyan")
+            if not resource.custom:
+                count = descendants(resource.urn)
+                label.append(f"  ({count} resource{'' if count == 1 else 's'})", style="dim")
+            if resource.protect or resource.retain_on_delete:
+                flags = [f for f, on in (("protect", resource.protect),
+                                         ("retain", resource.retain_on_delete)) if on]
+                label.append(f"  [{', '.join(flags)}]", style="yellow")
+            add(node.add(label), resource.urn)
+
+    add(tree, None)
+    return tree
+
+
+def type_table(recording: Recording) -> Table:
+    table = Table(title="Resources by type", title_justify="left", box=None, pad_edge=False)
+    table.add_column("type")
+    table.add_column("count", justify="right")
+    for type_, count in recording.type_counts().items():
+        table.add_row(type_, str(count))
+    return table
+
+
+def inventory_table(plan: Plan) -> Table | Text:
+    if not plan.inventory:
+        return Text("GPU inventory: no GPU pools configured")
+    table = Table(title="GPU inventory", title_justify="left", box=None, pad_edge=False)
+    for column in ("pool", "gpu model", "gpus/node", "sharing", "schedulable/node",
+                   "min nodes", "max nodes", "max gpus", "capacity"):
+        table.add_column(column, justify="right" if "nodes" in column or "gpus" in column else "left")
+    for pool in plan.inventory:
+        table.add_row(
+            pool.pool,
+            pool.gpu_model or "?",
+            _num(pool.gpus_per_node),
+            pool.sharing,
+            _num(pool.schedulable_gpus_per_node),
+            str(pool.min_nodes),
+            str(pool.max_nodes),
+            _num(pool.max_gpus),
+            pool.capacity,
+        )
+    return table
+
+
+def _num(value: int | None) -> str:
+    return "?" if value is None else str(value)
+
+
+def render_text(plan: Plan, width: int = 120) -> str:
+    """The plan as plain text, exactly as `llmops plan` prints it when piped."""
+    import io
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None, highlight=False).print(render_plan(plan))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+
+def make_console() -> Console:
+    """A console for interactive use (colour, terminal width)."""
+    return Console(highlight=False, soft_wrap=False)

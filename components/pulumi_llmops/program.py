@@ -1,0 +1,61 @@
+"""L4 glue: the stack program that `pulumi up`, `llmops plan` and `llmops check` all run.
+
+Stack config -> `PlatformConfig` -> `LlmOpsPlatform` -> stack outputs. One code path, so the
+offline plan can never drift from what a real deployment does.
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+from .config.platform import PlatformConfig, load_platform_config
+from .platform import LlmOpsPlatform, LlmOpsPlatformArgs
+
+CONFIG_NAMESPACE = "llmops"
+PLATFORM_KEY = "platform"
+
+
+def read_platform_config() -> PlatformConfig:
+    """Read and validate `llmops:platform` from the current stack's config."""
+    raw = pulumi.Config(CONFIG_NAMESPACE).require_object(PLATFORM_KEY)
+    return load_platform_config(raw, source=f"{CONFIG_NAMESPACE}:{PLATFORM_KEY}")
+
+
+def build_platform(config: PlatformConfig) -> LlmOpsPlatform:
+    """Create the bundle for `config`, resolving secret config wiring (the kubeconfig)."""
+    kubeconfig = None
+    spec = config.cluster.kubeconfig
+    if spec is not None and spec.secret_config_key:
+        kubeconfig = pulumi.Config(CONFIG_NAMESPACE).require_secret(spec.secret_config_key)
+    return LlmOpsPlatform(config.cluster.name, LlmOpsPlatformArgs(config, kubeconfig))
+
+
+def export_platform(platform: LlmOpsPlatform) -> None:
+    """Stack outputs: cluster identity, each pool's scheduling contract, the kubeconfig (secret)."""
+    handle = platform.cluster
+    pulumi.export("cluster_name", handle.name)
+    pulumi.export("target", handle.target)
+    pulumi.export("region", handle.region)
+    pulumi.export(
+        "gpu_pools",
+        {
+            name: {
+                "node_selector": contract.node_selector,
+                "tolerations": contract.tolerations,
+                "gpu_resource": contract.gpu_resource,
+                "gpu_model": contract.gpu_model,
+                "gpus_per_node": contract.gpus_per_node,
+            }
+            for name, contract in sorted(handle.gpu_pools.items())
+        },
+    )
+    pulumi.export("namespaces", sorted(platform.namespaces.namespaces))
+    if handle.kubeconfig is not None:
+        pulumi.export("kubeconfig", handle.kubeconfig)
+
+
+def main() -> LlmOpsPlatform:
+    """The whole stack program."""
+    platform = build_platform(read_platform_config())
+    export_platform(platform)
+    return platform
