@@ -11,6 +11,7 @@ from .base import ResourceKey, Spec
 from .cluster import ClusterSpec
 from .errors import ConfigError, Problem, raise_if_any
 from .node_pool import GpuPoolSpec
+from .versions import VersionsSpec
 
 Target = Literal["eks", "gke", "aks", "onprem"]
 CLOUD_TARGETS: tuple[str, ...] = ("eks", "gke", "aks")
@@ -43,6 +44,11 @@ class PlatformConfig(Spec):
         default_factory=dict,
         description="Cost/ownership tags, applied as cloud tags and Kubernetes labels. "
         "Keys and values: lowercase [a-z0-9_-], up to 63 characters.",
+    )
+
+    versions: VersionsSpec = Field(
+        default_factory=VersionsSpec,
+        description="Chart pin overrides. Default: the library's tested pins.",
     )
 
     @model_validator(mode="after")
