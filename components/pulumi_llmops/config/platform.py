@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
+from .addons import AddonsSpec
 from .base import ResourceKey, Spec
 from .cluster import ClusterSpec
 from .errors import ConfigError, Problem, raise_if_any
@@ -46,6 +47,9 @@ class PlatformConfig(Spec):
         "Keys and values: lowercase [a-z0-9_-], up to 63 characters.",
     )
 
+    addons: AddonsSpec = Field(
+        default_factory=AddonsSpec, description="Platform add-ons. Default: see each add-on."
+    )
     versions: VersionsSpec = Field(
         default_factory=VersionsSpec,
         description="Chart pin overrides. Default: the library's tested pins.",

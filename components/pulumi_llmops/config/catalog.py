@@ -1,0 +1,211 @@
+"""`CatalogSpec`: stack-config overrides and additions to the GPU and machine-type catalogue.
+
+Prices and machine types change faster than releases: a stack can correct a price, add a
+region, or describe a machine type or GPU the built-in catalogue lacks. An entry replaces
+the built-in entry with the same key whole (no field-by-field merge), so each entry is
+complete on its own. Built-in data: `pulumi_llmops/catalog/data/*.yaml`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from ..catalog.gpus import (
+    UnknownGpuModelError,
+    canonical_gpu_key,
+    gpu_name_key,
+    list_gpu_models,
+    normalize_gpu_model,
+)
+from .base import Spec
+from .errors import Problem, raise_if_any
+
+MachineTypeKey = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
+RegionKey = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")
+]
+GpuModelKey = Annotated[
+    str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
+]
+UsdPerHour = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class GpuModelSpec(Spec):
+    """A GPU model to add to the catalogue, or to correct (key = any spelling of it)."""
+
+    memory_gib: float = Field(
+        gt=0,
+        le=1024,
+        allow_inf_nan=False,
+        description=(
+            "Memory of one GPU in GiB (2^30 bytes) used for sizing, e.g. nvidia-smi's "
+            "total MiB / 1024. Required; replaces the built-in figure when the key names "
+            "a built-in model."
+        ),
+    )
+    mig_capable: bool = Field(
+        False,
+        description="The GPU supports Multi-Instance GPU partitioning. Default: false.",
+    )
+    aliases: tuple[str, ...] = Field(
+        (),
+        description=(
+            "Other spellings that name this model (a cloud accelerator name, the nvidia-smi "
+            "product name). Default: none; a built-in model keeps its built-in aliases."
+        ),
+    )
+
+
+class InstanceEntrySpec(Spec):
+    """A machine type to add to the catalogue, or to replace (same cloud and name)."""
+
+    cloud: Literal["aws", "gcp", "azure"] = Field(
+        description="Cloud the machine type belongs to. Required."
+    )
+    gpu_model: str = Field(
+        min_length=1,
+        max_length=40,
+        description=(
+            "GPU model, any accepted spelling of a built-in model (L4, a100-80gb) or a key "
+            "of `gpus`. Required."
+        ),
+    )
+    gpu_count: int = Field(ge=1, le=16, description="GPUs per machine, 1 to 16. Required.")
+    vcpu: int | None = Field(
+        None, ge=1, le=4096, description="Host vCPUs. Default: unknown (not reported)."
+    )
+    memory_gib: float | None = Field(
+        None,
+        gt=0,
+        le=65536,
+        allow_inf_nan=False,
+        description="Host memory in GiB. Default: unknown (not reported).",
+    )
+    accelerator_type: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        description=(
+            "GCP only, required there: the guest accelerator type GKE node pools request "
+            "(e.g. nvidia-l4). Default: none."
+        ),
+    )
+    usd_per_hour: dict[RegionKey, UsdPerHour] = Field(
+        default_factory=dict,
+        description=(
+            "On-demand USD per hour of one machine, by region (e.g. us-east-1: 1.006). "
+            "Default: none, so cost reports show the machine as unpriced."
+        ),
+    )
+    price_source: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description=(
+            "Where the prices come from (e.g. 'AWS price list, 2026-09'). Required when "
+            "usd_per_hour is set; default: none."
+        ),
+    )
+    price_date: str | None = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
+        description="Date of the prices, YYYY-MM or YYYY-MM-DD. Default: undated.",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> InstanceEntrySpec:
+        problems = []
+        if self.usd_per_hour and self.price_source is None:
+            problems.append(Problem("price_source", "required when usd_per_hour is set"))
+        for field in ("price_source", "price_date"):
+            value = getattr(self, field)
+            if value is not None and not self.usd_per_hour:
+                problems.append(Problem(field, "only with usd_per_hour", value))
+        if self.cloud == "gcp" and self.accelerator_type is None:
+            problems.append(
+                Problem("accelerator_type", "required on gcp (e.g. nvidia-l4, nvidia-tesla-a100)")
+            )
+        if self.cloud != "gcp" and self.accelerator_type is not None:
+            problems.append(
+                Problem("accelerator_type", f"only on gcp, not {self.cloud}", self.accelerator_type)
+            )
+        raise_if_any(problems)
+        return self
+
+
+class CatalogSpec(Spec):
+    """Overrides and additions to the built-in GPU and machine-type catalogue.
+
+    Entries win over built-in entries with the same key. Default: no overrides.
+    """
+
+    instances: dict[MachineTypeKey, InstanceEntrySpec] = Field(
+        default_factory=dict,
+        description=(
+            "Machine types keyed by name (matched case-insensitively). An entry replaces "
+            "the built-in entry of that name whole. Default: none."
+        ),
+    )
+    gpus: dict[GpuModelKey, GpuModelSpec] = Field(
+        default_factory=dict,
+        description=(
+            "GPU models keyed by name. A key that is a spelling of a built-in model "
+            "(a100-80gb) corrects it; any other key adds a model. Default: none."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _names_resolve(self) -> CatalogSpec:
+        problems = self._alias_problems()
+        first_key: dict[tuple[str, str], str] = {}
+        for machine_type, entry in self.instances.items():
+            seen = first_key.setdefault((entry.cloud, machine_type.lower()), machine_type)
+            if seen != machine_type:
+                problems.append(
+                    Problem(
+                        f"instances.{machine_type}",
+                        f"same {entry.cloud} machine type as instances.{seen} "
+                        "(names match case-insensitively)",
+                    )
+                )
+        if not problems:
+            for machine_type, entry in self.instances.items():
+                try:
+                    normalize_gpu_model(entry.gpu_model, self)
+                except UnknownGpuModelError as exc:
+                    problems.append(
+                        Problem(f"instances.{machine_type}.gpu_model", str(exc), entry.gpu_model)
+                    )
+        raise_if_any(problems)
+        return self
+
+    def _alias_problems(self) -> list[Problem]:
+        owners = {
+            gpu_name_key(spelling): model.name
+            for model in list_gpu_models()
+            for spelling in (model.name, *model.aliases)
+        }
+        problems = []
+        first_key: dict[str, str] = {}
+        for key, spec in self.gpus.items():
+            name = canonical_gpu_key(key)
+            if first_key.setdefault(name, key) != key:
+                problems.append(
+                    Problem(f"gpus.{key}", f"names the same GPU model as gpus.{first_key[name]}")
+                )
+                continue
+            for index, alias in enumerate((key, *spec.aliases)):
+                where = f"gpus.{key}" if index == 0 else f"gpus.{key}.aliases.{index - 1}"
+                match = gpu_name_key(alias)
+                if not match:
+                    problems.append(Problem(where, "must contain letters or digits", alias))
+                    continue
+                owner = owners.setdefault(match, name)
+                if owner != name:
+                    problems.append(Problem(where, f"already names GPU model {owner}", alias))
+        return problems
