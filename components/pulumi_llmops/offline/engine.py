@@ -36,10 +36,22 @@ class LlmOpsMocks(pulumi.runtime.Mocks):
 class RecordingMonitor(mocks.MockMonitor):
     """A mock monitor that also keeps parent, provider, options and secret-aware inputs."""
 
-    def __init__(self, mocks_: pulumi.runtime.Mocks) -> None:
+    def __init__(self, mocks_: pulumi.runtime.Mocks, recording: Recording | None = None) -> None:
         super().__init__(mocks_)
-        self.recording = Recording()
+        self.recording = recording if recording is not None else Recording()
         self._lock = threading.Lock()
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs shaped like the real engine's: the parent's full type chain, no root Stack.
+
+        (The SDK's mock monitor keeps only the immediate parent's type and prefixes top-level
+        resources with `pulumi:pulumi:Stack$`; snapshots must pin the URNs users will get.)
+        """
+        if parent:
+            parent_type = parent.split("::")[2]
+            if parent_type != "pulumi:pulumi:Stack":
+                type_ = f"{parent_type}${type_}"
+        return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), type_, name])
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
@@ -92,14 +104,16 @@ def run_program(
     secret_keys: Sequence[str] = (),
     project: str = "llmops",
     stack: str = "offline",
+    recording: Recording | None = None,
 ) -> tuple[Recording, Any]:
     """Run `program` on the mock engine; return what it registered and what it returned.
 
     `config` is the flat Pulumi config (`{"llmops:platform": "<json>"}`); keys in
     `secret_keys` read back as secrets. Stack outputs are resolved into `Recording.outputs`
-    (secret outputs as `SECRET`).
+    (secret outputs as `SECRET`). Pass `recording` to keep what registered even when the
+    program raises.
     """
-    monitor = RecordingMonitor(LlmOpsMocks())
+    monitor = RecordingMonitor(LlmOpsMocks(), recording)
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys))
     ROOT.set(None)
     pulumi.runtime.set_mocks(
