@@ -7,7 +7,7 @@ STACK  ?= dev-onprem
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: plan plan-json test lint bench clean venv
+.PHONY: plan plan-json test lint bench docs clean venv
 
 venv: $(STAMP)
 
@@ -33,6 +33,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## Plan-time and scaling measurements -> benchmarks/README.md figures
 	$(BIN)/python benchmarks/plan_time.py
+
+docs: $(STAMP)  ## Regenerate docs/config-reference.md from the pydantic models
+	$(BIN)/python -m pulumi_llmops.config.reference > docs/config-reference.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info components/*.egg-info
