@@ -12,7 +12,6 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -74,9 +73,11 @@ def read_data_file(filename: str) -> dict[str, Any]:
 
 @functools.cache
 def _read_data_file(filename: str) -> dict[str, Any]:
+    from importlib import resources
+
     import yaml
 
-    text = resources.files(__package__).joinpath("data", filename).read_text(encoding="utf-8")
+    text = (resources.files(__package__) / "data" / filename).read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     if not isinstance(data, dict) or data.get("schema_version") != 1:
         raise CatalogError(f"catalogue data {filename}: expected a mapping with schema_version: 1")
@@ -160,14 +161,19 @@ def gpu_models(overrides: CatalogSpec | None = None) -> dict[str, GpuModel]:
     """Every GPU model by canonical name: built-ins, then config overrides and additions.
 
     Default (no overrides): the built-in catalogue. An override replaces the built-in
-    model's memory and MIG flag; its aliases are added to the built-in ones.
+    model's memory, and its MIG flag when given; its aliases add to the built-in ones.
     """
     models = dict(_builtin_gpu_models())
     for key, spec in (overrides.gpus if overrides is not None else {}).items():
         name = canonical_gpu_key(key)
         builtin = models.get(name)
+        mig = (
+            spec.mig_capable
+            if spec.mig_capable is not None
+            else bool(builtin and builtin.mig_capable)
+        )
         aliases = (builtin.aliases if builtin else ()) + tuple(spec.aliases)
-        models[name] = GpuModel(name, spec.memory_gib, "config override", spec.mig_capable, aliases)
+        models[name] = GpuModel(name, spec.memory_gib, "config override", mig, aliases)
     return models
 
 

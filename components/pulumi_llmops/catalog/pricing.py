@@ -35,7 +35,9 @@ class Price:
     note: str | None = None
 
     def __post_init__(self) -> None:
-        _check_amount("usd_per_hour", self.usd_per_hour, allow_zero=False)
+        check_number("usd_per_hour", self.usd_per_hour)
+        if not isinstance(self.source, str) or not self.source.strip():
+            raise ValueError(f"a price needs a non-empty source, got {self.source!r}")
 
 
 def region_key(region: str) -> str:
@@ -61,7 +63,7 @@ def monthly_cost(usd_per_hour: float, nodes: int) -> float:
 
     Raises ValueError for a negative or non-finite price or a negative/non-integer count.
     """
-    _check_amount("usd_per_hour", usd_per_hour, allow_zero=True)
+    check_number("usd_per_hour", usd_per_hour, allow_zero=True)
     if isinstance(nodes, bool) or not isinstance(nodes, int) or nodes < 0:
         raise ValueError(f"nodes must be an integer >= 0, got {nodes!r}")
     return usd_per_hour * HOURS_PER_MONTH * nodes
@@ -85,7 +87,8 @@ def spot_price(price: Price, discount: float) -> Price:
     return replace(price, usd_per_hour=price.usd_per_hour * (1 - discount), note=note)
 
 
-def _check_amount(name: str, value: float, *, allow_zero: bool) -> None:
+def check_number(name: str, value: object, *, allow_zero: bool = False) -> None:
+    """Raise ValueError unless `value` is a finite int/float > 0 (>= 0 with `allow_zero`)."""
     valid = (
         not isinstance(value, bool)
         and isinstance(value, (int, float))

@@ -47,9 +47,12 @@ class GpuModelSpec(Spec):
             "a built-in model."
         ),
     )
-    mig_capable: bool = Field(
-        False,
-        description="The GPU supports Multi-Instance GPU partitioning. Default: false.",
+    mig_capable: bool | None = Field(
+        None,
+        description=(
+            "The GPU supports Multi-Instance GPU partitioning. Default: the built-in "
+            "model's value when the key names one, otherwise false."
+        ),
     )
     aliases: tuple[str, ...] = Field(
         (),
@@ -108,7 +111,7 @@ class InstanceEntrySpec(Spec):
         max_length=200,
         description=(
             "Where the prices come from (e.g. 'AWS price list, 2026-09'). Required when "
-            "usd_per_hour is set; default: none."
+            "usd_per_hour is set. Default: none."
         ),
     )
     price_date: str | None = Field(
