@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from .aks import AksClusterSpec
 from .base import Spec
+from .eks import EksClusterSpec
 from .errors import Problem, raise_if_any
+from .gke import GkeClusterSpec
 
 
 class KubeconfigSpec(Spec):
@@ -49,4 +52,14 @@ class ClusterSpec(Spec):
     )
     kubeconfig: KubeconfigSpec | None = Field(
         None, description="How to reach an existing cluster. Required on-prem."
+    )
+    eks: EksClusterSpec | None = Field(
+        None, description="EKS only: create or adopt the cluster. Required on eks."
+    )
+    gke: GkeClusterSpec | None = Field(
+        None, description="GKE only: project, network, endpoint access. Required on gke."
+    )
+    aks: AksClusterSpec | None = Field(
+        None, description="AKS only: resource group, API access. Default on aks: see "
+        "AksClusterSpec."
     )

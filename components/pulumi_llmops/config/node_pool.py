@@ -7,8 +7,11 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from .aks import AksPoolSpec
 from .base import LabelKey, LabelValue, Spec
+from .eks import EksPoolSpec
 from .errors import Problem, raise_if_any
+from .gke import GkePoolSpec
 
 TaintEffect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
 
@@ -198,6 +201,15 @@ class GpuPoolSpec(Spec):
     )
     onprem: OnPremPoolSpec | None = Field(
         None, description="On-prem only: which existing nodes form the pool."
+    )
+    eks: EksPoolSpec | None = Field(
+        None, description="EKS only: AMI, subnets, repair. Default: see EksPoolSpec."
+    )
+    gke: GkePoolSpec | None = Field(
+        None, description="GKE only: driver, accelerator, zones. Default: see GkePoolSpec."
+    )
+    aks: AksPoolSpec | None = Field(
+        None, description="AKS only: driver, OS, spot pricing. Default: see AksPoolSpec."
     )
 
     @model_validator(mode="after")

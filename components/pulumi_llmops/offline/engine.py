@@ -17,7 +17,7 @@ from pulumi.runtime.settings import ROOT
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from .fake_outputs import fake_outputs
+from .fake_outputs import fake_call_result, fake_outputs
 from .recording import SECRET, UNKNOWN, RecordedResource, Recording
 
 
@@ -30,7 +30,7 @@ class LlmOpsMocks(pulumi.runtime.Mocks):
         return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list] | dict:
-        return {}
+        return fake_call_result(args.token, args.args)
 
 
 class RecordingMonitor(mocks.MockMonitor):

@@ -1,0 +1,213 @@
+"""`AksCluster`: an AKS cluster with secure defaults, or an existing one adopted by name.
+
+Upstream: https://learn.microsoft.com/azure/aks/concepts-security
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from ...config.aks import AksClusterSpec
+from ..handle import ClusterHandle
+from ._sdk import authorization, containerservice, managedidentity, resources
+from .mapping import KEY_VAULT_CRYPTO_USER, azurecli_kubeconfig, role_definition_id
+
+
+@dataclass
+class AksClusterArgs:
+    """Wiring: the cluster name in Azure, region (location), `cluster.aks`, environment, tags."""
+
+    cluster_name: str
+    region: str
+    spec: AksClusterSpec
+    environment: str = "dev"
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class AksCluster(pulumi.ComponentResource):
+    """An AKS cluster (created or adopted) and, unless brought in, its resource group.
+
+    Creates (new cluster): the resource group `<cluster>-rg` (unless
+    `existing_resource_group`); the managed cluster with a system-assigned identity, a
+    private API server (or a public one limited to `authorized_ip_ranges`), the OIDC issuer
+    and Workload Identity on, local accounts disabled with Entra ID (AAD) integration and
+    Azure RBAC (so every user is an Entra identity), Azure CNI overlay with Cilium network
+    policy, automatic upgrades (stable channel, node image), and a system agent pool.
+    Creates (adopted, `existing: true`): nothing; the cluster is reached by resource group
+    and name.
+    Always: an explicit Kubernetes provider (`<name>-k8s`) whose kubeconfig (a secret) is the
+    cluster's user credential, switched to `kubelogin --login azurecli`.
+    Does not create: virtual networks, Entra groups or role assignments, GPU agent pools
+    (`AksGpuNodePool`).
+    """
+
+    def __init__(
+        self, name: str, args: AksClusterArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("llmops:azure:AksCluster", name, None, opts)
+        spec = args.spec
+        child = pulumi.ResourceOptions(parent=self)
+        self.resource_group: resources.ResourceGroup | None = None
+        self.managed_cluster: containerservice.ManagedCluster | None = None
+        self.identity: managedidentity.UserAssignedIdentity | None = None
+        self.resource_group_name: pulumi.Output[str]
+        if spec.existing_resource_group:
+            self.resource_group_name = pulumi.Output.from_input(spec.existing_resource_group)
+        else:
+            self.resource_group = resources.ResourceGroup(
+                f"{name}-rg",
+                resource_group_name=f"{args.cluster_name}-rg",
+                location=args.region,
+                tags=args.tags,
+                opts=child,
+            )
+            self.resource_group_name = self.resource_group.name
+        self.managed_cluster_name: pulumi.Output[str]
+        self.oidc_issuer_url: pulumi.Output[str | None]
+        if spec.existing:
+            self.managed_cluster_name = pulumi.Output.from_input(args.cluster_name)
+            self.oidc_issuer_url = pulumi.Output.from_input(None)
+        else:
+            self.managed_cluster = self._create(name, args)
+            self.managed_cluster_name = self.managed_cluster.name
+            self.oidc_issuer_url = self.managed_cluster.oidc_issuer_profile.apply(
+                lambda p: p.issuer_url if p else None
+            )
+        credentials = containerservice.list_managed_cluster_user_credentials_output(
+            resource_group_name=self.resource_group_name,
+            resource_name=self.managed_cluster_name,
+            format="exec",
+        )
+        self.kubeconfig = pulumi.Output.secret(
+            credentials.kubeconfigs.apply(lambda k: azurecli_kubeconfig(k[0].value))
+        )
+        self.provider = k8s.Provider(
+            f"{name}-k8s",
+            kubeconfig=self.kubeconfig,
+            cluster_identifier=args.cluster_name,
+            enable_server_side_apply=True,
+            opts=child,
+        )
+        self.handle = ClusterHandle(
+            name=args.cluster_name,
+            target="aks",
+            region=args.region,
+            provider=self.provider,
+            kubeconfig=self.kubeconfig,
+        )
+        self.register_outputs(
+            {
+                "cluster_name": args.cluster_name,
+                "resource_group_name": self.resource_group_name,
+                "oidc_issuer_url": self.oidc_issuer_url,
+                "kubeconfig": self.kubeconfig,
+            }
+        )
+
+    def _create(self, name: str, args: AksClusterArgs) -> containerservice.ManagedCluster:
+        spec = args.spec
+        public = bool(spec.authorized_ip_ranges)
+        tier = spec.sku_tier or ("Standard" if args.environment == "prod" else "Free")
+        identity, kms, depends_on = self._kms(name, args)
+        return containerservice.ManagedCluster(
+            f"{name}-aks",
+            resource_group_name=self.resource_group_name,
+            resource_name_=args.cluster_name,
+            location=args.region,
+            dns_prefix=args.cluster_name,
+            kubernetes_version=spec.kubernetes_version,
+            sku=containerservice.ManagedClusterSKUArgs(name="Base", tier=tier),
+            identity=identity,
+            agent_pool_profiles=[
+                containerservice.ManagedClusterAgentPoolProfileArgs(
+                    name="system",
+                    mode="System",
+                    os_type="Linux",
+                    os_sku="AzureLinux",
+                    vm_size=spec.system_vm_size,
+                    count=spec.system_nodes,
+                    enable_auto_scaling=False,
+                    node_labels={"llmops.dev/pool": "system"},
+                )
+            ],
+            api_server_access_profile=containerservice.ManagedClusterAPIServerAccessProfileArgs(
+                enable_private_cluster=not public,
+                authorized_ip_ranges=list(spec.authorized_ip_ranges) if public else None,
+            ),
+            oidc_issuer_profile=containerservice.ManagedClusterOIDCIssuerProfileArgs(enabled=True),
+            security_profile=containerservice.ManagedClusterSecurityProfileArgs(
+                workload_identity=containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs(
+                    enabled=True
+                ),
+                azure_key_vault_kms=kms,
+            ),
+            disable_local_accounts=True,
+            enable_rbac=True,
+            aad_profile=containerservice.ManagedClusterAADProfileArgs(
+                managed=True,
+                enable_azure_rbac=True,
+                admin_group_object_ids=list(spec.admin_group_object_ids) or None,
+            ),
+            network_profile=containerservice.ContainerServiceNetworkProfileArgs(
+                network_plugin="azure",
+                network_plugin_mode="overlay",
+                network_dataplane="cilium",
+                network_policy="cilium",
+            ),
+            auto_upgrade_profile=containerservice.ManagedClusterAutoUpgradeProfileArgs(
+                upgrade_channel="stable", node_os_upgrade_channel="NodeImage"
+            ),
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                # GPU pools are separate AgentPool resources that show up in this list on
+                # refresh; the system pool is set once here.
+                ignore_changes=["agentPoolProfiles"],
+                # AKS has no deletion protection flag: protect the prod cluster in Pulumi.
+                protect=args.environment == "prod",
+                depends_on=depends_on,
+            ),
+        )
+
+    def _kms(
+        self, name: str, args: AksClusterArgs
+    ) -> tuple[
+        containerservice.ManagedClusterIdentityArgs,
+        containerservice.AzureKeyVaultKmsArgs | None,
+        list[pulumi.Resource],
+    ]:
+        """Cluster identity and KMS settings. KMS cannot use a system-assigned identity (it
+        must read the key before the cluster exists): with a key, a user-assigned identity
+        is created and given Key Vault Crypto User on the vault first."""
+        spec = args.spec
+        if spec.key_vault_key_id is None or spec.key_vault_resource_id is None:
+            return containerservice.ManagedClusterIdentityArgs(type="SystemAssigned"), None, []
+        child = pulumi.ResourceOptions(parent=self)
+        self.identity = managedidentity.UserAssignedIdentity(
+            f"{name}-identity",
+            resource_group_name=self.resource_group_name,
+            resource_name_=f"{args.cluster_name}-identity",
+            location=args.region,
+            tags=args.tags,
+            opts=child,
+        )
+        crypto_user = authorization.RoleAssignment(
+            f"{name}-kms-crypto-user",
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
+            role_definition_id=role_definition_id(
+                spec.key_vault_resource_id, KEY_VAULT_CRYPTO_USER
+            ),
+            scope=spec.key_vault_resource_id,
+            opts=child,
+        )
+        identity = containerservice.ManagedClusterIdentityArgs(
+            type="UserAssigned", user_assigned_identities=[self.identity.id]
+        )
+        kms = containerservice.AzureKeyVaultKmsArgs(
+            enabled=True, key_id=spec.key_vault_key_id, key_vault_network_access="Public"
+        )
+        return identity, kms, [crypto_user]

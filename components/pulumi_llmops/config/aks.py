@@ -1,0 +1,157 @@
+"""`aks:` blocks of the cluster and GPU pool specs: options that only exist on Azure AKS.
+
+Upstream: https://learn.microsoft.com/azure/aks/gpu-cluster
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from .base import Spec
+from .eks import Cidr, KubernetesVersion
+from .errors import Problem, raise_if_any
+
+ResourceGroupName = Annotated[str, StringConstraints(pattern=r"^[-\w._()]{1,90}$")]
+Uuid = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+]
+
+
+def agent_pool_name(pool: str) -> str:
+    """AKS agent pool name of a pool key: lowercase letters and digits, at most 12 (Linux)."""
+    return "".join(c for c in pool.lower() if c.isalnum())[:12]
+
+
+_CREATE_ONLY = (
+    "kubernetes_version",
+    "authorized_ip_ranges",
+    "admin_group_object_ids",
+    "sku_tier",
+    "key_vault_key_id",
+    "key_vault_resource_id",
+    "system_vm_size",
+    "system_nodes",
+)
+
+
+class AksClusterSpec(Spec):
+    """AKS cluster options (`cluster.aks`). Create a cluster (default) or adopt one by name."""
+
+    existing: bool = Field(
+        False,
+        description=(
+            "Adopt the existing AKS cluster named `cluster.name` in "
+            "`existing_resource_group`. Only the GPU agent pools are created. Default: false."
+        ),
+    )
+    existing_resource_group: ResourceGroupName | None = Field(
+        None,
+        description=(
+            "Resource group to use. Default: a new group `<cluster.name>-rg` in the region. "
+            "Required with existing: true."
+        ),
+    )
+    kubernetes_version: KubernetesVersion | None = Field(
+        None, description="Kubernetes minor version, e.g. 1.33. Default: AKS's default."
+    )
+    authorized_ip_ranges: list[Cidr] = Field(
+        default_factory=list,
+        description=(
+            "Keep a public API server, reachable only from these CIDRs. Default: none, so "
+            "the API server is private (private cluster)."
+        ),
+    )
+    admin_group_object_ids: list[Uuid] = Field(
+        default_factory=list,
+        description="Entra ID groups made cluster admins (Azure RBAC). Default: none.",
+    )
+    sku_tier: Literal["Free", "Standard", "Premium"] | None = Field(
+        None, description="Control-plane tier. Default: Standard (with SLA) in prod, else Free."
+    )
+    key_vault_key_id: str | None = Field(
+        None,
+        pattern=r"^https://[a-z0-9-]+\.vault\.[a-z0-9.]+/keys/[A-Za-z0-9-]+/[0-9a-f]{32}$",
+        description=(
+            "Versioned Key Vault key for KMS etcd encryption of secrets (public-network key "
+            "vault with the Azure RBAC permission model). Needs key_vault_resource_id. "
+            "Default: none (AKS platform-managed keys)."
+        ),
+    )
+    key_vault_resource_id: str | None = Field(
+        None,
+        pattern=r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
+        r"Microsoft\.KeyVault/vaults/[A-Za-z0-9-]+$",
+        description="ARM id of the key vault holding key_vault_key_id (the cluster identity "
+        "gets Key Vault Crypto User on it). Default: none.",
+    )
+    system_vm_size: str = Field(
+        "Standard_D4ds_v5",
+        min_length=1,
+        description="VM size of the system pool. Default: Standard_D4ds_v5.",
+    )
+    system_nodes: int = Field(2, ge=1, le=20, description="System pool nodes. Default: 2.")
+
+    @model_validator(mode="after")
+    def _create_or_adopt(self) -> AksClusterSpec:
+        problems = []
+        if self.existing:
+            problems += [
+                Problem(field, "only when creating the cluster (existing: true)")
+                for field in _CREATE_ONLY
+                if field in self.model_fields_set
+            ]
+            if self.existing_resource_group is None:
+                problems.append(Problem("existing_resource_group", "required with existing: true"))
+        elif (self.key_vault_key_id is None) != (self.key_vault_resource_id is None):
+            problems.append(
+                Problem(
+                    "key_vault_resource_id",
+                    "set key_vault_key_id and key_vault_resource_id together "
+                    "(KMS needs the key and its vault)",
+                )
+            )
+        raise_if_any(problems)
+        return self
+
+
+class AksPoolSpec(Spec):
+    """AKS-only GPU pool options (`node_pools.<name>.aks`)."""
+
+    gpu_driver: Literal["Install", "None"] = Field(
+        "Install",
+        description=(
+            "AKS installs the NVIDIA driver (Install) or leaves it to the GPU operator "
+            "(None). Default: Install."
+        ),
+    )
+    os_sku: Literal["Ubuntu", "AzureLinux"] = Field(
+        "Ubuntu", description="Node OS. Default: Ubuntu."
+    )
+    spot_max_price: float = Field(
+        -1,
+        description="Spot only: highest USD per hour per VM; -1 pays up to the on-demand "
+        "price. Default: -1.",
+    )
+    spot_eviction_policy: Literal["Delete", "Deallocate"] = Field(
+        "Delete",
+        description="Spot only: what happens to evicted VMs. Default: Delete (no disk cost).",
+    )
+    availability_zones: list[Literal["1", "2", "3"]] = Field(
+        default_factory=list, description="Zones of this pool. Default: no zone pinning."
+    )
+    vnet_subnet_id: str | None = Field(
+        None,
+        pattern=r"^/subscriptions/.+/subnets/.+$",
+        description="Subnet for the nodes. Default: the cluster's (AKS-managed) network.",
+    )
+
+    @model_validator(mode="after")
+    def _price(self) -> AksPoolSpec:
+        if self.spot_max_price != -1 and self.spot_max_price <= 0:
+            raise_if_any(
+                [Problem("spot_max_price", "must be -1 or a positive price", self.spot_max_price)]
+            )
+        return self

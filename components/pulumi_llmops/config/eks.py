@@ -1,0 +1,187 @@
+"""`eks:` blocks of the cluster and GPU pool specs: options that only exist on Amazon EKS.
+
+Upstream: https://docs.aws.amazon.com/eks/latest/userguide/clusters.html
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+
+from pydantic import Field, StringConstraints, model_validator
+
+from .base import Spec
+from .errors import Problem, raise_if_any
+
+SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8,17}$")]
+Cidr = Annotated[str, StringConstraints(pattern=r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$")]
+IamArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/.+$")]
+KubernetesVersion = Annotated[str, StringConstraints(pattern=r"^1\.\d{2}$")]
+
+EksLogType = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
+EksAmiType = Literal[
+    "AL2023_x86_64_NVIDIA",
+    "AL2023_ARM_64_NVIDIA",
+    "BOTTLEROCKET_x86_64_NVIDIA",
+    "BOTTLEROCKET_ARM_64_NVIDIA",
+]
+EksAddon = Literal["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns"]
+EKS_ADDONS: tuple[str, ...] = get_args(EksAddon)
+
+_CREATE_ONLY = (
+    "kubernetes_version",
+    "subnet_ids",
+    "create_network",
+    "network_cidr",
+    "availability_zones",
+    "public_access_cidrs",
+    "admin_principal_arns",
+    "bootstrap_creator_admin",
+    "existing_kms_key_arn",
+    "deletion_protection",
+    "enabled_log_types",
+    "system_instance_type",
+    "system_nodes",
+    "addon_versions",
+)
+
+
+class EksClusterSpec(Spec):
+    """EKS cluster options (`cluster.eks`). Create a cluster (default) or adopt one by name."""
+
+    existing: bool = Field(
+        False,
+        description=(
+            "Adopt the existing EKS cluster named `cluster.name` instead of creating one. "
+            "Only the node role and the GPU node groups are created. Default: false."
+        ),
+    )
+    kubernetes_version: KubernetesVersion | None = Field(
+        None, description="Kubernetes minor version, e.g. 1.33. Default: EKS's default version."
+    )
+    subnet_ids: list[SubnetId] = Field(
+        default_factory=list,
+        description=(
+            "Existing private subnets (at least two, in different AZs) for the control plane "
+            "ENIs and the nodes. Default: none; set these or `create_network: true`."
+        ),
+    )
+    create_network: bool = Field(
+        False,
+        description=(
+            "Create a minimal network: a VPC, one private and one public subnet per AZ, an "
+            "internet gateway and one NAT gateway (nodes stay private). Default: false."
+        ),
+    )
+    network_cidr: Cidr = Field(
+        "10.40.0.0/16", description="VPC CIDR with `create_network`. Default: 10.40.0.0/16."
+    )
+    availability_zones: list[str] = Field(
+        default_factory=list,
+        description="AZs for `create_network` (two or three). Default: <region>a and <region>b.",
+    )
+    public_access_cidrs: list[Cidr] = Field(
+        default_factory=list,
+        description=(
+            "Open the public API endpoint to these CIDRs only. Default: none, so the API "
+            "endpoint is private (reachable from the VPC only)."
+        ),
+    )
+    admin_principal_arns: list[IamArn] = Field(
+        default_factory=list,
+        description=(
+            "IAM roles/users given cluster-admin through access entries "
+            "(AmazonEKSClusterAdminPolicy, cluster scope). Default: none."
+        ),
+    )
+    bootstrap_creator_admin: bool = Field(
+        True,
+        description=(
+            "Give the identity that creates the cluster admin access (Pulumi needs it to "
+            "install the platform). Default: true."
+        ),
+    )
+    existing_kms_key_arn: str | None = Field(
+        None,
+        pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/.+$",
+        description=(
+            "KMS key for envelope encryption of Kubernetes secrets. Default: a new key with "
+            "yearly rotation on."
+        ),
+    )
+    deletion_protection: bool | None = Field(
+        None, description="EKS deletion protection. Default: on when environment is prod."
+    )
+    enabled_log_types: list[EksLogType] = Field(
+        default_factory=lambda: ["api", "audit", "authenticator"],
+        description="Control-plane logs sent to CloudWatch. Default: api, audit, authenticator.",
+    )
+    system_instance_type: str = Field(
+        "m7i.large",
+        min_length=1,
+        description="Instance type of the CPU system node group (CoreDNS, controllers). "
+        "Default: m7i.large.",
+    )
+    system_nodes: int = Field(
+        2, ge=1, le=20, description="Nodes in the system node group. Default: 2."
+    )
+    addon_versions: dict[EksAddon, str] = Field(
+        default_factory=dict,
+        description=(
+            "Pin managed add-on versions (vpc-cni, kube-proxy, eks-pod-identity-agent, "
+            "coredns), e.g. v1.20.0-eksbuild.1. Default: EKS's default for the cluster version."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _create_or_adopt(self) -> EksClusterSpec:
+        problems = []
+        if self.existing:
+            problems += [
+                Problem(field, "only when creating the cluster (existing: true)")
+                for field in _CREATE_ONLY
+                if field in self.model_fields_set
+            ]
+        else:
+            if bool(self.subnet_ids) == self.create_network:
+                problems.append(
+                    Problem("subnet_ids", "set subnet_ids (two or more) or create_network: true")
+                )
+            elif self.subnet_ids and len(self.subnet_ids) < 2:
+                problems.append(
+                    Problem("subnet_ids", "EKS needs subnets in at least two AZs", self.subnet_ids)
+                )
+            for field in ("network_cidr", "availability_zones"):
+                if field in self.model_fields_set and not self.create_network:
+                    problems.append(Problem(field, "only with create_network: true"))
+            if self.availability_zones and not 2 <= len(self.availability_zones) <= 3:
+                problems.append(
+                    Problem("availability_zones", "give two or three", self.availability_zones)
+                )
+        raise_if_any(problems)
+        return self
+
+
+class EksPoolSpec(Spec):
+    """EKS-only GPU pool options (`node_pools.<name>.eks`)."""
+
+    ami_type: EksAmiType = Field(
+        "AL2023_x86_64_NVIDIA",
+        description=(
+            "EKS-optimized NVIDIA AMI. AL2023 ships the driver and container toolkit (the GPU "
+            "operator then only runs the device plugin); Bottlerocket also ships its own "
+            "device plugin. Default: AL2023_x86_64_NVIDIA."
+        ),
+    )
+    subnet_ids: list[SubnetId] = Field(
+        default_factory=list,
+        description="Subnets of this pool (e.g. one AZ with GPU capacity). Default: the cluster's.",
+    )
+    release_version: str | None = Field(
+        None, min_length=1, description="AMI release version. Default: latest for the cluster."
+    )
+    node_repair: bool = Field(
+        True, description="EKS node auto-repair (replaces unhealthy GPU nodes). Default: true."
+    )
+    max_unavailable: int = Field(
+        1, ge=1, le=100, description="Nodes replaced at once during updates. Default: 1."
+    )
