@@ -1,0 +1,71 @@
+"""`CertManager`: cert-manager with its CRDs, which KServe's webhooks need for certificates.
+
+Upstream: https://cert-manager.io/docs/installation/helm/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from ..cluster.handle import ClusterHandle
+from ..config.serving import CertManagerSpec
+from ..versions import chart_pin
+from .helm import deep_merge, helm_chart
+from .namespaces import namespace_labels
+
+NAMESPACE = "cert-manager"
+
+
+def cert_manager_values() -> dict[str, Any]:
+    """Chart values: install the CRDs with the release and keep them when it is deleted
+    (deleting the CRDs would delete every Certificate in the cluster)."""
+    return {"crds": {"enabled": True, "keep": True}}
+
+
+@dataclass
+class CertManagerArgs:
+    """Wiring: the cluster, the add-on spec and the stack's chart pin overrides."""
+
+    cluster: ClusterHandle
+    spec: CertManagerSpec = field(default_factory=CertManagerSpec)
+    chart_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+class CertManager(pulumi.ComponentResource):
+    """cert-manager.
+
+    Creates: Namespace `cert-manager` (Pod Security restricted; the chart's pods run
+    non-root with a RuntimeDefault seccomp profile) as `<name>-namespace`, and the
+    `cert-manager` chart (`<name>-chart`) with CRDs enabled and kept, `values_overrides`
+    merged last.
+    Does not create: Issuers or Certificates (KServe's chart creates its own).
+    """
+
+    def __init__(
+        self, name: str, args: CertManagerArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("llmops:addons:CertManager", name, None, opts)
+        handle = args.cluster
+        self.values = deep_merge(cert_manager_values(), args.spec.values_overrides)
+        self.namespace = k8s.core.v1.Namespace(
+            f"{name}-namespace",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=NAMESPACE, labels=namespace_labels("restricted")
+            ),
+            opts=pulumi.ResourceOptions(parent=self, provider=handle.provider),
+        )
+        self.chart = helm_chart(
+            f"{name}-chart",
+            chart_pin("cert-manager", args.chart_overrides),
+            cluster=handle,
+            namespace=NAMESPACE,
+            values=self.values,
+            parent=self,
+            depends_on=[self.namespace],
+        )
+        self.register_outputs({"namespace": NAMESPACE})

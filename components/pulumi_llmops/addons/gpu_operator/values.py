@@ -1,0 +1,251 @@
+"""Pure rendering of the NVIDIA GPU operator's Helm values from the target and its GPU pools.
+
+No Pulumi here. Each pool is reduced to a small neutral `PoolGpuSetup` (who manages the
+driver, the container toolkit and the device plugin on its nodes, and how GPUs are shared);
+the values follow from those. Upstream:
+https://docs.nvidia.com/datacenter/cloud-native/gpu-operator/latest/getting-started.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import yaml
+
+from ...config.node_pool import GpuPoolSpec
+
+Manager = Literal["image", "operator", "cloud"]
+"""Who provides a node component: the node image, the GPU operator, or the cloud's GPU add-on."""
+
+NAMESPACE = "gpu-operator"
+TIME_SLICING_CONFIGMAP = "llmops-device-plugin-config"
+DEFAULT_DEVICE_PLUGIN_CONFIG = "default"
+MIG_PARTED_CONFIGMAP = "llmops-mig-parted-config"
+GKE_NVIDIA_DIR = "/home/kubernetes/bin/nvidia"
+DEFAULT_DAEMONSET_TOLERATION = {
+    "key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"
+}
+EKS_DEFAULT_AMI = "AL2023_x86_64_NVIDIA"
+
+
+@dataclass(frozen=True)
+class PoolGpuSetup:
+    """What the GPU operator must do on one pool's nodes.
+
+    `sharing` is the contract's sharing mode (none, time-slicing, mig-single, mig-mixed);
+    `tolerations` are the pool's node taints as tolerations (the operator's DaemonSets must
+    tolerate them to run there).
+    """
+
+    pool: str
+    driver: Manager
+    toolkit: Manager
+    device_plugin: Manager
+    sharing: str = "none"
+    time_slicing_replicas: int | None = None
+    tolerations: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+    @property
+    def operator_work(self) -> bool:
+        return "operator" in (self.driver, self.toolkit, self.device_plugin)
+
+
+class GpuSetupError(ValueError):
+    """Pools that need conflicting chart-wide settings; `path` is the offending YAML path."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+def pool_sharing(spec: GpuPoolSpec) -> tuple[str, int | None]:
+    """(sharing mode, time-slicing replicas) of a pool, as the scheduling contract names it."""
+    if spec.sharing is None:
+        return "none", None
+    if spec.sharing.time_slicing is not None:
+        return "time-slicing", spec.sharing.time_slicing.replicas
+    assert spec.sharing.mig is not None
+    return ("mig-mixed" if spec.sharing.mig.compute_slices is None else "mig-single"), None
+
+
+def pool_gpu_setup(
+    pool: str,
+    spec: GpuPoolSpec,
+    target: str,
+    *,
+    driver_preinstalled: bool = False,
+    tolerations: Sequence[Mapping[str, str]] = (),
+) -> PoolGpuSetup:
+    """Who manages driver / toolkit / device plugin on a pool, from the target and its spec.
+
+    - onprem: the operator does everything; the driver is left alone when pre-installed.
+    - eks: AL2023 NVIDIA AMIs ship driver and toolkit; Bottlerocket NVIDIA also ships its
+      device plugin (a second one conflicts).
+    - gke: GKE-managed driver and device plugin, unless `gpu_driver_version` is
+      INSTALLATION_DISABLED (the operator path: toolkit and device plugin by the operator).
+    - aks: `gpu_driver: None` leaves everything to the operator; `Install` (default) means
+      AKS installs driver and runtime, the operator adds the device plugin.
+    """
+    sharing, replicas = pool_sharing(spec)
+    driver: Manager
+    toolkit: Manager
+    plugin: Manager
+    if target == "eks":
+        ami = spec.eks.ami_type if spec.eks is not None else EKS_DEFAULT_AMI
+        bottlerocket = ami.startswith("BOTTLEROCKET")
+        driver, toolkit, plugin = "image", "image", ("image" if bottlerocket else "operator")
+    elif target == "gke":
+        version = spec.gke.gpu_driver_version if spec.gke is not None else "DEFAULT"
+        if version == "INSTALLATION_DISABLED":
+            driver, toolkit, plugin = "cloud", "operator", "operator"
+        else:
+            driver, toolkit, plugin = "cloud", "cloud", "cloud"
+    elif target == "aks":
+        if spec.aks is not None and spec.aks.gpu_driver == "None":
+            driver, toolkit, plugin = "operator", "operator", "operator"
+        else:
+            driver, toolkit, plugin = "cloud", "cloud", "operator"
+    else:
+        driver = "image" if driver_preinstalled else "operator"
+        toolkit, plugin = "operator", "operator"
+    return PoolGpuSetup(
+        pool=pool,
+        driver=driver,
+        toolkit=toolkit,
+        device_plugin=plugin,
+        sharing=sharing,
+        time_slicing_replicas=replicas,
+        tolerations=tuple(tuple(sorted(t.items())) for t in tolerations),
+    )
+
+
+def operator_needed(enabled: bool | None, setups: Sequence[PoolGpuSetup]) -> bool:
+    """`enabled` when set; by default, when some pool needs the operator to run a component."""
+    if enabled is not None:
+        return enabled
+    return any(s.operator_work for s in setups)
+
+
+def mig_strategy(setups: Sequence[PoolGpuSetup]) -> str:
+    """`mixed` when any pool uses mixed MIG slice sizes (all-balanced), else `single`."""
+    return "mixed" if any(s.sharing == "mig-mixed" for s in setups) else "single"
+
+
+def _uniform(setups: Sequence[PoolGpuSetup], field: str) -> Manager | None:
+    managers = {getattr(s, field) for s in setups}
+    if len(managers) > 1:
+        ordered = sorted(setups, key=lambda s: s.pool)
+        detail = ", ".join(f"{s.pool}: {getattr(s, field)}" for s in ordered)
+        raise GpuSetupError(
+            "node_pools",
+            f"GPU pools need different {field.replace('_', ' ')} settings ({detail}); the GPU "
+            "operator's settings are cluster-wide: use one node image / driver mode for all "
+            "pools",
+        )
+    return next(iter(managers), None)
+
+
+def time_slicing_config(setups: Sequence[PoolGpuSetup]) -> dict[str, str]:
+    """Device-plugin ConfigMap data: a `default` entry plus one entry per time-sliced pool.
+
+    Nodes pick their entry with the label `nvidia.com/device-plugin.config=<pool>` (set by
+    the pool contract); other nodes get `default`. Empty when no pool is time-sliced.
+    """
+    sliced = sorted((s for s in setups if s.sharing == "time-slicing"), key=lambda s: s.pool)
+    if not sliced:
+        return {}
+    data = {
+        DEFAULT_DEVICE_PLUGIN_CONFIG: _yaml(
+            {"version": "v1", "flags": {"migStrategy": mig_strategy(setups)}}
+        )
+    }
+    for setup in sliced:
+        data[setup.pool] = _yaml(
+            {
+                "version": "v1",
+                "flags": {"migStrategy": "none"},
+                "sharing": {
+                    "timeSlicing": {
+                        "renameByDefault": False,
+                        "failRequestsGreaterThanOne": True,
+                        "resources": [
+                            {"name": "nvidia.com/gpu", "replicas": setup.time_slicing_replicas}
+                        ],
+                    }
+                },
+            }
+        )
+    return data
+
+
+def gpu_operator_values(
+    target: str,
+    setups: Sequence[PoolGpuSetup],
+    *,
+    observability: bool,
+    mig_parted_config: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Helm values of the gpu-operator chart (before `values_overrides`).
+
+    Raises `GpuSetupError` when pools need conflicting cluster-wide settings, or when a
+    pool is time-sliced but its device plugin is not the operator's.
+    """
+    driver = _uniform(setups, "driver")
+    toolkit = _uniform(setups, "toolkit")
+    plugin = _uniform(setups, "device_plugin")
+    values: dict[str, Any] = {
+        "driver": {"enabled": driver in (None, "operator")},
+        "toolkit": {"enabled": toolkit in (None, "operator")},
+        "devicePlugin": {"enabled": plugin in (None, "operator")},
+        "mig": {"strategy": mig_strategy(setups)},
+        "dcgmExporter": {"enabled": observability, "serviceMonitor": {"enabled": observability}},
+    }
+    if target == "gke":
+        # GKE operator path: the driver lives where GKE's installer puts it; CDI is required.
+        values["hostPaths"] = {"driverInstallDir": GKE_NVIDIA_DIR}
+        values["toolkit"]["installDir"] = GKE_NVIDIA_DIR
+        values["cdi"] = {"enabled": True}
+    if time_slicing_config(setups):
+        sliced = [s.pool for s in setups if s.sharing == "time-slicing"]
+        if not values["devicePlugin"]["enabled"]:
+            raise GpuSetupError(
+                f"node_pools.{sorted(sliced)[0]}.sharing.time_slicing",
+                "time-slicing is configured by the operator's device plugin, but these nodes "
+                "run the node image's device plugin",
+            )
+        values["devicePlugin"]["config"] = {
+            "name": TIME_SLICING_CONFIGMAP,
+            "default": DEFAULT_DEVICE_PLUGIN_CONFIG,
+        }
+    if mig_parted_config is not None:
+        values["migManager"] = {
+            "config": {
+                "create": True,
+                "name": MIG_PARTED_CONFIGMAP,
+                "data": {"config.yaml": _yaml(dict(mig_parted_config))},
+            }
+        }
+    tolerations = _daemonset_tolerations(setups)
+    if tolerations != [DEFAULT_DAEMONSET_TOLERATION]:
+        values["daemonsets"] = {"tolerations": tolerations}
+    return values
+
+
+def _daemonset_tolerations(setups: Sequence[PoolGpuSetup]) -> list[dict[str, str]]:
+    """The chart's default toleration plus every other pool taint's, sorted and de-duplicated."""
+    seen: set[tuple[tuple[str, str], ...]] = set()
+    for setup in setups:
+        for toleration in setup.tolerations:
+            fields = dict(toleration)
+            # The default (nvidia.com/gpu Exists NoSchedule) already tolerates the GPU taint.
+            if fields.get("key") == "nvidia.com/gpu" and fields.get("effect") == "NoSchedule":
+                continue
+            seen.add(toleration)
+    extra = sorted(seen)
+    return [DEFAULT_DAEMONSET_TOLERATION] + [dict(t) for t in extra]
+
+
+def _yaml(data: Mapping[str, Any]) -> str:
+    return yaml.safe_dump(dict(data), sort_keys=True, default_flow_style=False)

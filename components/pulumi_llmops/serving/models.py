@@ -1,0 +1,141 @@
+"""`ModelDeployments`: one KServe InferenceService per configured model, plus model caches.
+
+Upstream: https://kserve.github.io/website/docs/model-serving/generative-inference/overview
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from ..addons.namespaces import MODELS_NAMESPACE
+from ..cluster.handle import ClusterHandle
+from ..config.models import ModelSpec
+from ..config.serving import ModelCacheSpec
+from .manifests import (
+    Placement,
+    gpu_resource_name,
+    inference_service,
+    local_model_cache,
+    local_model_node_group,
+)
+from .sizing import ModelSizing
+
+
+@dataclass
+class ModelDeploymentsArgs:
+    """Wiring: the cluster (its pool contracts place replicas), the models with their sizing,
+    and what must exist first. `gpu_depends_on` is waited for by GPU models only (the GPU
+    operator), `depends_on` by every model (KServe, the models namespace), `cache_depends_on`
+    by the cache objects (the model cache CRDs and controller)."""
+
+    cluster: ClusterHandle
+    models: Mapping[str, ModelSpec]
+    sizing: Mapping[str, ModelSizing]
+    deployment_mode: str = "Standard"
+    mig_strategy: str = "single"
+    model_cache: ModelCacheSpec = field(default_factory=ModelCacheSpec)
+    namespace: str = MODELS_NAMESPACE
+    depends_on: Sequence[pulumi.Resource] = ()
+    gpu_depends_on: Sequence[pulumi.Resource] = ()
+    cache_depends_on: Sequence[pulumi.Resource] = ()
+
+
+class ModelDeployments(pulumi.ComponentResource):
+    """The stack's served models.
+
+    Creates: per model an InferenceService `<name>-<model>` (Hugging Face runtime, vLLM
+    backend, GPUs from the pool contract's resource, node selector and tolerations of the
+    chosen pool); per pool holding a cached model a LocalModelNodeGroup
+    `<name>-<pool>-cache-nodes`, and per cached model a LocalModelCache `<name>-<model>-cache`.
+    Does not create: KServe, the GPU operator, the models namespace (the bundle's), storage
+    credentials for s3:// / gs:// / gated hf:// models.
+    """
+
+    def __init__(
+        self, name: str, args: ModelDeploymentsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("llmops:serving:ModelDeployments", name, None, opts)
+        handle = args.cluster
+        child = pulumi.ResourceOptions(parent=self, provider=handle.provider)
+        self.node_groups: dict[str, k8s.apiextensions.CustomResource] = {}
+        self.caches: dict[str, k8s.apiextensions.CustomResource] = {}
+        self.inference_services: dict[str, k8s.apiextensions.CustomResource] = {}
+        cached_pools = sorted(
+            {args.sizing[m].pool for m, spec in args.models.items() if spec.cache}
+            - {None}
+        )
+        for pool in cached_pools:
+            contract = handle.gpu_pools[pool]
+            self.node_groups[pool] = _custom_resource(
+                f"{name}-{pool}-cache-nodes",
+                local_model_node_group(pool, contract.node_selector, args.model_cache),
+                child, args.cache_depends_on,
+            )
+        for model_name, spec in sorted(args.models.items()):
+            sizing = args.sizing[model_name]
+            after: list[pulumi.Resource] = list(args.depends_on)
+            placement = None
+            if not sizing.cpu_only:
+                placement = self._placement(handle, sizing, args.mig_strategy)
+                after += args.gpu_depends_on
+            if spec.cache:
+                assert sizing.pool is not None
+                self.caches[model_name] = _custom_resource(
+                    f"{name}-{model_name}-cache",
+                    local_model_cache(model_name, spec, sizing),
+                    child, [*args.cache_depends_on, self.node_groups[sizing.pool]],
+                )
+                after.append(self.caches[model_name])
+            self.inference_services[model_name] = _custom_resource(
+                f"{name}-{model_name}",
+                inference_service(
+                    model_name, args.namespace, spec, sizing, placement, args.deployment_mode
+                ),
+                child, after,
+            )
+        self.register_outputs(
+            {
+                "models": sorted(self.inference_services),
+                "pools": {m: s.pool for m, s in sorted(args.sizing.items())},
+            }
+        )
+
+    @staticmethod
+    def _placement(handle: ClusterHandle, sizing: ModelSizing, strategy: str) -> Placement:
+        assert sizing.pool is not None
+        contract = handle.gpu_pools[sizing.pool]
+        resource = gpu_resource_name(
+            contract.gpu_resource, contract.sharing, sizing.mig_profile, strategy
+        )
+        if resource is None:
+            raise ValueError(f"pool {sizing.pool!r} advertises no single GPU resource")
+        return Placement(contract.node_selector, contract.tolerations, resource)
+
+
+def _custom_resource(
+    resource_name: str,
+    manifest: Mapping[str, Any],
+    opts: pulumi.ResourceOptions,
+    depends_on: Sequence[pulumi.Resource],
+) -> k8s.apiextensions.CustomResource:
+    metadata = manifest["metadata"]
+    return k8s.apiextensions.CustomResource(
+        resource_name,
+        api_version=manifest["apiVersion"],
+        kind=manifest["kind"],
+        metadata=k8s.meta.v1.ObjectMetaArgs(
+            name=metadata["name"],
+            namespace=metadata.get("namespace"),
+            labels=metadata.get("labels"),
+            annotations=metadata.get("annotations"),
+        ),
+        spec=manifest["spec"],
+        opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(depends_on=list(depends_on))
+        ),
+    )
