@@ -64,6 +64,50 @@ def plan(
         typer.echo(render_text(result), nl=False)
 
 
+@app.command()
+def check(
+    stack: StackOption = None,
+    config: ConfigOption = None,
+    policy_config: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--policy-config",
+            help="Policy config: a directory of <pack>.json files or one <pack>.json file "
+            "(repeatable). [default: policies/config/<environment>/]",
+        ),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="Output: table, json or sarif.")
+    ] = "table",
+    stacks_dir: StacksDirOption = Path("stacks"),
+    policies_dir: Annotated[
+        Path, typer.Option("--policies-dir", help="Folder holding the packs and config/.")
+    ] = Path("policies"),
+) -> None:
+    """Evaluate the policy packs on the stack offline. Exit 1 on a mandatory violation."""
+    from ..offline.check import check_stack
+    from ..offline.sarif import render_check_text, to_sarif_json
+
+    if output_format not in ("table", "json", "sarif"):
+        _fail(f"--format: must be table, json or sarif (got {output_format!r})")
+    try:
+        import pulumi_policy  # noqa: F401 - the checks run through its policy classes
+    except ImportError:
+        _fail("llmops check needs pulumi-policy: pip install 'pulumi-policy>=1.21,<2'")
+    try:
+        stack_file = _stack_file(stack, config, stacks_dir)
+        result = check_stack(stack_file, tuple(policy_config or ()), policies_dir)
+    except ConfigError as exc:
+        _fail(str(exc))
+    if output_format == "json":
+        typer.echo(result.to_json())
+    elif output_format == "sarif":
+        typer.echo(to_sarif_json(result))
+    else:
+        typer.echo(render_check_text(result), nl=False)
+    raise typer.Exit(result.exit_code)
+
+
 def _stack_file(stack: str | None, config: Path | None, stacks_dir: Path):
     from ..config.errors import Problem
     from ..offline.stack_file import available_stacks, read_stack_file, stack_file_path
