@@ -1,0 +1,204 @@
+"""`Observability`: kube-prometheus-stack plus the library's monitors, alerts and dashboards.
+
+Upstream: https://prometheus-operator.dev/docs/getting-started/installation/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from ...cluster.handle import ClusterHandle
+from ...config.observability import ObservabilitySpec
+from ...versions import chart_pin
+from ..helm import helm_chart
+from ..namespaces import namespace_labels
+from ..vector_db.chart import stateful_chart
+from ..vector_db.component import data_protection
+from ..vector_db.secrets import generated_password, secret_object
+from . import dashboards as dash
+from . import monitors
+from . import values as vals
+from .cost import cost_expression
+from .rules import prometheus_rule
+
+
+@dataclass(frozen=True)
+class MetricsTarget:
+    """A Service to scrape with an API key: used for the vector database."""
+
+    namespace: str
+    selector: Mapping[str, str]
+    port: str
+    path: str
+    secret_name: str
+    secret_key: str
+
+
+@dataclass
+class ObservabilityArgs:
+    """Wiring: cluster, spec, per-GPU-model prices for the cost dashboard, whether to create
+    the DCGM ServiceMonitor (False when the GPU operator ships its own), the vector DB target,
+    resources the monitors must wait for, and chart pin overrides."""
+
+    cluster: ClusterHandle
+    spec: ObservabilitySpec
+    gpu_prices: Mapping[str, float] = field(default_factory=dict)
+    dcgm_service_monitor: bool = True
+    vector_db: MetricsTarget | None = None
+    vector_db_depends_on: list[pulumi.Resource] = field(default_factory=list)
+    chart_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+class Observability(pulumi.ComponentResource):
+    """Metrics, alerts and dashboards for GPUs and LLM serving.
+
+    Creates: the `monitoring` Namespace (Pod Security `baseline`) and the `node-exporter`
+    Namespace (`privileged`: the node-exporter DaemonSet needs hostNetwork, hostPID and
+    hostPath; nothing else runs there), a generated Grafana admin password and its Secret,
+    kube-prometheus-stack (protected and retained by default: it owns the Prometheus volume
+    claim template), three dashboard ConfigMaps (GPU fleet, LLM serving, cost), the `llmops`
+    PrometheusRule, a PodMonitor for vLLM on KServe predictors, a ServiceMonitor for the vector
+    DB and (unless the GPU operator ships one) for the DCGM exporter, and optionally an
+    OpenTelemetry collector.
+    Does not create: Alertmanager receivers (add them with values_overrides), Ingress for Grafana.
+    """
+
+    def __init__(
+        self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("llmops:addons:Observability", name, None, opts)
+        spec = args.spec
+        cluster = args.cluster
+        ns = spec.namespace
+        keep = data_protection(spec.allow_data_deletion)
+        labels = {"app.kubernetes.io/part-of": "llmops-observability", **args.labels}
+        k8s_opts = pulumi.ResourceOptions(parent=self, provider=cluster.provider)
+
+        self.namespace = k8s.core.v1.Namespace(
+            f"{name}-namespace",
+            metadata={"name": ns, "labels": namespace_labels("baseline", args.labels)},
+            opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(**keep)),
+        )
+        self.node_exporter_namespace = k8s.core.v1.Namespace(
+            f"{name}-node-exporter-namespace",
+            metadata={
+                "name": spec.node_exporter_namespace,
+                "labels": namespace_labels("privileged", args.labels),
+            },
+            opts=k8s_opts,
+        )
+        after_ns = pulumi.ResourceOptions.merge(
+            k8s_opts, pulumi.ResourceOptions(depends_on=[self.namespace])
+        )
+        self.grafana_admin_password_resource, self.grafana_admin_password = generated_password(
+            f"{name}-grafana-admin", parent=self
+        )
+        self.grafana_admin_secret = secret_object(
+            f"{name}-grafana-admin-secret",
+            cluster=cluster,
+            namespace=ns,
+            secret_name=vals.GRAFANA_ADMIN_SECRET,
+            string_data={
+                vals.GRAFANA_USER_KEY: "admin",
+                vals.GRAFANA_PASSWORD_KEY: self.grafana_admin_password,
+            },
+            labels=labels,
+            parent=self,
+            depends_on=[self.namespace],
+        )
+        self.values = vals.kube_prometheus_stack_values(spec)
+        self.chart = stateful_chart(
+            f"{name}-kube-prometheus-stack",
+            chart_pin("kube-prometheus-stack", args.chart_overrides),
+            cluster=cluster,
+            namespace=ns,
+            values=self.values,
+            parent=self,
+            depends_on=[self.namespace, self.node_exporter_namespace, self.grafana_admin_secret],
+            **keep,
+        )
+        after_crds = pulumi.ResourceOptions.merge(
+            k8s_opts, pulumi.ResourceOptions(depends_on=[self.chart])
+        )
+
+        self.dashboards: dict[str, k8s.core.v1.ConfigMap] = {}
+        for key, dashboard in sorted(dash.dashboards(dict(args.gpu_prices)).items()):
+            cm = dash.dashboard_configmap(key, dashboard, ns, labels)
+            self.dashboards[key] = k8s.core.v1.ConfigMap(
+                f"{name}-dashboard-{key}", metadata=cm["metadata"], data=cm["data"], opts=after_ns
+            )
+
+        self.cost_expression = cost_expression(args.gpu_prices, spec.cost.dcgm_model_regex)
+        self.rules = _custom_resource(
+            f"{name}-rules",
+            prometheus_rule(ns, spec.alerts, self.cost_expression, labels),
+            after_crds,
+        )
+        self.serving_monitor = _custom_resource(
+            f"{name}-kserve-vllm",
+            monitors.serving_pod_monitor(ns, spec.serving_metrics_port, labels),
+            after_crds,
+        )
+        self.dcgm_monitor = None
+        if args.dcgm_service_monitor:
+            self.dcgm_monitor = _custom_resource(
+                f"{name}-dcgm-exporter", monitors.dcgm_service_monitor(ns, labels), after_crds
+            )
+        self.vector_db_monitor = None
+        if args.vector_db is not None:
+            target = args.vector_db
+            self.vector_db_monitor = _custom_resource(
+                f"{name}-vector-db",
+                monitors.vector_db_service_monitor(
+                    target.namespace,
+                    dict(target.selector),
+                    target.port,
+                    target.path,
+                    target.secret_name,
+                    target.secret_key,
+                    labels,
+                ),
+                pulumi.ResourceOptions.merge(
+                    k8s_opts,
+                    pulumi.ResourceOptions(depends_on=[self.chart, *args.vector_db_depends_on]),
+                ),
+            )
+
+        self.opentelemetry = None
+        if spec.opentelemetry is not None and spec.opentelemetry.enabled:
+            self.opentelemetry = helm_chart(
+                f"{name}-opentelemetry-collector",
+                chart_pin("opentelemetry-collector", args.chart_overrides),
+                cluster=cluster,
+                namespace=ns,
+                values=vals.opentelemetry_values(spec.opentelemetry),
+                parent=self,
+                depends_on=[self.namespace],
+            )
+
+        self.register_outputs(
+            {
+                "namespace": ns,
+                "dashboards": sorted(self.dashboards),
+                "grafana_admin_password": self.grafana_admin_password,
+            }
+        )
+
+
+def _custom_resource(
+    name: str, obj: dict[str, Any], opts: pulumi.ResourceOptions
+) -> k8s.apiextensions.CustomResource:
+    return k8s.apiextensions.CustomResource(
+        name,
+        api_version=obj["apiVersion"],
+        kind=obj["kind"],
+        metadata=obj["metadata"],
+        spec=obj["spec"],
+        opts=opts,
+    )

@@ -1,0 +1,85 @@
+"""GPU cost inputs for the cost dashboard: USD per GPU-hour per GPU model, and the PromQL that
+multiplies it by the GPUs DCGM currently reports. Pure functions, no Pulumi.
+
+Prices come from the catalogue (the pool's machine type in the platform's region, divided by
+its GPU count) unless `observability.cost.gpu_usd_per_hour` gives a figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from ...catalog.gpus import CatalogError, normalize_gpu_model
+from ...catalog.instances import lookup_instance
+from ...catalog.pricing import hourly_price
+from ...cluster.contract import GpuPoolContract
+
+TARGET_CLOUDS = {"eks": "aws", "gke": "gcp", "aks": "azure"}
+COST_RULE = "llmops:gpu_hourly_cost_usd"
+GPU_COUNT_RULE = "llmops:gpu_count"
+
+
+def gpu_hourly_prices(
+    pools: Iterable[GpuPoolContract],
+    target: str,
+    region: str,
+    overrides: Mapping[str, float],
+    catalog: object | None = None,
+) -> dict[str, float]:
+    """USD per GPU-hour keyed by catalogue GPU model.
+
+    Config overrides win; otherwise the catalogue price of each pool's machine type in
+    `region` divided by its GPUs. Two pools of one model with different prices: the higher
+    price is used (never under-report). Models without any price are left out (unknown is
+    not free). On-prem pools have no catalogue price.
+    """
+    prices: dict[str, float] = {}
+    cloud = TARGET_CLOUDS.get(target)
+    for pool in pools:
+        if cloud is None or pool.gpu_model is None or pool.machine_type is None:
+            continue
+        try:
+            instance = lookup_instance(cloud, pool.machine_type, catalog)  # type: ignore[arg-type]
+        except CatalogError:
+            continue
+        price = hourly_price(instance, region)
+        if price is not None:
+            per_gpu = round(price.usd_per_hour / instance.gpu_count, 6)
+            prices[instance.gpu_model] = max(prices.get(instance.gpu_model, 0.0), per_gpu)
+    for model, usd in overrides.items():
+        prices[_canonical(model, catalog)] = float(usd)
+    return dict(sorted(prices.items()))
+
+
+def _canonical(model: str, catalog: object | None) -> str:
+    try:
+        return normalize_gpu_model(model, catalog)  # type: ignore[arg-type]
+    except CatalogError:
+        return model
+
+
+def dcgm_model_regex(model: str) -> str:
+    """A regex for DCGM's `modelName` label (e.g. `NVIDIA A100-SXM4-80GB`) of a catalogue GPU
+    model: every token of the name as a whole word, in order (`L4` does not match `L40S`)."""
+    tokens = [re.escape(t) for t in re.split(r"[-\s]+", model) if t]
+    return ".*" + ".*".join(rf"\b{t}\b" for t in tokens) + ".*"
+
+
+def _promql_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def cost_expression(prices: Mapping[str, float], regex_overrides: Mapping[str, str]) -> str | None:
+    """PromQL: sum over models of (GPUs DCGM reports for the model) x (USD per GPU-hour).
+    None when no price is known (the rule is then not created)."""
+    if not prices:
+        return None
+    terms = []
+    for model, usd in sorted(prices.items()):
+        regex = regex_overrides.get(model) or dcgm_model_regex(model)
+        terms.append(
+            f"(count(DCGM_FI_DEV_GPU_UTIL{{modelName=~{_promql_string(regex)}}}) * {usd:g}"
+            " or vector(0))"
+        )
+    return "sum(" + " + ".join(terms) + ")"

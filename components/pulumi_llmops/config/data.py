@@ -1,0 +1,194 @@
+"""`addons.vector_db`: the retrieval store (Qdrant by default; Milvus, Weaviate, pgvector).
+
+Data safety is the default: volumes survive `pulumi destroy` unless `allow_data_deletion` is
+set. Snapshots go to an object-store bucket the user names (the library never creates it).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from .base import Spec
+from .errors import Problem, raise_if_any
+
+VectorDbEngine = Literal["qdrant", "milvus", "weaviate", "pgvector"]
+SNAPSHOT_ENGINES: tuple[str, ...] = ("qdrant", "weaviate", "pgvector")
+"""Engines with scheduled snapshots (Milvus needs the separate milvus-backup tool)."""
+
+_NAMESPACE = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+_CRON = r"^(\S+\s+){4}\S+$"
+_STORAGE_CLASS = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
+
+
+class SnapshotCredentialsSpec(Spec):
+    """Where the object-store access key comes from: exactly one of the two ways."""
+
+    existing_secret: str | None = Field(
+        None,
+        pattern=_NAMESPACE,
+        description="Name of a Secret you created in the vector DB namespace with keys "
+        "`access_key_id` and `secret_access_key`. Default: none.",
+    )
+    access_key_id_config_key: str | None = Field(
+        None,
+        min_length=1,
+        description="Pulumi config key (namespace `llmops`, set with `pulumi config set "
+        "--secret`) holding the access key id; the library then creates the Secret. "
+        "Default: none.",
+    )
+    secret_access_key_config_key: str | None = Field(
+        None,
+        min_length=1,
+        description="Pulumi config key (`--secret`) holding the secret access key. Default: none.",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SnapshotCredentialsSpec:
+        from_config = (self.access_key_id_config_key, self.secret_access_key_config_key)
+        problems = []
+        if self.existing_secret and any(from_config):
+            problems.append(
+                Problem(
+                    "existing_secret", "give existing_secret or the *_config_key pair, not both"
+                )
+            )
+        elif not self.existing_secret and not all(from_config):
+            problems.append(
+                Problem(
+                    "",
+                    "set existing_secret, or both access_key_id_config_key and "
+                    "secret_access_key_config_key",
+                )
+            )
+        raise_if_any(problems)
+        return self
+
+
+class SnapshotSpec(Spec):
+    """Scheduled snapshots to an S3-compatible bucket in the platform's region."""
+
+    bucket: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        description="Bucket name (must exist; the library never creates cloud resources here).",
+    )
+    region: str | None = Field(
+        None,
+        min_length=1,
+        description="Bucket region. Default: the platform's `region`. On cloud targets a "
+        "different region is an error (snapshots stay in-region); on-prem it is free-form "
+        "(MinIO usually expects `us-east-1`).",
+    )
+    endpoint: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s/]+(:\d+)?/?$",
+        description="S3 endpoint URL for S3-compatible stores (MinIO, Ceph). Default: AWS S3.",
+    )
+    path: str = Field(
+        "vector-db",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$",
+        description="Key prefix inside the bucket. Default: `vector-db`.",
+    )
+    schedule: str = Field(
+        "0 2 * * *",
+        pattern=_CRON,
+        description="Cron schedule (cluster time zone, usually UTC). Default: daily at 02:00.",
+    )
+    retention_days: int = Field(
+        14,
+        ge=1,
+        le=3650,
+        description="pgvector: backup retention the operator enforces. Qdrant/Weaviate: "
+        "enforce it with a bucket lifecycle rule (documented). Default: 14 days.",
+    )
+    image: str | None = Field(
+        None,
+        min_length=1,
+        description="Image of the Qdrant/Weaviate snapshot CronJob (needs `python` with the "
+        "standard library; e.g. a mirror). Default: the library's pin, python:3.13-alpine.",
+    )
+    credentials: SnapshotCredentialsSpec = Field(
+        description="Object-store credentials: an existing Secret or two secret config keys."
+    )
+
+
+class VectorDatabaseSpec(Spec):
+    """The vector database add-on. Default: enabled, Qdrant, 1 replica, 20 GiB, data retained."""
+
+    enabled: bool = Field(True, description="Install the vector database. Default: true.")
+    engine: VectorDbEngine = Field(
+        "qdrant",
+        description="qdrant (default), milvus, weaviate, or pgvector (CloudNativePG).",
+    )
+    namespace: str = Field(
+        "llmops-vectordb", pattern=_NAMESPACE, description="Namespace. Default: llmops-vectordb."
+    )
+    replicas: int = Field(
+        1,
+        ge=1,
+        le=9,
+        description="Database replicas (Qdrant/Weaviate pods, Milvus cluster mode when > 1, "
+        "PostgreSQL instances). Default: 1.",
+    )
+    storage_gib: int = Field(
+        20, ge=1, le=65536, description="Volume size per replica in GiB. Default: 20."
+    )
+    storage_class: str | None = Field(
+        None,
+        pattern=_STORAGE_CLASS,
+        description="StorageClass of the data volumes. Default: the cluster's default class. "
+        "Prefer a class with `reclaimPolicy: Retain` in production.",
+    )
+    cpu_millicores: int = Field(
+        500, ge=50, le=256000, description="CPU request per replica (millicores). Default: 500."
+    )
+    memory_gib: int = Field(
+        2,
+        ge=1,
+        le=4096,
+        description="Memory request and limit per replica in GiB. Default: 2.",
+    )
+    allowed_namespaces: list[str] = Field(
+        default_factory=list,
+        description="Application namespaces allowed to connect, in addition to "
+        "`llmops-models` (always) and `monitoring` (when observability is on). Default: none.",
+    )
+    network_policy: bool = Field(
+        True,
+        description="Create the NetworkPolicy that admits only the allowed namespaces. "
+        "Default: true.",
+    )
+    snapshots: SnapshotSpec | None = Field(
+        None, description="Scheduled snapshots to a bucket. Default: none (no snapshots)."
+    )
+    allow_data_deletion: bool = Field(
+        False,
+        description="Lift protect/retain_on_delete so `pulumi destroy` can delete the data. "
+        "Default: false (destroy refuses; volumes are kept).",
+    )
+    values_overrides: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Helm values deep-merged last over the rendered values (dicts merge, "
+        "lists replace). Default: none.",
+    )
+
+    @model_validator(mode="after")
+    def _rules(self) -> VectorDatabaseSpec:
+        import re
+
+        problems = [
+            Problem(f"allowed_namespaces.{i}", f"must match {_NAMESPACE}", ns)
+            for i, ns in enumerate(self.allowed_namespaces)
+            if not re.match(_NAMESPACE, ns)
+        ]
+        if self.snapshots is not None and self.engine not in SNAPSHOT_ENGINES:
+            problems.append(
+                Problem(
+                    "snapshots",
+                    f"scheduled snapshots are not built in for {self.engine!r}; allowed with: "
+                    f"{', '.join(SNAPSHOT_ENGINES)} (Milvus: run milvus-backup, see docs)",
+                )
+            )
+        raise_if_any(problems)
+        return self

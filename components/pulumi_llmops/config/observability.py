@@ -1,0 +1,155 @@
+"""`addons.observability`: kube-prometheus-stack, the library's dashboards and alerts, OTel.
+
+Default: enabled (a platform without GPU and latency metrics cannot be operated), 15 days
+of metrics on a 50 GiB volume that survives `pulumi destroy`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from .base import Spec
+
+_STORAGE_CLASS = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
+
+
+class AlertThresholdsSpec(Spec):
+    """Thresholds of the library's PrometheusRules."""
+
+    ttft_p95_slo_seconds: float = Field(
+        2.0,
+        gt=0,
+        le=600,
+        description="Alert when a model's p95 time to first token stays above this for 10 "
+        "minutes. Default: 2.0 s.",
+    )
+    queue_depth_max: int = Field(
+        10,
+        ge=1,
+        le=100000,
+        description="Alert when more requests than this wait in a model's vLLM queue for 5 "
+        "minutes. Default: 10.",
+    )
+    gpu_memory_used_percent: int = Field(
+        95,
+        ge=50,
+        le=100,
+        description="Alert when a GPU's framebuffer use stays above this share for 15 "
+        "minutes. Default: 95 (vLLM preallocates ~90% by design).",
+    )
+    gpu_idle_minutes: int = Field(
+        60,
+        ge=5,
+        le=10080,
+        description="Alert when a node's GPUs stay at 0% utilisation this long while the node "
+        "runs (paid for, unused). Default: 60.",
+    )
+
+
+class CostSpec(Spec):
+    """Inputs of the cost dashboard."""
+
+    gpu_usd_per_hour: dict[str, float] = Field(
+        default_factory=dict,
+        description="USD per GPU-hour keyed by catalogue GPU model (e.g. `L4: 0.45`). "
+        "Overrides the catalogue price derived from each pool's machine type and region; "
+        "on-prem pools have no catalogue price, so set an amortised figure here. "
+        "Default: catalogue prices only.",
+    )
+    dcgm_model_regex: dict[str, str] = Field(
+        default_factory=dict,
+        description="Regex of DCGM's `modelName` label per catalogue GPU model, where the "
+        "derived one (each token of the name as a whole word: `A100-80GB` -> "
+        r"`.*\bA100\b.*\b80GB\b.*`) does not match your GPUs. Default: derived.",
+    )
+
+
+class OpenTelemetrySpec(Spec):
+    """An OpenTelemetry collector (opentelemetry-collector chart)."""
+
+    enabled: bool = Field(
+        True, description="Install the collector. Default: true when the block is present."
+    )
+    mode: Literal["deployment", "daemonset", "statefulset"] = Field(
+        "deployment", description="Collector mode. Default: deployment."
+    )
+    image_repository: str = Field(
+        "otel/opentelemetry-collector-k8s",
+        min_length=1,
+        description="Collector image (the chart has no default). Default: the -k8s "
+        "distribution, run as `otelcol-k8s`.",
+    )
+    values_overrides: dict[str, Any] = Field(
+        default_factory=dict, description="Helm values deep-merged last. Default: none."
+    )
+
+
+class ObservabilitySpec(Spec):
+    """Monitoring add-on. Default: enabled; Prometheus 15 d / 50 GiB; data retained on destroy."""
+
+    enabled: bool = Field(True, description="Install the monitoring stack. Default: true.")
+    namespace: str = Field(
+        "monitoring",
+        pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
+        description="Namespace of Prometheus, Grafana, Alertmanager and the operator (Pod "
+        "Security `baseline`). Default: monitoring.",
+    )
+    node_exporter_namespace: str = Field(
+        "node-exporter",
+        pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
+        description="Namespace of the node-exporter DaemonSet, the only `privileged` one: it "
+        "needs hostNetwork, hostPID and hostPath mounts. Default: node-exporter.",
+    )
+    retention_days: int = Field(
+        15, ge=1, le=3650, description="Prometheus retention in days. Default: 15."
+    )
+    storage_gib: int = Field(
+        50, ge=1, le=65536, description="Prometheus volume size in GiB. Default: 50."
+    )
+    storage_class: str | None = Field(
+        None,
+        pattern=_STORAGE_CLASS,
+        description="StorageClass of the Prometheus and Grafana volumes. Default: the "
+        "cluster's default class.",
+    )
+    grafana_storage_gib: int | None = Field(
+        None,
+        ge=1,
+        le=1024,
+        description="Grafana volume in GiB (users, annotations). Default: none (dashboards are "
+        "shipped as ConfigMaps, so Grafana keeps no irreplaceable state by default).",
+    )
+    alertmanager_enabled: bool = Field(True, description="Install Alertmanager. Default: true.")
+    dcgm_service_monitor: bool | None = Field(
+        None,
+        description="Create a ServiceMonitor for the DCGM exporter. Default (null): only when "
+        "this platform does not install the GPU operator, whose chart (v26.7+) creates its own "
+        "(`dcgmExporter.serviceMonitor.enabled: true`); two monitors would double every series.",
+    )
+    serving_metrics_port: int = Field(
+        8080,
+        ge=1,
+        le=65535,
+        description="Container port of KServe predictor pods serving vLLM /metrics. Default: 8080.",
+    )
+    alerts: AlertThresholdsSpec = Field(
+        default_factory=AlertThresholdsSpec, description="Alert thresholds. Default: see fields."
+    )
+    cost: CostSpec = Field(
+        default_factory=CostSpec, description="Cost dashboard prices. Default: catalogue."
+    )
+    opentelemetry: OpenTelemetrySpec | None = Field(
+        None, description="OpenTelemetry collector. Default: none."
+    )
+    allow_data_deletion: bool = Field(
+        False,
+        description="Lift protect/retain_on_delete on the metrics volumes' owners so destroy can "
+        "delete them. Default: false.",
+    )
+    values_overrides: dict[str, Any] = Field(
+        default_factory=dict,
+        description="kube-prometheus-stack values deep-merged last (dicts merge, lists "
+        "replace). Default: none.",
+    )
