@@ -11,10 +11,12 @@ from dataclasses import dataclass
 import pulumi
 
 from .addons.namespaces import PlatformNamespaces, PlatformNamespacesArgs, base_namespaces
+from .addons.wiring_data import build_data_addons, prepare_data_addons
 from .cluster.existing import ExistingCluster, ExistingClusterArgs
 from .cluster.handle import ClusterHandle
 from .config.errors import ConfigError, Problem
 from .config.platform import PlatformConfig
+from .serving.wiring import build_serving, prepare_serving
 
 
 @dataclass
@@ -34,13 +36,18 @@ class LlmOpsPlatform(pulumi.ComponentResource):
 
     Creates: the cluster (or adopts it), its GPU pools, and the platform namespaces
     (`llmops-system` restricted, `llmops-models` baseline). Cloud SDKs are imported only for
-    the configured target.
+    the configured target. Serving (`serving/wiring.py`): the NVIDIA GPU operator when the
+    pools need it, cert-manager and KServe when models are configured, one InferenceService
+    per `models` entry (attributes `gpu_operator`, `cert_manager`, `kserve`, `models`).
     Does not create: anything for a target other than `config.target`.
     """
 
     def __init__(
         self, name: str, args: LlmOpsPlatformArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        # Model sizing and GPU operator checks fail before anything registers.
+        serving_plan = prepare_serving(args.config)
+        prepare_data_addons(args.config)
         super().__init__("llmops:platform:LlmOpsPlatform", name, None, opts)
         config = args.config
         child = pulumi.ResourceOptions(parent=self)
@@ -54,6 +61,27 @@ class LlmOpsPlatform(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        self.data_addons = build_data_addons(
+            name,
+            config,
+            self.cluster,
+            child,
+            gpu_operator_installed=serving_plan.gpu_operator,
+            depends_on=[self.namespaces],
+        )
+        self.vector_db = self.data_addons.vector_db
+        self.observability = self.data_addons.observability
+        self.gitops = self.data_addons.gitops
+        # After observability: the GPU operator chart renders the DCGM ServiceMonitor, whose
+        # CRD comes with kube-prometheus-stack.
+        self.serving = build_serving(
+            name, config, self.cluster, serving_plan, child, namespaces=self.namespaces,
+            observability=self.observability.chart if self.observability else None,
+        )
+        self.gpu_operator = self.serving.gpu_operator
+        self.cert_manager = self.serving.cert_manager
+        self.kserve = self.serving.kserve
+        self.models = self.serving.models
         self.register_outputs(
             {
                 "cluster_name": self.cluster.name,
@@ -113,10 +141,126 @@ def _kubeconfig_source(
     return spec.path
 
 
+def _eks(
+    name: str, args: LlmOpsPlatformArgs, opts: pulumi.ResourceOptions
+) -> tuple[pulumi.ComponentResource, dict[str, pulumi.ComponentResource]]:
+    from .cluster.aws import EksCluster, EksClusterArgs, EksGpuNodePool, EksGpuNodePoolArgs
+
+    config = args.config
+    assert config.cluster.eks is not None  # PlatformConfig requires cluster.eks on eks
+    tags = config.resource_tags
+    cluster = EksCluster(
+        f"{name}-cluster",
+        EksClusterArgs(
+            cluster_name=config.cluster.name,
+            region=config.region,
+            spec=config.cluster.eks,
+            environment=config.environment,
+            tags=tags,
+        ),
+        opts=opts,
+    )
+    pools: dict[str, pulumi.ComponentResource] = {
+        pool: EksGpuNodePool(
+            f"{name}-{pool}",
+            EksGpuNodePoolArgs(
+                cluster=cluster.handle,
+                pool=pool,
+                spec=spec,
+                cluster_name=cluster.cluster.name,
+                node_role_arn=cluster.node_role.arn,
+                subnet_ids=cluster.subnet_ids,
+                catalog=config.catalog,
+                tags=tags,
+                depends_on=cluster.node_prerequisites,
+            ),
+            opts=opts,
+        )
+        for pool, spec in sorted(config.node_pools.items())
+    }
+    return cluster, pools
+
+
+def _gke(
+    name: str, args: LlmOpsPlatformArgs, opts: pulumi.ResourceOptions
+) -> tuple[pulumi.ComponentResource, dict[str, pulumi.ComponentResource]]:
+    from .cluster.gcp import GkeCluster, GkeClusterArgs, GkeGpuNodePool, GkeGpuNodePoolArgs
+
+    config = args.config
+    assert config.cluster.gke is not None  # PlatformConfig requires cluster.gke on gke
+    cluster = GkeCluster(
+        f"{name}-cluster",
+        GkeClusterArgs(
+            cluster_name=config.cluster.name,
+            region=config.region,
+            spec=config.cluster.gke,
+            environment=config.environment,
+            labels=config.resource_tags,
+        ),
+        opts=opts,
+    )
+    pools: dict[str, pulumi.ComponentResource] = {
+        pool: GkeGpuNodePool(
+            f"{name}-{pool}",
+            GkeGpuNodePoolArgs(
+                cluster=cluster.handle,
+                pool=pool,
+                spec=spec,
+                cluster_id=cluster.cluster_id,
+                project=config.cluster.gke.project,
+                location=config.region,
+                service_account=cluster.node_service_account,
+                catalog=config.catalog,
+                labels=config.resource_tags,
+            ),
+            opts=opts,
+        )
+        for pool, spec in sorted(config.node_pools.items())
+    }
+    return cluster, pools
+
+
+def _aks(
+    name: str, args: LlmOpsPlatformArgs, opts: pulumi.ResourceOptions
+) -> tuple[pulumi.ComponentResource, dict[str, pulumi.ComponentResource]]:
+    from .cluster.azure import AksCluster, AksClusterArgs, AksGpuNodePool, AksGpuNodePoolArgs
+    from .config.aks import AksClusterSpec
+
+    config = args.config
+    cluster = AksCluster(
+        f"{name}-cluster",
+        AksClusterArgs(
+            cluster_name=config.cluster.name,
+            region=config.region,
+            spec=config.cluster.aks or AksClusterSpec(),
+            environment=config.environment,
+            tags=config.resource_tags,
+        ),
+        opts=opts,
+    )
+    pools: dict[str, pulumi.ComponentResource] = {
+        pool: AksGpuNodePool(
+            f"{name}-{pool}",
+            AksGpuNodePoolArgs(
+                cluster=cluster.handle,
+                pool=pool,
+                spec=spec,
+                resource_group_name=cluster.resource_group_name,
+                cluster_resource_name=cluster.managed_cluster_name,
+                catalog=config.catalog,
+                tags=config.resource_tags,
+            ),
+            opts=opts,
+        )
+        for pool, spec in sorted(config.node_pools.items())
+    }
+    return cluster, pools
+
+
 _TARGETS: dict[
     str,
     Callable[
         [str, LlmOpsPlatformArgs, pulumi.ResourceOptions],
-        tuple[ExistingCluster, dict[str, pulumi.ComponentResource]],
+        tuple[pulumi.ComponentResource, dict[str, pulumi.ComponentResource]],
     ],
-] = {"onprem": _onprem}
+] = {"onprem": _onprem, "eks": _eks, "gke": _gke, "aks": _aks}

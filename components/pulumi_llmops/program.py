@@ -52,6 +52,15 @@ def export_platform(platform: LlmOpsPlatform) -> None:
     pulumi.export("namespaces", sorted(platform.namespaces.namespaces))
     if handle.kubeconfig is not None:
         pulumi.export("kubeconfig", handle.kubeconfig)
+    if platform.vector_db is not None:
+        # Cluster-internal URL; the API key only as a secret (`pulumi stack output --show-secrets`).
+        pulumi.export("vector_db_url", platform.vector_db.url)
+        pulumi.export("vector_db_api_key", pulumi.Output.secret(platform.vector_db.api_key))
+    if platform.observability is not None:
+        pulumi.export(
+            "grafana_admin_password",
+            pulumi.Output.secret(platform.observability.grafana_admin_password),
+        )
 
 
 def main() -> LlmOpsPlatform:

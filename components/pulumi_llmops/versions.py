@@ -106,6 +106,14 @@ CHARTS: Mapping[str, ChartPin] = {
 }
 
 
+IMAGES: Mapping[str, str] = {
+    # The vector-DB snapshot CronJob runs a standard-library-only Python script. A floating
+    # minor tag (security patches arrive without a release of this library); pin a digest
+    # with `addons.vector_db.snapshots.image` where reproducibility matters more.
+    "snapshot-job": "docker.io/library/python:3.13-alpine",
+}
+
+
 def chart_pin(key: str, overrides: Mapping[str, Mapping[str, str]] | None = None) -> ChartPin:
     """The pin for `key`, with a stack's `versions.charts.<key>` override applied."""
     pin = CHARTS[key]

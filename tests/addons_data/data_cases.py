@@ -16,14 +16,11 @@ from helpers import (
     onprem_platform,
     require_upstream,
     unknown_values_keys,
+    validate_custom_resource,
 )
-from pulumi_llmops.addons.vector_db.secrets import PASSWORD_TYPE
-from pulumi_llmops.offline.fake_outputs import register_fake_outputs
+from pulumi_llmops.offline.recording import SECRET
 from pulumi_llmops.versions import CHARTS
 
-# The mock engine returns no `result` for a RandomPassword: give it an obviously fake value so
-# the tests can prove that a generated secret never appears unmasked in a plan or an input.
-register_fake_outputs(PASSWORD_TYPE, lambda name, _inputs: {"result": f"offline-password-{name}"})
 
 UPDATE = os.environ.get("LLMOPS_UPDATE_GOLDEN") == "1"
 
@@ -77,36 +74,11 @@ def assert_documented_in_comments(chart_key: str, paths: Iterable[str]) -> None:
 
 
 def plain_manifest(resource) -> dict[str, Any]:
-    """`manifest_of`, with a Secret's wholly secret `stringData` (pulumi_kubernetes marks it
-    secret as a whole, so the engine sees no keys) replaced by a same-shaped stand-in."""
-    manifest = manifest_of(resource)
-    if manifest["kind"] == "Secret":
-        assert manifest["stringData"] == "placeholder", "Secret data must be a Pulumi secret"
-        manifest["stringData"] = {"redacted": "placeholder"}
-    return manifest
+    """`manifest_of`, asserting first that a Secret's data is a Pulumi secret (pulumi_kubernetes
+    marks `stringData` secret as a whole; `manifest_of` leaves such a field out)."""
+    if resource.type == "kubernetes:core/v1:Secret":
+        assert resource.inputs["stringData"] is SECRET, "Secret data must be a Pulumi secret"
+    return manifest_of(resource)
 
 
-def validate_cr(obj: dict[str, Any]) -> None:
-    """`helpers.validate_custom_resource`, except that Go-style inline flags in CRD patterns
-    (`^(?i)(abort|warn)?$` in the PrometheusRule CRD), which Python's `re` rejects, are moved
-    to the front first. Everything else in the schema is checked as is."""
-    import jsonschema
-
-    from helpers import crd_schema
-    from helpers.upstream import _jsonschema
-
-    jsonschema.validate(
-        dict(obj), _python_patterns(_jsonschema(crd_schema(obj["apiVersion"], obj["kind"])))
-    )
-
-
-def _python_patterns(schema: Any) -> Any:
-    if isinstance(schema, dict):
-        out = {k: _python_patterns(v) for k, v in schema.items()}
-        pattern = schema.get("pattern")
-        if isinstance(pattern, str) and pattern.startswith("^(?i)"):
-            out["pattern"] = "(?i)^" + pattern[len("^(?i)") :]
-        return out
-    if isinstance(schema, list):
-        return [_python_patterns(v) for v in schema]
-    return schema
+validate_cr = validate_custom_resource

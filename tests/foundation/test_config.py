@@ -56,8 +56,8 @@ def test_config_is_frozen() -> None:
         (
             {"clustr": {}},
             [
-                "clustr: unknown key; allowed keys: addons, cluster, environment, node_pools, "
-                "region, tags, target, versions"
+                "clustr: unknown key; allowed keys: addons, catalog, cluster, environment, "
+                "models, node_pools, region, tags, target, versions"
             ],
         ),
         (

@@ -18,7 +18,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (Secret, Unknown)):
         return "placeholder"
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        # A field whose whole value is secret or unknown (e.g. a Secret's stringData) has no
+        # shape to check offline: leave it out rather than invent one.
+        return {k: _plain(v) for k, v in value.items() if not isinstance(v, (Secret, Unknown))}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value

@@ -83,9 +83,13 @@ def validate_custom_resource(obj: Mapping[str, Any]) -> None:
 
 
 def _jsonschema(schema: Any) -> Any:
-    """Drop Kubernetes extensions jsonschema does not know; keep structure and types."""
+    """Drop Kubernetes extensions jsonschema does not know; keep structure, types, patterns."""
     if isinstance(schema, dict):
         out = {k: _jsonschema(v) for k, v in schema.items() if not k.startswith("x-kubernetes")}
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str) and pattern.startswith("^(?i)"):
+            # Go's RE2 accepts an inline flag after `^`; Python's `re` wants it first.
+            out["pattern"] = "(?i)^" + pattern[len("^(?i)") :]
         if schema.get("x-kubernetes-int-or-string"):
             out.pop("type", None)
             out["anyOf"] = [{"type": "integer"}, {"type": "string"}]

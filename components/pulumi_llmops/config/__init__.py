@@ -1,8 +1,13 @@
 """Typed stack configuration (pydantic). Plain data only: nothing here imports Pulumi."""
 
+from .aks import AksClusterSpec, AksPoolSpec
 from .base import Spec
+from .catalog import CatalogSpec
 from .cluster import ClusterSpec, KubeconfigSpec
+from .eks import EksClusterSpec, EksPoolSpec
 from .errors import ConfigError, Problem
+from .gke import GkeClusterSpec, GkePoolSpec
+from .models import ArchitectureSpec, ModelSpec
 from .node_pool import (
     GpuPoolSpec,
     GpuShapeSpec,
@@ -12,9 +17,30 @@ from .node_pool import (
     TaintSpec,
     TimeSlicingSpec,
 )
+from .data import SnapshotSpec, VectorDatabaseSpec
+from .gitops import GitApplicationSpec, GitOpsSpec
+from .observability import ObservabilitySpec
 from .platform import CLOUD_TARGETS, PlatformConfig, Target, load_platform_config
+from .serving import CertManagerSpec, GpuOperatorSpec, KServeSpec
 
 __all__ = [
+    "AksClusterSpec",
+    "AksPoolSpec",
+    "CatalogSpec",
+    "EksClusterSpec",
+    "EksPoolSpec",
+    "GkeClusterSpec",
+    "GkePoolSpec",
+    "GitApplicationSpec",
+    "GitOpsSpec",
+    "ObservabilitySpec",
+    "SnapshotSpec",
+    "VectorDatabaseSpec",
+    "ArchitectureSpec",
+    "CertManagerSpec",
+    "GpuOperatorSpec",
+    "KServeSpec",
+    "ModelSpec",
     "CLOUD_TARGETS",
     "ClusterSpec",
     "ConfigError",

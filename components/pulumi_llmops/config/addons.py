@@ -2,8 +2,39 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from .base import Spec
+from .data import VectorDatabaseSpec
+from .gitops import GitOpsSpec
+from .observability import ObservabilitySpec
+from .serving import CertManagerSpec, GpuOperatorSpec, KServeSpec
 
 
 class AddonsSpec(Spec):
     """Platform add-ons. Each field is one add-on's spec; see its module for defaults."""
+
+    gpu_operator: GpuOperatorSpec = Field(
+        default_factory=GpuOperatorSpec,
+        description="NVIDIA GPU operator. Default: on when GPU pools need it.",
+    )
+    cert_manager: CertManagerSpec = Field(
+        default_factory=CertManagerSpec,
+        description="cert-manager. Default: on when KServe is installed.",
+    )
+    kserve: KServeSpec = Field(
+        default_factory=KServeSpec,
+        description="KServe model serving. Default: on when models are configured.",
+    )
+    vector_db: VectorDatabaseSpec = Field(
+        default_factory=VectorDatabaseSpec,
+        description="Vector database. Default: on (Qdrant, 1 replica, 20 GiB, data retained).",
+    )
+    observability: ObservabilitySpec = Field(
+        default_factory=ObservabilitySpec,
+        description="kube-prometheus-stack, dashboards, alerts. Default: on.",
+    )
+    gitops: GitOpsSpec = Field(
+        default_factory=GitOpsSpec,
+        description="Argo CD or Flux. Default: on only when applications are configured.",
+    )

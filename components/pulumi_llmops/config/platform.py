@@ -9,8 +9,11 @@ from pydantic import Field, ValidationError, model_validator
 
 from .addons import AddonsSpec
 from .base import ResourceKey, Spec
+from .catalog import CatalogSpec
+from .cloud import cloud_problems, foreign_block_problems
 from .cluster import ClusterSpec
 from .errors import ConfigError, Problem, raise_if_any
+from .models import ModelSpec, model_problems
 from .node_pool import GpuPoolSpec
 from .versions import VersionsSpec
 
@@ -20,9 +23,9 @@ CLOUD_TARGETS: tuple[str, ...] = ("eks", "gke", "aks")
 TAG_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
 TAG_VALUE_PATTERN = r"^[a-z0-9_-]{0,63}$"
 
-# Cloud targets become available with the cloud cluster modules; until then selecting one is
-# a config error rather than a half-built platform.
-AVAILABLE_TARGETS: tuple[str, ...] = ("onprem",)
+# Targets this release can deploy; any other `Target` value is a config error rather than a
+# half-built platform.
+AVAILABLE_TARGETS: tuple[str, ...] = ("onprem", "eks", "gke", "aks")
 
 
 class PlatformConfig(Spec):
@@ -54,11 +57,33 @@ class PlatformConfig(Spec):
         default_factory=VersionsSpec,
         description="Chart pin overrides. Default: the library's tested pins.",
     )
+    catalog: CatalogSpec = Field(
+        default_factory=CatalogSpec,
+        description="GPU and machine-type catalogue overrides (prices, new machine types). "
+        "Default: the built-in catalogue.",
+    )
+
+    models: dict[ResourceKey, ModelSpec] = Field(
+        default_factory=dict,
+        description="Models to serve with KServe, keyed by served model name. Default: none.",
+    )
 
     @model_validator(mode="after")
     def _target_rules(self) -> PlatformConfig:
-        raise_if_any(self._tag_problems() + self._target_problems())
+        raise_if_any(
+            self._tag_problems() + self._target_problems() + self._model_problems()
+        )
         return self
+
+    def _model_problems(self) -> list[Problem]:
+        kserve = self.addons.kserve
+        return model_problems(
+            self.models,
+            list(self.node_pools),
+            kserve_field=kserve.enabled,
+            deployment_mode=kserve.deployment_mode,
+            model_cache=kserve.model_cache.enabled,
+        )
 
     def _tag_problems(self) -> list[Problem]:
         import re
@@ -86,8 +111,10 @@ class PlatformConfig(Spec):
                 )
             ]
         if self.target == "onprem":
-            return self._onprem_problems()
-        return []
+            return self._onprem_problems() + foreign_block_problems(
+                "onprem", self.cluster, self.node_pools
+            )
+        return cloud_problems(self.target, self.cluster, self.node_pools, self.catalog)
 
     def _onprem_problems(self) -> list[Problem]:
         problems = []

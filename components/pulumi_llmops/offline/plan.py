@@ -6,7 +6,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..catalog.gpus import CatalogError
+from ..catalog.instances import lookup_instance
+from ..catalog.pricing import hourly_price, monthly_cost
+from ..config.cloud import CLOUD_OF_TARGET
 from ..config.platform import PlatformConfig, load_platform_config
+from ..serving.report import ModelRow, model_rows
 from .engine import run_program
 from .recording import Recording, Secret, Unknown
 from .stack_file import StackFile
@@ -34,10 +39,26 @@ class PoolInventory:
     machine_type: str | None
     schedulable_gpus_per_node: int | None
     capacity: str
+    usd_per_hour: float | None = None
+    price_source: str | None = None
 
     @property
     def max_gpus(self) -> int | None:
         return None if self.gpus_per_node is None else self.gpus_per_node * self.max_nodes
+
+    @property
+    def monthly_cost_min_usd(self) -> float | None:
+        """On-demand cost of min_nodes for a month (730 h); None when unpriced."""
+        if self.usd_per_hour is None:
+            return None
+        return monthly_cost(self.usd_per_hour, self.min_nodes)
+
+    @property
+    def monthly_cost_max_usd(self) -> float | None:
+        """On-demand cost of max_nodes for a month (730 h); None when unpriced."""
+        if self.usd_per_hour is None:
+            return None
+        return monthly_cost(self.usd_per_hour, self.max_nodes)
 
 
 @dataclass
@@ -49,6 +70,7 @@ class Plan:
     config: PlatformConfig
     recording: Recording
     inventory: list[PoolInventory] = field(default_factory=list)
+    models: list[ModelRow] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,8 +96,15 @@ class Plan:
                 for r in sorted(self.recording, key=lambda r: r.urn)
             ],
             "gpu_inventory": [
-                {**pool.__dict__, "max_gpus": pool.max_gpus} for pool in self.inventory
+                {
+                    **pool.__dict__,
+                    "max_gpus": pool.max_gpus,
+                    "monthly_cost_min_usd": pool.monthly_cost_min_usd,
+                    "monthly_cost_max_usd": pool.monthly_cost_max_usd,
+                }
+                for pool in self.inventory
             ],
+            "models": [row.to_dict() for row in self.models],
             "outputs": _jsonable(self.recording.outputs),
         }
 
@@ -113,10 +142,36 @@ def plan_stack(stack_file: StackFile) -> Plan:
             machine_type=c.machine_type,
             schedulable_gpus_per_node=c.schedulable_gpus_per_node,
             capacity="owned" if c.target == "onprem" else ("spot" if c.spot else "on-demand"),
+            **pool_price(config, c.target, c.machine_type),
         )
         for _, c in sorted(platform.cluster.gpu_pools.items())
     ]
-    return Plan(stack_file.stack, str(stack_file.path), config, recording, inventory)
+    models = model_rows(platform.serving.plan.sizing)
+    return Plan(stack_file.stack, str(stack_file.path), config, recording, inventory, models)
+
+
+def pool_price(config: PlatformConfig, target: str, machine_type: str | None) -> dict[str, Any]:
+    """On-demand $/hour of one node of a pool in the stack's region, with its source.
+
+    From the catalogue (with the stack's `catalog` overrides); `usd_per_hour` is None and the
+    source says why when the catalogue has no price: a price is never invented.
+    """
+    cloud = CLOUD_OF_TARGET.get(target)
+    if cloud is None or machine_type is None:
+        return {"usd_per_hour": None, "price_source": "n/a (owned hardware)"}
+    try:
+        instance = lookup_instance(cloud, machine_type, config.catalog)
+    except CatalogError:
+        return {"usd_per_hour": None, "price_source": f"n/a ({machine_type} not in the catalogue)"}
+    price = hourly_price(instance, config.region)
+    if price is None:
+        return {
+            "usd_per_hour": None,
+            "price_source": f"n/a (no catalogue price for {machine_type} in {config.region})",
+        }
+    dated = f", {price.date}" if price.date and price.date not in price.source else ""
+    source = f"{price.source}{dated}, {price.region}"
+    return {"usd_per_hour": price.usd_per_hour, "price_source": source}
 
 
 def _jsonable(value: Any) -> Any:

@@ -28,6 +28,8 @@ def render_plan(plan: Plan) -> Group:
         type_table(plan.recording),
         Text(""),
         inventory_table(plan),
+        Text(""),
+        models_table(plan),
     )
 
 
@@ -76,7 +78,16 @@ def inventory_table(plan: Plan) -> Table | Text:
     for column in ("pool", "gpu model", "gpus/node", "sharing", "schedulable/node",
                    "min nodes", "max nodes", "max gpus", "capacity"):
         table.add_column(column, justify="right" if "nodes" in column or "gpus" in column else "left")
+    priced = any(pool.capacity != "owned" for pool in plan.inventory)
+    if priced:
+        for column in ("$/mo min", "$/mo max"):
+            table.add_column(column, justify="right", no_wrap=True)
+        table.caption = _price_caption(plan)
+        table.caption_justify = "left"
     for pool in plan.inventory:
+        costs = (
+            (_money(pool.monthly_cost_min_usd), _money(pool.monthly_cost_max_usd)) if priced else ()
+        )
         table.add_row(
             pool.pool,
             pool.gpu_model or "?",
@@ -87,8 +98,53 @@ def inventory_table(plan: Plan) -> Table | Text:
             str(pool.max_nodes),
             _num(pool.max_gpus),
             pool.capacity,
+            *costs,
         )
     return table
+
+
+def _money(value: float | None) -> str:
+    return "n/a" if value is None else f"${value:,.0f}"
+
+
+def _price_caption(plan: Plan) -> str:
+    """Per pool: $/hour of one node and the price's source. A month is 730 hours."""
+    lines = ["$/mo = on-demand $/hour x 730 x min or max nodes (spot pools cost less: spot "
+             "discounts are not modelled). Prices per node:"]
+    for pool in plan.inventory:
+        hourly = "n/a" if pool.usd_per_hour is None else f"${pool.usd_per_hour:.4f}/h"
+        lines.append(f"  {pool.pool}: {pool.machine_type or '-'} {hourly}, {pool.price_source}")
+    return "\n".join(lines)
+
+
+def models_table(plan: Plan) -> Table | Text:
+    """Per model: memory one replica needs, pool, GPUs per replica, $/hour at min/max replicas."""
+    if not plan.models:
+        return Text("Models: none configured")
+    table = Table(title="Models", title_justify="left", box=None, pad_edge=False)
+    for column in ("model", "needed", "per gpu", "pool", "gpu", "chosen by", "gpus/replica",
+                   "replicas", "$/h min", "$/h max"):
+        table.add_column(column, no_wrap=True,
+                         justify="left" if column in ("model", "pool", "gpu", "chosen by")
+                         else "right")
+    for row in plan.models:
+        table.add_row(
+            row.model,
+            f"{row.memory_needed_gib:.1f} GiB" + (" (est. KV)" if row.kv_cache_estimated else ""),
+            "-" if row.per_gpu_gib is None else f"{row.per_gpu_gib:.1f} GiB",
+            row.pool,
+            row.gpu,
+            row.chosen_by,
+            str(row.gpus_per_replica),
+            f"{row.min_replicas}-{row.max_replicas}",
+            _usd(row.usd_per_hour_min),
+            _usd(row.usd_per_hour_max),
+        )
+    return table
+
+
+def _usd(value: float | None) -> str:
+    return "unpriced" if value is None else f"${value:,.2f}"
 
 
 def _num(value: int | None) -> str:

@@ -14,8 +14,6 @@ import pulumi_random as random
 
 from ...cluster.handle import ClusterHandle
 
-PASSWORD_TYPE = "random:index/randomPassword:RandomPassword"
-
 
 def generated_password(
     name: str, *, parent: pulumi.Resource, length: int = 40, protect: bool = False

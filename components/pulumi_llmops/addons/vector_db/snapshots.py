@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from ...config.data import VectorDatabaseSpec
+from ...versions import IMAGES
 from .values import API_KEY_KEY, API_KEY_SECRET, ENDPOINTS
 
-SNAPSHOT_IMAGE = "docker.io/library/python:3.13-alpine"
-"""Image of the snapshot CronJob: the script needs only the Python standard library."""
+SNAPSHOT_IMAGE = IMAGES["snapshot-job"]
+"""Image of the snapshot CronJob (pinned in versions.py): the script needs only the stdlib."""
 SCRIPT_CONFIGMAP = "vector-db-snapshot-script"
 CRONJOB_NAME = "vector-db-snapshot"
 
