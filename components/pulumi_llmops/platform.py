@@ -36,9 +36,11 @@ class LlmOpsPlatform(pulumi.ComponentResource):
 
     Creates: the cluster (or adopts it), its GPU pools, and the platform namespaces
     (`llmops-system` restricted, `llmops-models` baseline). Cloud SDKs are imported only for
-    the configured target. Serving (`serving/wiring.py`): the NVIDIA GPU operator when the
-    pools need it, cert-manager and KServe when models are configured, one InferenceService
-    per `models` entry (attributes `gpu_operator`, `cert_manager`, `kserve`, `models`).
+    the configured target. Data add-ons (`addons/wiring_data.py`): the vector database,
+    observability and GitOps as configured (attributes `vector_db`, `observability`,
+    `gitops`). Serving (`serving/wiring.py`): the NVIDIA GPU operator when the pools need
+    it, cert-manager and KServe when models are configured, one InferenceService per
+    `models` entry (attributes `gpu_operator`, `cert_manager`, `kserve`, `models`).
     Does not create: anything for a target other than `config.target`.
     """
 
@@ -111,7 +113,10 @@ def _onprem(
     pools: dict[str, pulumi.ComponentResource] = {
         pool: OnPremGpuPool(
             f"{name}-{pool}",
-            OnPremGpuPoolArgs(cluster=cluster.handle, pool=pool, spec=spec),
+            OnPremGpuPoolArgs(
+                cluster=cluster.handle, pool=pool, spec=spec,
+                gpu_memory_gib=config.gpu_memory_gib(pool),
+            ),
             opts=opts,
         )
         for pool, spec in sorted(config.node_pools.items())

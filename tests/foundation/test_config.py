@@ -36,6 +36,15 @@ def test_minimal_onprem_config_loads_with_documented_defaults() -> None:
     }
 
 
+def test_a_gpu_the_catalogue_lacks_is_accepted_with_its_memory_declared() -> None:
+    config = load_platform_config(
+        onprem_platform(node_pools={"a": pool(gpu={"model": "RTX-9000", "count": 2,
+                                                    "memory_gib": 96})})
+    )
+    assert config.gpu_memory_gib("a") == 96
+    assert load_platform_config(onprem_platform()).gpu_memory_gib("l4") == 22888 / 1024
+
+
 def test_config_is_frozen() -> None:
     config = load_platform_config(onprem_platform())
     with pytest.raises(Exception, match="frozen"):
@@ -159,6 +168,21 @@ def test_config_is_frozen() -> None:
                 "node_pools.a.spot: not used on-prem (the node set is fixed); remove it "
                 "(got True)",
             ],
+        ),
+        (
+            {"node_pools": {"a": pool(gpu={"model": "L40X", "count": 1})}},
+            [
+                "node_pools.a.gpu.model: unknown GPU model 'L40X' (did you mean L40S, L4?); "
+                "known models: A100-40GB, A100-80GB, A10G, H100-80GB, H100-NVL-94GB, "
+                "H200-141GB, L4, L40S, T4. Add others under `catalog.gpus` in config "
+                "(memory_gib, mig_capable); or declare gpu.memory_gib for a GPU the catalogue "
+                "lacks (got 'L40X')"
+            ],
+        ),
+        (
+            {"node_pools": {"a": pool(sharing={"mig": {"profile": "all-1g.10gb"}})}},
+            ["node_pools.a.sharing.mig: L4 does not support MIG (A100, H100, H200 do); "
+             "use time_slicing"],
         ),
         (
             {"tags": {"Cost Center": "x"}},

@@ -135,6 +135,8 @@ class PlatformConfig(Spec):
                 problems.append(
                     Problem(f"{where}.gpu", "required on-prem: declare {model, count} per node")
                 )
+            else:
+                problems += self._onprem_gpu_problems(where, pool)
             for field in ("machine_type", "min_nodes", "max_nodes", "spot", "disk_size_gib"):
                 if field in pool.model_fields_set:
                     problems.append(
@@ -145,6 +147,46 @@ class PlatformConfig(Spec):
                         )
                     )
         return problems
+
+    def _onprem_gpu_problems(self, where: str, pool: GpuPoolSpec) -> list[Problem]:
+        """A declared GPU must be in the catalogue unless its memory is declared too."""
+        from ..catalog.gpus import CatalogError, get_gpu_model
+
+        assert pool.gpu is not None
+        try:
+            known = get_gpu_model(pool.gpu.model, self.catalog)
+        except CatalogError as exc:
+            if pool.gpu.memory_gib is not None:
+                return []
+            return [
+                Problem(
+                    f"{where}.gpu.model",
+                    f"{str(exc).rstrip('.')}; or declare gpu.memory_gib for a GPU the catalogue lacks",
+                    pool.gpu.model,
+                )
+            ]
+        if pool.sharing and pool.sharing.mig and not known.mig_capable:
+            return [
+                Problem(
+                    f"{where}.sharing.mig",
+                    f"{known.name} does not support MIG (A100, H100, H200 do); use time_slicing",
+                )
+            ]
+        return []
+
+    def gpu_memory_gib(self, pool: str) -> float | None:
+        """Memory per GPU of an on-prem pool: declared, else from the catalogue."""
+        from ..catalog.gpus import CatalogError, get_gpu_model
+
+        gpu = self.node_pools[pool].gpu
+        if gpu is None:
+            return None
+        if gpu.memory_gib is not None:
+            return gpu.memory_gib
+        try:
+            return get_gpu_model(gpu.model, self.catalog).memory_gib
+        except CatalogError:
+            return None
 
     @property
     def resource_tags(self) -> dict[str, str]:
