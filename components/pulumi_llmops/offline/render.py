@@ -49,7 +49,9 @@ def resource_tree(recording: Recording) -> Tree:
         for resource in sorted(by_parent.get(parent, []), key=lambda r: (r.type, r.name)):
             label = Text.assemble((resource.name, "bold" if not resource.custom else ""))
             label.append(f"  {resource.type}", style="cyan")
-            if not resource.custom:
+            if resource.type == "kubernetes:helm.sh/v4:Chart":
+                label.append("  (chart: not rendered offline)", style="dim")
+            elif not resource.custom:
                 count = descendants(resource.urn)
                 label.append(f"  ({count} resource{'' if count == 1 else 's'})", style="dim")
             if resource.protect or resource.retain_on_delete:
@@ -75,9 +77,10 @@ def inventory_table(plan: Plan) -> Table | Text:
     if not plan.inventory:
         return Text("GPU inventory: no GPU pools configured")
     table = Table(title="GPU inventory", title_justify="left", box=None, pad_edge=False)
-    for column in ("pool", "gpu model", "gpus/node", "sharing", "schedulable/node",
+    for column in ("pool", "gpu model", "gpus/node", "sharing", "slots/node",
                    "min nodes", "max nodes", "max gpus", "capacity"):
-        table.add_column(column, justify="right" if "nodes" in column or "gpus" in column else "left")
+        numeric = "nodes" in column or "gpus" in column or column.startswith("slots")
+        table.add_column(column, justify="right" if numeric else "left")
     priced = any(pool.capacity != "owned" for pool in plan.inventory)
     if priced:
         for column in ("$/mo min", "$/mo max"):

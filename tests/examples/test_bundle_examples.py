@@ -1,0 +1,192 @@
+"""The four examples driven by `llmops:platform` stack config through the bundle.
+
+Each runs its own `__main__.py` with its own stack file on the mock engine: the URN list is
+pinned by a snapshot (a rename fails here), the resource count is exact, and the inputs that
+make the example what its README says are checked.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from pulumi_llmops.offline.recording import SECRET
+
+from .conftest import EXAMPLES, ROOT
+
+BUNDLE_EXAMPLES = [
+    ("eks-llm-serving", "Pulumi.dev.yaml", 65),
+    ("gke-rag", "Pulumi.dev.yaml", 43),
+    ("aks-gpu-sharing", "Pulumi.prod.yaml", 40),
+    ("onprem-existing-cluster", "Pulumi.lab.yaml", 34),
+]
+ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
+CHART = "kubernetes:helm.sh/v4:Chart"
+
+
+@pytest.mark.parametrize(("name", "stack_file", "count"), BUNDLE_EXAMPLES)
+def test_urns_match_snapshot(run_example, snapshot, name, stack_file, count) -> None:
+    recording = run_example(name, stack_file)
+    assert len(recording) == count
+    assert recording.urns() == snapshot
+
+
+@pytest.mark.parametrize(("name", "stack_file", "count"), BUNDLE_EXAMPLES)
+def test_one_bundle_and_every_kubernetes_object_on_the_cluster_provider(
+    run_example, name, stack_file, count
+) -> None:
+    recording = run_example(name, stack_file)
+    [bundle] = recording.of_type("llmops:platform:LlmOpsPlatform")
+    [provider] = recording.of_type("pulumi:providers:kubernetes")
+    for resource in recording:
+        if resource is not bundle:
+            assert resource.parent is not None, resource.urn
+        if resource.custom and resource.type.startswith("kubernetes:"):
+            assert resource.provider == provider.urn, resource.urn
+
+
+def _models(recording) -> dict[str, dict]:
+    return {r.inputs["metadata"]["name"]: r.inputs["spec"]["predictor"] for r in recording.of_type(ISVC)}
+
+
+def test_eks_llm_serving_spot_l4_pool_scales_to_zero_and_serves_two_models(run_example) -> None:
+    recording = run_example("eks-llm-serving", "Pulumi.dev.yaml")
+    pool = recording.named("llm-serving-l4-spot-nodes").inputs
+    assert pool["capacityType"] == "SPOT"
+    assert pool["instanceTypes"] == ["g6.xlarge"]
+    assert pool["scalingConfig"] == {"minSize": 0.0, "maxSize": 3.0, "desiredSize": 0.0}
+    assert pool["amiType"] == "AL2023_x86_64_NVIDIA"
+    cluster = recording.named("llm-serving-cluster-eks").inputs
+    assert cluster["vpcConfig"]["publicAccessCidrs"] == ["203.0.113.0/24"]
+    models = _models(recording)
+    assert sorted(models) == ["mistral-7b", "qwen2-5-7b"]
+    for predictor in models.values():
+        assert predictor["nodeSelector"] == {"llmops.dev/pool": "l4-spot"}
+        assert predictor["model"]["resources"]["limits"] == {
+            "cpu": "3", "memory": "12Gi", "nvidia.com/gpu": "1"
+        }
+    assert models["qwen2-5-7b"]["maxReplicas"] == 2.0
+    assert "--max_model_len=4096" in models["mistral-7b"]["model"]["args"]
+    # Serving only: the vector database is switched off in the stack config.
+    assert recording.of_type("llmops:addons:VectorDatabase") == []
+    assert recording.outputs["models"] == ["mistral-7b", "qwen2-5-7b"]
+    assert recording.outputs["kubeconfig"] is SECRET
+
+
+def test_gke_rag_has_serving_vector_db_and_observability(run_example) -> None:
+    recording = run_example("gke-rag", "Pulumi.dev.yaml")
+    pool = recording.named("rag-dev-l4-nodes").inputs
+    assert pool["nodeConfig"]["machineType"] == "g2-standard-4"
+    assert pool["nodeConfig"]["guestAccelerators"][0]["type"] == "nvidia-l4"
+    assert pool["autoscaling"]["totalMinNodeCount"] == 0.0
+    assert pool["nodeLocations"] == ["us-central1-a", "us-central1-b"]
+    cluster = recording.named("rag-dev-cluster-gke").inputs
+    assert cluster["databaseEncryption"]["state"] == "ENCRYPTED"
+    qdrant = recording.named("rag-dev-vectordb-qdrant")
+    assert qdrant.inputs["chart"] == "qdrant"
+    assert qdrant.inputs["values"]["persistence"] == {"storageClassName": "premium-rwo", "size": "50Gi"}
+    assert qdrant.protect and qdrant.retain_on_delete
+    policy = recording.named("rag-dev-vectordb-network-policy").inputs
+    [rule] = policy["spec"]["ingress"]
+    [expression] = rule["from"][1]["namespaceSelector"]["matchExpressions"]
+    assert expression["values"] == ["llmops-models", "monitoring", "rag-api"]
+    stack = recording.named("rag-dev-observability-kube-prometheus-stack")
+    assert stack.inputs["chart"] == "kube-prometheus-stack"
+    models = _models(recording)
+    assert models["llama-3-1-8b"]["nodeSelector"] == {"llmops.dev/pool": "l4"}
+    # The embedding model runs on CPU nodes: no GPU request, no GPU toleration.
+    embedding = models["qwen3-embedding"]
+    assert "nodeSelector" not in embedding and "tolerations" not in embedding
+    assert "--backend=huggingface" in embedding["model"]["args"]
+    # GKE installs the driver and device plugin: no GPU operator.
+    assert recording.of_type("llmops:addons:GpuOperator") == []
+    assert recording.outputs["vector_db_url"] == (
+        "http://qdrant.llmops-vectordb.svc.cluster.local:6333"
+    )
+    assert recording.outputs["vector_db_api_key"] is SECRET
+
+
+def test_aks_gpu_sharing_has_a_mig_pool_and_a_time_sliced_pool(run_example) -> None:
+    recording = run_example("aks-gpu-sharing", "Pulumi.prod.yaml")
+    mig = recording.named("gpu-sharing-a100-mig-nodes").inputs
+    assert mig["vmSize"] == "Standard_NC24ads_A100_v4"
+    assert mig["gpuInstanceProfile"] == "MIG1g"
+    assert (mig["minCount"], mig["maxCount"]) == (0.0, 1.0)
+    shared = recording.named("gpu-sharing-t4-shared-nodes").inputs
+    assert shared["vmSize"] == "Standard_NC4as_T4_v3"
+    assert "gpuInstanceProfile" not in shared
+    plugin_config = recording.named("gpu-sharing-gpu-operator-device-plugin-config").inputs
+    assert "replicas: 4" in plugin_config["data"]["t4-shared"]
+    assert recording.outputs["gpu_sharing"] == {
+        "a100-mig": {
+            "sharing": "mig-single", "gpu_resource": "nvidia.com/gpu",
+            "schedulable_gpus_per_node": 7,
+        },
+        "t4-shared": {
+            "sharing": "time-slicing", "gpu_resource": "nvidia.com/gpu",
+            "schedulable_gpus_per_node": 4,
+        },
+    }
+    models = _models(recording)
+    assert models["qwen2-5-7b-awq"]["nodeSelector"] == {"llmops.dev/pool": "a100-mig"}
+    assert models["qwen2-5-0-5b"]["nodeSelector"] == {"llmops.dev/pool": "t4-shared"}
+    assert {p["model"]["storageUri"].split("/")[2] for p in models.values()} == {"models"}
+    cluster = recording.named("gpu-sharing-cluster-aks").inputs
+    assert cluster["securityProfile"]["azureKeyVaultKms"]["enabled"] is True
+
+
+def test_onprem_kubeconfig_is_the_secret_config_value(run_example) -> None:
+    recording = run_example("onprem-existing-cluster", "Pulumi.lab.yaml")
+    provider = recording.named("lab-cluster-k8s")
+    assert provider.inputs["kubeconfig"] is SECRET
+    assert recording.outputs["kubeconfig"] is SECRET
+    # Pool by node names: one NodePatch per node; pool by selector: nothing patched.
+    patches = recording.of_type("kubernetes:core/v1:NodePatch")
+    assert sorted(p.inputs["metadata"]["name"] for p in patches) == ["gpu-l40s-01", "gpu-l40s-02"]
+    assert patches[0].inputs["metadata"]["labels"]["llmops.dev/pool"] == "l40s"
+    assert recording.outputs["patched_nodes"] == {
+        "a100": [], "l40s": ["gpu-l40s-01", "gpu-l40s-02"]
+    }
+    assert recording.outputs["gpu_pools"]["a100"]["node_selector"] == {
+        "hardware.example.com/gpu": "a100-80gb"
+    }
+    operator = recording.named("lab-gpu-operator-chart").inputs["values"]
+    assert operator["driver"]["enabled"] is False  # driver_preinstalled: true
+    [model] = _models(recording).values()
+    assert model["nodeSelector"]["hardware.example.com/gpu"] == "a100-80gb"
+    assert model["model"]["storageUri"] == "hf://Qwen/Qwen2.5-72B-Instruct-AWQ"
+
+
+def test_onprem_example_imports_no_cloud_sdk() -> None:
+    """The on-prem promise, in a fresh interpreter: no pulumi_aws / _gcp / _azure_native."""
+    code = (
+        "import sys, runpy\n"
+        "from tests.examples.conftest import execute_example\n"
+        "execute_example('onprem-existing-cluster', 'Pulumi.lab.yaml')\n"
+        "loaded = sorted(m for m in ('pulumi_aws', 'pulumi_gcp', 'pulumi_azure_native')"
+        " if m in sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_examples_use_only_the_public_api() -> None:
+    """No example imports a private (`_name`) module or name of pulumi_llmops."""
+    import ast
+
+    for path in sorted(EXAMPLES.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pulumi_llmops"):
+                parts = node.module.split(".")
+                assert not any(p.startswith("_") for p in parts), f"{path}: {node.module}"
+                assert not any(a.name.startswith("_") for a in node.names), f"{path}: {node.module}"
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("pulumi_llmops"):
+                        assert not any(p.startswith("_") for p in alias.name.split(".")), path
