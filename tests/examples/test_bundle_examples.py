@@ -48,7 +48,9 @@ def test_one_bundle_and_every_kubernetes_object_on_the_cluster_provider(
 
 
 def _models(recording) -> dict[str, dict]:
-    return {r.inputs["metadata"]["name"]: r.inputs["spec"]["predictor"] for r in recording.of_type(ISVC)}
+    return {
+        r.inputs["metadata"]["name"]: r.inputs["spec"]["predictor"] for r in recording.of_type(ISVC)
+    }
 
 
 def test_eks_llm_serving_spot_l4_pool_scales_to_zero_and_serves_two_models(run_example) -> None:
@@ -86,7 +88,9 @@ def test_gke_rag_has_serving_vector_db_and_observability(run_example) -> None:
     assert cluster["databaseEncryption"]["state"] == "ENCRYPTED"
     qdrant = recording.named("rag-dev-vectordb-qdrant")
     assert qdrant.inputs["chart"] == "qdrant"
-    assert qdrant.inputs["values"]["persistence"] == {"storageClassName": "premium-rwo", "size": "50Gi"}
+    assert qdrant.inputs["values"]["persistence"] == {
+        "storageClassName": "premium-rwo", "size": "50Gi"
+    }
     assert qdrant.protect and qdrant.retain_on_delete
     policy = recording.named("rag-dev-vectordb-network-policy").inputs
     [rule] = policy["spec"]["ingress"]
