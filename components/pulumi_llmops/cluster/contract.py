@@ -87,11 +87,15 @@ def pool_taints(spec: GpuPoolSpec) -> tuple[Taint, ...]:
     return tuple(Taint(key, t.value, t.effect) for key, t in sorted(merged.items()))
 
 
-def pool_labels(pool: str, spec: GpuPoolSpec) -> dict[str, str]:
-    """Node labels the library applies: pool, GPU model, sharing selectors, then user labels."""
+def pool_labels(pool: str, spec: GpuPoolSpec, gpu_model: str | None = None) -> dict[str, str]:
+    """Node labels the library applies: pool, GPU model, sharing selectors, then user labels.
+
+    The GPU model is the spec's declared `gpu.model`, else `gpu_model` (from the catalogue).
+    """
     labels = {POOL_LABEL: pool}
-    if spec.gpu is not None:
-        labels[GPU_MODEL_LABEL] = label_value(spec.gpu.model)
+    model = spec.gpu.model if spec.gpu is not None else gpu_model
+    if model:
+        labels[GPU_MODEL_LABEL] = label_value(model)
     if spec.sharing and spec.sharing.time_slicing:
         labels[DEVICE_PLUGIN_CONFIG_LABEL] = pool
     if spec.sharing and spec.sharing.mig:
@@ -115,7 +119,7 @@ def build_contract(
     model = spec.gpu.model if spec.gpu else gpu_model
     count = spec.gpu.count if spec.gpu else gpus_per_node
     memory = (spec.gpu.memory_gib if spec.gpu else None) or gpu_memory_gib
-    labels = pool_labels(pool, spec)
+    labels = pool_labels(pool, spec, model)
     sharing, resource, units, unit_memory = _sharing(spec, count, memory)
     return GpuPoolContract(
         pool=pool,

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ...config.cloud import PoolShape
 from ...config.eks import EksPoolSpec
 from ...config.node_pool import GpuPoolSpec
-from ..contract import GPU_MODEL_LABEL, GpuPoolContract, build_contract, label_value
+from ..contract import GpuPoolContract, build_contract, label_value
 
 TAINT_EFFECTS = {
     "NoSchedule": "NO_SCHEDULE",
@@ -52,7 +52,7 @@ def principal_key(arn: str) -> str:
 def eks_pool_contract(pool: str, spec: GpuPoolSpec, shape: PoolShape) -> GpuPoolContract:
     """The pool's scheduling contract on EKS (GPU-operator labels kept: EKS has no native
     GPU sharing, so time-slicing and MIG are done by the operator reading those labels)."""
-    contract = build_contract(
+    return build_contract(
         pool,
         spec,
         "eks",
@@ -60,11 +60,6 @@ def eks_pool_contract(pool: str, spec: GpuPoolSpec, shape: PoolShape) -> GpuPool
         gpus_per_node=shape.gpu_count,
         gpu_memory_gib=shape.gpu_memory_gib,
     )
-    labels = dict(contract.labels)
-    if shape.gpu_model and GPU_MODEL_LABEL not in labels:
-        labels[GPU_MODEL_LABEL] = label_value(shape.gpu_model)
-    labels.update(spec.additional_labels)
-    return replace(contract, labels=dict(sorted(labels.items())))
 
 
 def node_group_args(spec: GpuPoolSpec, contract: GpuPoolContract) -> dict[str, Any]:

@@ -16,12 +16,10 @@ from ...config.aks import AksPoolSpec, agent_pool_name
 from ...config.cloud import PoolShape
 from ...config.node_pool import GpuPoolSpec
 from ..contract import (
-    GPU_MODEL_LABEL,
     MIG_CONFIG_LABEL,
     GpuPoolContract,
     Taint,
     build_contract,
-    label_value,
 )
 
 SPOT_TAINT = Taint("kubernetes.azure.com/scalesetpriority", "spot", "NoSchedule")
@@ -49,8 +47,6 @@ def aks_pool_contract(pool: str, spec: GpuPoolSpec, shape: PoolShape) -> GpuPool
         gpu_memory_gib=shape.gpu_memory_gib,
     )
     labels = dict(contract.labels)
-    if shape.gpu_model and GPU_MODEL_LABEL not in labels:
-        labels[GPU_MODEL_LABEL] = label_value(shape.gpu_model)
     labels.pop(MIG_CONFIG_LABEL, None)
     labels.update(spec.additional_labels)
     taints = contract.taints

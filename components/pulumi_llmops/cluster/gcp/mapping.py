@@ -15,11 +15,9 @@ from ...config.gke import GkePoolSpec
 from ...config.node_pool import GpuPoolSpec
 from ..contract import (
     DEVICE_PLUGIN_CONFIG_LABEL,
-    GPU_MODEL_LABEL,
     MIG_CONFIG_LABEL,
     GpuPoolContract,
     build_contract,
-    label_value,
 )
 
 TAINT_EFFECTS = {
@@ -59,8 +57,6 @@ def gke_pool_contract(pool: str, spec: GpuPoolSpec, shape: PoolShape) -> GpuPool
         gpu_memory_gib=shape.gpu_memory_gib,
     )
     labels = dict(contract.labels)
-    if shape.gpu_model and GPU_MODEL_LABEL not in labels:
-        labels[GPU_MODEL_LABEL] = label_value(shape.gpu_model)
     if operator_managed(spec):
         labels[NO_DEFAULT_DEVICE_PLUGIN_LABEL] = "true"
     else:
