@@ -47,11 +47,14 @@ def helm_chart(
     parent: pulumi.Resource,
     depends_on: Sequence[pulumi.Resource] = (),
     skip_crds: bool = False,
+    protect: bool = False,
+    retain_on_delete: bool = False,
 ) -> k8s.helm.v4.Chart:
     """A `helm.v4.Chart` for a pinned chart, on the handle's provider, parented to `parent`.
 
-    The release name is the chart's key name; OCI charts are passed as `oci://` references,
-    https repositories through `repository_opts`.
+    OCI charts are passed as `oci://` references, https repositories through
+    `repository_opts`. Charts that own data (vector DB, Prometheus) set `protect` and
+    `retain_on_delete` on the Chart itself: `retain_on_delete` is not inherited from a parent.
     """
     return k8s.helm.v4.Chart(
         name,
@@ -64,6 +67,10 @@ def helm_chart(
         values=sorted_values(values),
         skip_crds=skip_crds or None,
         opts=pulumi.ResourceOptions(
-            parent=parent, provider=cluster.provider, depends_on=list(depends_on)
+            parent=parent,
+            provider=cluster.provider,
+            depends_on=list(depends_on),
+            protect=protect or None,
+            retain_on_delete=retain_on_delete or None,
         ),
     )

@@ -17,7 +17,6 @@ from ...config.observability import ObservabilitySpec
 from ...versions import chart_pin
 from ..helm import helm_chart
 from ..namespaces import namespace_labels
-from ..vector_db.chart import stateful_chart
 from ..vector_db.component import data_protection
 from ..vector_db.secrets import generated_password, secret_object
 from . import dashboards as dash
@@ -113,7 +112,7 @@ class Observability(pulumi.ComponentResource):
             depends_on=[self.namespace],
         )
         self.values = vals.kube_prometheus_stack_values(spec)
-        self.chart = stateful_chart(
+        self.chart = helm_chart(
             f"{name}-kube-prometheus-stack",
             chart_pin("kube-prometheus-stack", args.chart_overrides),
             cluster=cluster,

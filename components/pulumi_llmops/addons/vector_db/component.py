@@ -19,7 +19,6 @@ from ..helm import deep_merge, helm_chart
 from ..namespaces import MODELS_NAMESPACE, namespace_labels
 from . import snapshots as snap
 from . import values as vals
-from .chart import stateful_chart
 from .secrets import generated_password, secret_object
 
 CNPG_OPERATOR_NAMESPACE = "cnpg-system"
@@ -185,7 +184,7 @@ class VectorDatabase(pulumi.ComponentResource):
         if spec.engine == "milvus" and files.get("user.yaml") == MILVUS_USER_YAML:
             # Inline-only in the Milvus chart: the values carry a secret Output (never plain).
             files["user.yaml"] = pulumi.Output.secret(self.api_key.apply(vals.milvus_user_yaml))
-        self.chart = stateful_chart(
+        self.chart = helm_chart(
             f"{name}-{spec.engine}",
             chart_pin(CHART_KEYS[spec.engine], args.chart_overrides),
             cluster=cluster,
