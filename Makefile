@@ -26,10 +26,11 @@ plan-json: $(STAMP)
 	$(BIN)/llmops plan --stack $(STACK) --json
 
 test: $(STAMP)  ## The whole test suite (what CI runs)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check components stacks tests benchmarks
+	$(BIN)/ruff check components stacks tests benchmarks examples
+	$(BIN)/ruff format --check components stacks tests benchmarks
 
 bench: $(STAMP)  ## Plan-time and scaling measurements -> benchmarks/README.md figures
 	$(BIN)/python benchmarks/plan_time.py

@@ -77,7 +77,12 @@ class LlmOpsPlatform(pulumi.ComponentResource):
         # After observability: the GPU operator chart renders the DCGM ServiceMonitor, whose
         # CRD comes with kube-prometheus-stack.
         self.serving = build_serving(
-            name, config, self.cluster, serving_plan, child, namespaces=self.namespaces,
+            name,
+            config,
+            self.cluster,
+            serving_plan,
+            child,
+            namespaces=self.namespaces,
             observability=self.observability.chart if self.observability else None,
         )
         self.gpu_operator = self.serving.gpu_operator
@@ -114,7 +119,9 @@ def _onprem(
         pool: OnPremGpuPool(
             f"{name}-{pool}",
             OnPremGpuPoolArgs(
-                cluster=cluster.handle, pool=pool, spec=spec,
+                cluster=cluster.handle,
+                pool=pool,
+                spec=spec,
                 gpu_memory_gib=config.gpu_memory_gib(pool),
             ),
             opts=opts,

@@ -32,60 +32,87 @@ class ChartPin:
 
 CHARTS: Mapping[str, ChartPin] = {
     "gpu-operator": ChartPin(
-        "gpu-operator", "v26.7.0", "https://helm.ngc.nvidia.com/nvidia",
+        "gpu-operator",
+        "v26.7.0",
+        "https://helm.ngc.nvidia.com/nvidia",
         "NVIDIA GPU operator: driver, container toolkit, device plugin, DCGM exporter, "
         "MIG manager (driver 595.91.07, device plugin v0.20.0)",
     ),
     "cert-manager": ChartPin(
-        "cert-manager", "v1.21.1", "https://charts.jetstack.io",
+        "cert-manager",
+        "v1.21.1",
+        "https://charts.jetstack.io",
         "cert-manager: webhook certificates for KServe",
     ),
     "kserve-crd": ChartPin(
-        "oci://ghcr.io/kserve/charts/kserve-crd", "v0.20.0", "",
+        "oci://ghcr.io/kserve/charts/kserve-crd",
+        "v0.20.0",
+        "",
         "KServe CustomResourceDefinitions (installed before the controller)",
     ),
     "kserve-resources": ChartPin(
-        "oci://ghcr.io/kserve/charts/kserve-resources", "v0.20.0", "",
+        "oci://ghcr.io/kserve/charts/kserve-resources",
+        "v0.20.0",
+        "",
         "KServe controller (chart named `kserve` up to v0.15)",
     ),
     "kserve-runtime-configs": ChartPin(
-        "oci://ghcr.io/kserve/charts/kserve-runtime-configs", "v0.20.0", "",
+        "oci://ghcr.io/kserve/charts/kserve-runtime-configs",
+        "v0.20.0",
+        "",
         "KServe ClusterServingRuntimes (Hugging Face / vLLM and others)",
     ),
     "kserve-localmodel-crd": ChartPin(
-        "oci://ghcr.io/kserve/charts/kserve-localmodel-crd", "v0.20.0", "",
+        "oci://ghcr.io/kserve/charts/kserve-localmodel-crd",
+        "v0.20.0",
+        "",
         "KServe model cache CRDs (LocalModelCache, LocalModelNodeGroup)",
     ),
     "kserve-localmodel-resources": ChartPin(
-        "oci://ghcr.io/kserve/charts/kserve-localmodel-resources", "v0.20.0", "",
+        "oci://ghcr.io/kserve/charts/kserve-localmodel-resources",
+        "v0.20.0",
+        "",
         "KServe model cache controller and node agent",
     ),
     "qdrant": ChartPin(
-        "qdrant", "1.19.0", "https://qdrant.github.io/qdrant-helm",
+        "qdrant",
+        "1.19.0",
+        "https://qdrant.github.io/qdrant-helm",
         "Qdrant vector database (app v1.19.0)",
     ),
     "milvus": ChartPin(
-        "milvus", "5.0.19", "https://zilliztech.github.io/milvus-helm/",
+        "milvus",
+        "5.0.19",
+        "https://zilliztech.github.io/milvus-helm/",
         "Milvus vector database (app 2.6.15)",
     ),
     "weaviate": ChartPin(
-        "weaviate", "17.8.3", "https://weaviate.github.io/weaviate-helm",
+        "weaviate",
+        "17.8.3",
+        "https://weaviate.github.io/weaviate-helm",
         "Weaviate vector database (app 1.38.2)",
     ),
     "cloudnative-pg": ChartPin(
-        "cloudnative-pg", "0.29.0", "https://cloudnative-pg.github.io/charts",
+        "cloudnative-pg",
+        "0.29.0",
+        "https://cloudnative-pg.github.io/charts",
         "CloudNativePG operator (PostgreSQL, for pgvector)",
     ),
     "cnpg-cluster": ChartPin(
-        "cluster", "0.8.1", "https://cloudnative-pg.github.io/charts",
+        "cluster",
+        "0.8.1",
+        "https://cloudnative-pg.github.io/charts",
         "CloudNativePG cluster chart (a PostgreSQL cluster with pgvector)",
     ),
     "kube-prometheus-stack": ChartPin(
-        "kube-prometheus-stack", "88.5.3", "https://prometheus-community.github.io/helm-charts",
+        "kube-prometheus-stack",
+        "88.5.3",
+        "https://prometheus-community.github.io/helm-charts",
         "Prometheus operator, Prometheus, Alertmanager, Grafana 12.11.1 subchart",
     ),
     "opentelemetry-collector": ChartPin(
-        "opentelemetry-collector", "0.170.0",
+        "opentelemetry-collector",
+        "0.170.0",
         "https://open-telemetry.github.io/opentelemetry-helm-charts",
         "OpenTelemetry collector",
     ),
@@ -93,14 +120,18 @@ CHARTS: Mapping[str, ChartPin] = {
         "argo-cd", "10.1.1", "https://argoproj.github.io/argo-helm", "Argo CD (app v3.4.4)"
     ),
     "flux2": ChartPin(
-        "flux2", "2.18.3", "https://fluxcd-community.github.io/helm-charts",
+        "flux2",
+        "2.18.3",
+        "https://fluxcd-community.github.io/helm-charts",
         "Flux controllers (app 2.8.5)",
     ),
     "keda": ChartPin(
         "keda", "2.20.2", "https://kedacore.github.io/charts", "KEDA event-driven autoscaler"
     ),
     "karpenter": ChartPin(
-        "oci://public.ecr.aws/karpenter/karpenter", "1.14.1", "",
+        "oci://public.ecr.aws/karpenter/karpenter",
+        "1.14.1",
+        "",
         "Karpenter node autoscaler for EKS",
     ),
 }

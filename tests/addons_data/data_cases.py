@@ -21,7 +21,6 @@ from helpers import (
 from pulumi_llmops.offline.recording import SECRET
 from pulumi_llmops.versions import CHARTS
 
-
 UPDATE = os.environ.get("LLMOPS_UPDATE_GOLDEN") == "1"
 
 MINIO_SNAPSHOTS = {

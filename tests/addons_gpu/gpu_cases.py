@@ -13,22 +13,31 @@ def spec(**fields: Any) -> GpuPoolSpec:
     return GpuPoolSpec.model_validate(fields)
 
 
-def setup(pool: str, target: str, data: dict[str, Any], preinstalled: bool = False,
-          **blocks: Any) -> PoolGpuSetup:
+def setup(
+    pool: str, target: str, data: dict[str, Any], preinstalled: bool = False, **blocks: Any
+) -> PoolGpuSetup:
     """The setup of a pool spec; `blocks` are its cloud blocks (eks, gke, aks)."""
     pool_spec = spec(**data, **blocks)
     tolerations = [t.toleration() for t in pool_taints(pool_spec)]
-    return pool_gpu_setup(pool, pool_spec, target, driver_preinstalled=preinstalled,
-                          tolerations=tolerations)
+    return pool_gpu_setup(
+        pool, pool_spec, target, driver_preinstalled=preinstalled, tolerations=tolerations
+    )
 
 
 L4 = {"gpu": {"model": "L4", "count": 2}}
-A100_MIG = {"gpu": {"model": "A100-80GB", "count": 8},
-            "sharing": {"mig": {"profile": "all-3g.40gb"}}}
-A100_BALANCED = {"gpu": {"model": "A100-80GB", "count": 8},
-                 "sharing": {"mig": {"profile": "all-balanced"}}}
-L4_SLICED = {"gpu": {"model": "L4", "count": 1}, "sharing": {"time_slicing": {"replicas": 4}},
-             "additional_taints": {"example.com/team": {"value": "ml", "effect": "NoSchedule"}}}
+A100_MIG = {
+    "gpu": {"model": "A100-80GB", "count": 8},
+    "sharing": {"mig": {"profile": "all-3g.40gb"}},
+}
+A100_BALANCED = {
+    "gpu": {"model": "A100-80GB", "count": 8},
+    "sharing": {"mig": {"profile": "all-balanced"}},
+}
+L4_SLICED = {
+    "gpu": {"model": "L4", "count": 1},
+    "sharing": {"time_slicing": {"replicas": 4}},
+    "additional_taints": {"example.com/team": {"value": "ml", "effect": "NoSchedule"}},
+}
 
 
 def cases() -> dict[str, tuple[str, list[PoolGpuSetup], dict[str, Any]]]:
@@ -43,23 +52,33 @@ def cases() -> dict[str, tuple[str, list[PoolGpuSetup], dict[str, Any]]]:
         "onprem-mig-mixed-custom-config": (
             "onprem",
             [setup("a100", "onprem", A100_BALANCED)],
-            {"observability": False, "mig_parted_config": {
-                "version": "v1",
-                "mig-configs": {"custom": [{"devices": "all", "mig-enabled": True,
-                                            "mig-devices": {"3g.40gb": 2}}]},
-            }},
+            {
+                "observability": False,
+                "mig_parted_config": {
+                    "version": "v1",
+                    "mig-configs": {
+                        "custom": [
+                            {"devices": "all", "mig-enabled": True, "mig-devices": {"3g.40gb": 2}}
+                        ]
+                    },
+                },
+            },
         ),
         "eks-al2023": ("eks", [setup("l4", "eks", L4)], {"observability": True}),
         "eks-bottlerocket": (
-            "eks", [setup("l4", "eks", L4, eks={"ami_type": "BOTTLEROCKET_x86_64_NVIDIA"})],
+            "eks",
+            [setup("l4", "eks", L4, eks={"ami_type": "BOTTLEROCKET_x86_64_NVIDIA"})],
             {"observability": False},
         ),
         "gke-operator-path": (
-            "gke", [setup("l4", "gke", L4, gke={"gpu_driver_version": "INSTALLATION_DISABLED"})],
+            "gke",
+            [setup("l4", "gke", L4, gke={"gpu_driver_version": "INSTALLATION_DISABLED"})],
             {"observability": True},
         ),
         "aks-driver-none": (
-            "aks", [setup("l4", "aks", L4, aks={"gpu_driver": "None"})], {"observability": False}
+            "aks",
+            [setup("l4", "aks", L4, aks={"gpu_driver": "None"})],
+            {"observability": False},
         ),
         "aks-driver-install": ("aks", [setup("l4", "aks", L4)], {"observability": False}),
     }

@@ -68,7 +68,8 @@ def test_key_decisions_per_target() -> None:
 def test_time_slicing_and_mig() -> None:
     values = render("onprem-preinstalled-sliced-mig")
     assert values["devicePlugin"]["config"] == {
-        "name": "llmops-device-plugin-config", "default": "default"
+        "name": "llmops-device-plugin-config",
+        "default": "default",
     }
     assert values["mig"] == {"strategy": "single"}
     assert values["dcgmExporter"] == {"enabled": True, "serviceMonitor": {"enabled": True}}
@@ -76,8 +77,7 @@ def test_time_slicing_and_mig() -> None:
     assert values["daemonsets"] == {
         "tolerations": [
             {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"},
-            {"effect": "NoSchedule", "key": "example.com/team", "operator": "Equal",
-             "value": "ml"},
+            {"effect": "NoSchedule", "key": "example.com/team", "operator": "Equal", "value": "ml"},
         ]
     }
     mixed = render("onprem-mig-mixed-custom-config")
@@ -85,26 +85,32 @@ def test_time_slicing_and_mig() -> None:
     assert mixed["migManager"]["config"]["name"] == "llmops-mig-parted-config"
     assert yaml.safe_load(mixed["migManager"]["config"]["data"]["config.yaml"]) == {
         "version": "v1",
-        "mig-configs": {"custom": [{"devices": "all", "mig-enabled": True,
-                                    "mig-devices": {"3g.40gb": 2}}]},
+        "mig-configs": {
+            "custom": [{"devices": "all", "mig-enabled": True, "mig-devices": {"3g.40gb": 2}}]
+        },
     }
     assert "devicePlugin" in mixed and "config" not in mixed["devicePlugin"]
 
 
 def test_time_slicing_config_has_one_key_per_sliced_pool_plus_default() -> None:
-    setups = [setup("a100", "onprem", A100_MIG), setup("l4", "onprem", L4_SLICED),
-              setup("l4b", "onprem", L4)]
+    setups = [
+        setup("a100", "onprem", A100_MIG),
+        setup("l4", "onprem", L4_SLICED),
+        setup("l4b", "onprem", L4),
+    ]
     data = time_slicing_config(setups)
     assert sorted(data) == ["default", "l4"]
     assert yaml.safe_load(data["default"]) == {"version": "v1", "flags": {"migStrategy": "single"}}
     assert yaml.safe_load(data["l4"]) == {
         "version": "v1",
         "flags": {"migStrategy": "none"},
-        "sharing": {"timeSlicing": {
-            "renameByDefault": False,
-            "failRequestsGreaterThanOne": True,
-            "resources": [{"name": "nvidia.com/gpu", "replicas": 4}],
-        }},
+        "sharing": {
+            "timeSlicing": {
+                "renameByDefault": False,
+                "failRequestsGreaterThanOne": True,
+                "resources": [{"name": "nvidia.com/gpu", "replicas": 4}],
+            }
+        },
     }
     assert time_slicing_config([setup("l4", "onprem", L4)]) == {}
 
@@ -118,8 +124,11 @@ def test_time_slicing_config_has_one_key_per_sliced_pool_plus_default() -> None:
         ("eks", {"eks": {"ami_type": "BOTTLEROCKET_ARM_64_NVIDIA"}}, ("image", "image", "image")),
         ("gke", {}, ("cloud", "cloud", "cloud")),
         ("gke", {"gke": {"gpu_driver_version": "LATEST"}}, ("cloud", "cloud", "cloud")),
-        ("gke", {"gke": {"gpu_driver_version": "INSTALLATION_DISABLED"}},
-         ("cloud", "operator", "operator")),
+        (
+            "gke",
+            {"gke": {"gpu_driver_version": "INSTALLATION_DISABLED"}},
+            ("cloud", "operator", "operator"),
+        ),
         ("aks", {}, ("cloud", "cloud", "operator")),
         ("aks", {"aks": {"gpu_driver": "None"}}, ("operator", "operator", "operator")),
     ],

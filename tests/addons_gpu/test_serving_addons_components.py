@@ -81,16 +81,21 @@ def test_observability_turns_on_dcgm_and_orders_the_operator_after_prometheus() 
     recording, _ = run_platform(platform(addons={"observability": {"enabled": True}}))
     release = chart(recording, "lab-gpu-operator-chart")
     assert release.inputs["values"]["dcgmExporter"] == {
-        "enabled": True, "serviceMonitor": {"enabled": True}
+        "enabled": True,
+        "serviceMonitor": {"enabled": True},
     }
     prometheus = recording.named("lab-observability-kube-prometheus-stack")
     assert prometheus.urn in release.dependencies
 
 
 def test_time_sliced_pool_gets_a_device_plugin_configmap_before_the_chart() -> None:
-    pools = {"l4": {"gpu": {"model": "L4", "count": 1},
-                    "sharing": {"time_slicing": {"replicas": 4}},
-                    "onprem": {"node_names": ["gpu-1"]}}}
+    pools = {
+        "l4": {
+            "gpu": {"model": "L4", "count": 1},
+            "sharing": {"time_slicing": {"replicas": 4}},
+            "onprem": {"node_names": ["gpu-1"]},
+        }
+    }
     recording, _ = run_platform(platform(node_pools=pools))
     config_map = recording.named("lab-gpu-operator-device-plugin-config")
     manifest = manifest_of(config_map)
@@ -100,22 +105,29 @@ def test_time_sliced_pool_gets_a_device_plugin_configmap_before_the_chart() -> N
     release = chart(recording, "lab-gpu-operator-chart")
     assert config_map.urn in release.dependencies
     assert release.inputs["values"]["devicePlugin"]["config"] == {
-        "default": "default", "name": "llmops-device-plugin-config"
+        "default": "default",
+        "name": "llmops-device-plugin-config",
     }
 
 
 def test_gpu_operator_values_overrides_win_and_driver_preinstalled() -> None:
-    addons = {"gpu_operator": {
-        "driver_preinstalled": True,
-        "values_overrides": {"driver": {"enabled": True}, "nfd": {"enabled": False},
-                             "dcgmExporter": {"serviceMonitor": {"interval": "30s"}}},
-    }}
+    addons = {
+        "gpu_operator": {
+            "driver_preinstalled": True,
+            "values_overrides": {
+                "driver": {"enabled": True},
+                "nfd": {"enabled": False},
+                "dcgmExporter": {"serviceMonitor": {"interval": "30s"}},
+            },
+        }
+    }
     recording, _ = run_platform(platform(addons=addons))
     values = chart(recording, "lab-gpu-operator-chart").inputs["values"]
     assert values["driver"] == {"enabled": True}  # override beats driver_preinstalled
     assert values["nfd"] == {"enabled": False}
     assert values["dcgmExporter"] == {
-        "enabled": False, "serviceMonitor": {"enabled": False, "interval": "30s"}
+        "enabled": False,
+        "serviceMonitor": {"enabled": False, "interval": "30s"},
     }
     recording, _ = run_platform(platform(addons={"gpu_operator": {"driver_preinstalled": True}}))
     assert chart(recording, "lab-gpu-operator-chart").inputs["values"]["driver"] == {
@@ -141,8 +153,12 @@ def test_gke_operator_path_adds_the_critical_pods_quota() -> None:
         provider = k8s.Provider("k8s")
         handle = ClusterHandle("c", "gke", "europe-west4", provider)
         setups = [setup("l4", "gke", L4, gke={"gpu_driver_version": "INSTALLATION_DISABLED"})]
-        return GpuOperator("gpu", GpuOperatorArgs(cluster=handle, spec=GpuOperatorSpec(),
-                                                  setups=setups, observability=True))
+        return GpuOperator(
+            "gpu",
+            GpuOperatorArgs(
+                cluster=handle, spec=GpuOperatorSpec(), setups=setups, observability=True
+            ),
+        )
 
     recording, _ = run(program)
     quota = recording.named("gpu-critical-pods")
@@ -150,10 +166,15 @@ def test_gke_operator_path_adds_the_critical_pods_quota() -> None:
     validate_manifest(manifest)
     assert manifest["spec"] == {
         "hard": {"pods": "100"},
-        "scopeSelector": {"matchExpressions": [{
-            "operator": "In", "scopeName": "PriorityClass",
-            "values": ["system-node-critical", "system-cluster-critical"],
-        }]},
+        "scopeSelector": {
+            "matchExpressions": [
+                {
+                    "operator": "In",
+                    "scopeName": "PriorityClass",
+                    "values": ["system-node-critical", "system-cluster-critical"],
+                }
+            ]
+        },
     }
     release = recording.named("gpu-chart")
     assert quota.urn in release.dependencies
@@ -183,22 +204,33 @@ def test_kserve_stack_order_and_values() -> None:
     assert set(controller.dependencies) == {cert.urn, crd.urn, namespace.urn}
     assert runtimes.dependencies == (controller.urn,)
     assert controller.inputs["values"]["kserve"]["controller"]["deploymentMode"] == "Standard"
-    assert manifest_of(namespace)["metadata"]["labels"][
-        "pod-security.kubernetes.io/enforce"] == "baseline"
+    assert (
+        manifest_of(namespace)["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+        == "baseline"
+    )
     assert recording.of_type("kubernetes:helm.sh/v4:Chart") and value.kserve is not None
-    assert [r.name for r in recording.of_type("kubernetes:helm.sh/v4:Chart")
-            if "localmodel" in r.name] == []
+    assert [
+        r.name for r in recording.of_type("kubernetes:helm.sh/v4:Chart") if "localmodel" in r.name
+    ] == []
 
 
 def test_kserve_knative_gateway_cache_and_overrides() -> None:
-    addons = {"kserve": {
-        "enabled": True,
-        "deployment_mode": "Knative",
-        "gateway": {"domain": "models.example.org", "url_scheme": "https",
-                    "enable_gateway_api": True, "class_name": "envoy"},
-        "model_cache": {"enabled": True},
-        "values_overrides": {"kserve": {"controller": {"gateway": {"domain": "override.test"}}}},
-    }}
+    addons = {
+        "kserve": {
+            "enabled": True,
+            "deployment_mode": "Knative",
+            "gateway": {
+                "domain": "models.example.org",
+                "url_scheme": "https",
+                "enable_gateway_api": True,
+                "class_name": "envoy",
+            },
+            "model_cache": {"enabled": True},
+            "values_overrides": {
+                "kserve": {"controller": {"gateway": {"domain": "override.test"}}}
+            },
+        }
+    }
     recording, _ = run_platform(platform(addons=addons))
     values = chart(recording, "lab-kserve-controller").inputs["values"]
     assert values["kserve"]["controller"]["deploymentMode"] == "Knative"
@@ -213,24 +245,33 @@ def test_kserve_knative_gateway_cache_and_overrides() -> None:
     local = chart(recording, "lab-kserve-localmodel")
     assert local_crd.urn in local.dependencies
     assert recording.named("lab-kserve-controller").urn in local.dependencies
-    assert manifest_of(recording.named("lab-kserve-namespace"))["metadata"]["labels"][
-        "pod-security.kubernetes.io/enforce"] == "privileged"
+    assert (
+        manifest_of(recording.named("lab-kserve-namespace"))["metadata"]["labels"][
+            "pod-security.kubernetes.io/enforce"
+        ]
+        == "privileged"
+    )
 
 
 def test_kserve_without_models_is_off_and_can_be_forced_on() -> None:
     recording, _ = run_platform(platform())
     assert recording.of_type("llmops:addons:KServe") == []
     assert recording.of_type("llmops:addons:CertManager") == []
-    recording, _ = run_platform(platform(addons={"kserve": {"enabled": True,
-                                                            "install_runtimes": False}}))
+    recording, _ = run_platform(
+        platform(addons={"kserve": {"enabled": True, "install_runtimes": False}})
+    )
     assert len(recording.of_type("llmops:addons:KServe")) == 1
-    assert [r.name for r in recording.of_type("kubernetes:helm.sh/v4:Chart")
-            if r.name.startswith("lab-kserve")] == ["lab-kserve-crd", "lab-kserve-controller"]
+    assert [
+        r.name
+        for r in recording.of_type("kubernetes:helm.sh/v4:Chart")
+        if r.name.startswith("lab-kserve")
+    ] == ["lab-kserve-crd", "lab-kserve-controller"]
 
 
 def test_bring_your_own_cert_manager() -> None:
-    recording, _ = run_platform(platform(models={"llama": MODEL},
-                                         addons={"cert_manager": {"enabled": False}}))
+    recording, _ = run_platform(
+        platform(models={"llama": MODEL}, addons={"cert_manager": {"enabled": False}})
+    )
     assert recording.of_type("llmops:addons:CertManager") == []
     controller = chart(recording, "lab-kserve-controller")
     assert all("CertManager" not in urn for urn in controller.dependencies)
@@ -240,7 +281,8 @@ def test_cert_manager_values_overrides_win() -> None:
     addons = {"cert_manager": {"values_overrides": {"crds": {"keep": False}, "replicaCount": 2}}}
     recording, _ = run_platform(platform(models={"llama": MODEL}, addons=addons))
     assert chart(recording, "lab-cert-manager-chart").inputs["values"] == {
-        "crds": {"enabled": True, "keep": False}, "replicaCount": 2.0
+        "crds": {"enabled": True, "keep": False},
+        "replicaCount": 2.0,
     }
 
 
@@ -248,12 +290,20 @@ def test_cert_manager_values_overrides_win() -> None:
     ("key", "values"),
     [
         ("cert-manager", cert_manager_values()),
-        ("kserve-resources", kserve_values(KServeSpec.model_validate(
-            {"model_cache": {"enabled": True}, "deployment_mode": "Knative"}))),
+        (
+            "kserve-resources",
+            kserve_values(
+                KServeSpec.model_validate(
+                    {"model_cache": {"enabled": True}, "deployment_mode": "Knative"}
+                )
+            ),
+        ),
         ("kserve-runtime-configs", runtime_configs_values()),
         ("kserve-runtime-configs", runtime_configs_values(dev_shm=True)),
-        ("kserve-localmodel-resources", localmodel_values(
-            KServeSpec(), [{"key": "nvidia.com/gpu", "operator": "Exists"}])),
+        (
+            "kserve-localmodel-resources",
+            localmodel_values(KServeSpec(), [{"key": "nvidia.com/gpu", "operator": "Exists"}]),
+        ),
     ],
 )
 def test_every_values_key_exists_in_the_pinned_chart(key: str, values: dict) -> None:
@@ -271,8 +321,11 @@ def test_namespace_objects_validate() -> None:
     recording, _ = run_platform(platform(models={"llama": MODEL}))
     names = sorted(r.name for r in recording.of_type("kubernetes:core/v1:Namespace"))
     assert names == [
-        "lab-cert-manager-namespace", "lab-gpu-operator-namespace", "lab-kserve-namespace",
-        "lab-namespaces-llmops-models", "lab-namespaces-llmops-system",
+        "lab-cert-manager-namespace",
+        "lab-gpu-operator-namespace",
+        "lab-kserve-namespace",
+        "lab-namespaces-llmops-models",
+        "lab-namespaces-llmops-system",
     ]
     for resource in recording.of_type("kubernetes:core/v1:Namespace"):
         validate_manifest(manifest_of(resource))

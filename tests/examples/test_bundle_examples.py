@@ -18,22 +18,22 @@ from .conftest import EXAMPLES, ROOT
 
 BUNDLE_EXAMPLES = [
     ("eks-llm-serving", "Pulumi.dev.yaml", 65),
-    ("gke-rag", "Pulumi.dev.yaml", 43),
+    ("gke-rag", "Pulumi.dev.yaml", 48),
     ("aks-gpu-sharing", "Pulumi.prod.yaml", 40),
     ("onprem-existing-cluster", "Pulumi.lab.yaml", 34),
 ]
 ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
-CHART = "kubernetes:helm.sh/v4:Chart"
+IDS = [name for name, _, _ in BUNDLE_EXAMPLES]
 
 
-@pytest.mark.parametrize(("name", "stack_file", "count"), BUNDLE_EXAMPLES)
+@pytest.mark.parametrize(("name", "stack_file", "count"), BUNDLE_EXAMPLES, ids=IDS)
 def test_urns_match_snapshot(run_example, snapshot, name, stack_file, count) -> None:
     recording = run_example(name, stack_file)
     assert len(recording) == count
     assert recording.urns() == snapshot
 
 
-@pytest.mark.parametrize(("name", "stack_file", "count"), BUNDLE_EXAMPLES)
+@pytest.mark.parametrize(("name", "stack_file", "count"), BUNDLE_EXAMPLES, ids=IDS)
 def test_one_bundle_and_every_kubernetes_object_on_the_cluster_provider(
     run_example, name, stack_file, count
 ) -> None:
@@ -67,7 +67,9 @@ def test_eks_llm_serving_spot_l4_pool_scales_to_zero_and_serves_two_models(run_e
     for predictor in models.values():
         assert predictor["nodeSelector"] == {"llmops.dev/pool": "l4-spot"}
         assert predictor["model"]["resources"]["limits"] == {
-            "cpu": "3", "memory": "12Gi", "nvidia.com/gpu": "1"
+            "cpu": "3",
+            "memory": "12Gi",
+            "nvidia.com/gpu": "1",
         }
     assert models["qwen2-5-7b"]["maxReplicas"] == 2.0
     assert "--max_model_len=4096" in models["mistral-7b"]["model"]["args"]
@@ -89,7 +91,8 @@ def test_gke_rag_has_serving_vector_db_and_observability(run_example) -> None:
     qdrant = recording.named("rag-dev-vectordb-qdrant")
     assert qdrant.inputs["chart"] == "qdrant"
     assert qdrant.inputs["values"]["persistence"] == {
-        "storageClassName": "premium-rwo", "size": "50Gi"
+        "storageClassName": "premium-rwo",
+        "size": "50Gi",
     }
     assert qdrant.protect and qdrant.retain_on_delete
     policy = recording.named("rag-dev-vectordb-network-policy").inputs
@@ -110,6 +113,9 @@ def test_gke_rag_has_serving_vector_db_and_observability(run_example) -> None:
         "http://qdrant.llmops-vectordb.svc.cluster.local:6333"
     )
     assert recording.outputs["vector_db_api_key"] is SECRET
+    app = recording.named("rag-dev-gitops-rag-api").inputs["spec"]
+    assert app["source"]["repoURL"] == "https://github.com/acme/rag-api-deploy.git"
+    assert app["destination"]["namespace"] == "rag-api"
 
 
 def test_aks_gpu_sharing_has_a_mig_pool_and_a_time_sliced_pool(run_example) -> None:
@@ -125,11 +131,13 @@ def test_aks_gpu_sharing_has_a_mig_pool_and_a_time_sliced_pool(run_example) -> N
     assert "replicas: 4" in plugin_config["data"]["t4-shared"]
     assert recording.outputs["gpu_sharing"] == {
         "a100-mig": {
-            "sharing": "mig-single", "gpu_resource": "nvidia.com/gpu",
+            "sharing": "mig-single",
+            "gpu_resource": "nvidia.com/gpu",
             "schedulable_gpus_per_node": 7,
         },
         "t4-shared": {
-            "sharing": "time-slicing", "gpu_resource": "nvidia.com/gpu",
+            "sharing": "time-slicing",
+            "gpu_resource": "nvidia.com/gpu",
             "schedulable_gpus_per_node": 4,
         },
     }
@@ -151,7 +159,8 @@ def test_onprem_kubeconfig_is_the_secret_config_value(run_example) -> None:
     assert sorted(p.inputs["metadata"]["name"] for p in patches) == ["gpu-l40s-01", "gpu-l40s-02"]
     assert patches[0].inputs["metadata"]["labels"]["llmops.dev/pool"] == "l40s"
     assert recording.outputs["patched_nodes"] == {
-        "a100": [], "l40s": ["gpu-l40s-01", "gpu-l40s-02"]
+        "a100": [],
+        "l40s": ["gpu-l40s-01", "gpu-l40s-02"],
     }
     assert recording.outputs["gpu_pools"]["a100"]["node_selector"] == {
         "hardware.example.com/gpu": "a100-80gb"

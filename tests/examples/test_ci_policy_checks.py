@@ -33,7 +33,7 @@ def _matrix_stacks() -> list[str]:
 
 def _preview_command() -> list[str]:
     [script] = [run for run in _runs("preview") if "pulumi preview" in run]
-    preview = script[script.index("pulumi preview"):].replace("\\\n", " ")
+    preview = script[script.index("pulumi preview") :].replace("\\\n", " ")
     return shlex.split(preview.splitlines()[0])
 
 

@@ -12,9 +12,13 @@ from collections import Counter
 import yaml
 
 from helpers import run_platform
+from pulumi_llmops.offline.check import evaluate, policy_config_documents
 from pulumi_llmops.offline.recording import SECRET
+from pulumi_llmops.offline.stack_file import read_stack_file
+from pulumi_llmops.policy import PACKS
+from pulumi_llmops.policy.config import resolve
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
 
 NAME, STACK_FILE = "compose-your-own", "Pulumi.dev.yaml"
 ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
@@ -37,7 +41,11 @@ def _bundle_equivalent():
         "cluster": {"name": s["cluster_name"], "eks": s["eks"]},
         "node_pools": s["gpu_pools"],
         "models": s["models"],
-        "addons": {"vector_db": s["vector_db"], "observability": s["observability"]},
+        "addons": {
+            "vector_db": s["vector_db"],
+            "observability": s["observability"],
+            "gitops": s["gitops"],
+        },
         "tags": s["tags"],
     }
     recording, _ = run_platform(platform)
@@ -46,7 +54,7 @@ def _bundle_equivalent():
 
 def test_urns_match_snapshot(run_example, snapshot) -> None:
     recording = run_example(NAME, STACK_FILE)
-    assert len(recording) == 74
+    assert len(recording) == 79
     assert recording.urns() == snapshot
 
 
@@ -63,16 +71,20 @@ def test_no_bundle_and_the_team_namespace_is_added(run_example) -> None:
 
 def test_outputs_include_the_catalogue_gpu_budget(run_example) -> None:
     outputs = run_example(NAME, STACK_FILE).outputs
-    # eu-central-1 catalogue prices x 730 h: g6.xlarge $1.0064/h x 0-2 nodes,
-    # g5.12xlarge $7.0928/h x 0-1 nodes.
+    # us-east-1 catalogue prices x 730 h: g6.xlarge $0.8048/h x 0-2 nodes,
+    # g5.12xlarge $5.672/h x 0-1 node.
     assert outputs["gpu_monthly_cost_usd"] == {
-        "min": 0.0, "max": round(1.0064 * 730 * 2 + 7.0928 * 730, 2), "unpriced_pools": []
+        "min": 0.0,
+        "max": round(0.8048 * 730 * 2 + 5.672 * 730, 2),
+        "unpriced_pools": [],
     }
     assert outputs["models"] == {"qwen2-5-32b": "a10g-x4", "qwen2-5-7b": "l4-spot"}
     assert outputs["gpu_node_selectors"] == {
-        "a10g-x4": {"llmops.dev/pool": "a10g-x4"}, "l4-spot": {"llmops.dev/pool": "l4-spot"}
+        "a10g-x4": {"llmops.dev/pool": "a10g-x4"},
+        "l4-spot": {"llmops.dev/pool": "l4-spot"},
     }
     assert outputs["kubeconfig"] is SECRET
+    assert outputs["gitops_applications"] == ["search-api"]
     assert outputs["vector_db_api_key"] is SECRET
 
 
@@ -96,13 +108,21 @@ def test_everything_the_bundle_builds_is_built_by_hand(run_example) -> None:
         return {r.inputs["metadata"]["name"]: r.inputs["spec"] for r in recording.of_type(ISVC)}
 
     assert specs(by_hand) == specs(bundle)
-    assert specs(by_hand)["qwen2-5-32b"]["predictor"]["model"]["resources"]["limits"][
-        "nvidia.com/gpu"
-    ] == "4"
+    assert (
+        specs(by_hand)["qwen2-5-32b"]["predictor"]["model"]["resources"]["limits"]["nvidia.com/gpu"]
+        == "4"
+    )
 
     def pools(recording):
-        keep = ("instanceTypes", "capacityType", "scalingConfig", "labels", "taints", "amiType",
-                "diskSize")
+        keep = (
+            "instanceTypes",
+            "capacityType",
+            "scalingConfig",
+            "labels",
+            "taints",
+            "amiType",
+            "diskSize",
+        )
         return {
             r.inputs["labels"]["llmops.dev/pool"]: {k: r.inputs.get(k) for k in keep}
             for r in recording.of_type(NODE_GROUP)
@@ -111,3 +131,26 @@ def test_everything_the_bundle_builds_is_built_by_hand(run_example) -> None:
 
     assert pools(by_hand) == pools(bundle)
     assert sorted(pools(by_hand)) == ["a10g-x4", "l4-spot", "system"]
+
+
+def test_passes_the_mandatory_policies_of_its_environment(run_example) -> None:
+    """`llmops check` only runs `llmops:platform` programs; the same rules, evaluated here on
+    this program's recording with policies/config/dev (what `pulumi preview --policy-pack`
+    would enforce)."""
+    recording = run_example(NAME, STACK_FILE)
+    stack = read_stack_file(EXAMPLES / NAME / STACK_FILE)
+    documents, sources = policy_config_documents("dev", (), ROOT / "policies")
+    settings = {pack: resolve(PACKS[pack], documents[pack], sources[pack]) for pack in PACKS}
+    violations = evaluate(
+        recording,
+        settings,
+        stack.config,
+        stack.secret_keys,
+        stack=stack.stack,
+        project="acme-llm-platform",
+    )
+    assert [(v.pack, v.policy, v.resource_name) for v in violations if v.level == "mandatory"] == []
+    # The on-demand 4 x A10G pool is the one advisory finding (spot outside prod).
+    assert [(v.policy, v.resource_name) for v in violations] == [
+        ("spot-gpu-pools-outside-prod", "acme-dev-a10g-x4-nodes")
+    ]

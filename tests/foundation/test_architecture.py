@@ -98,7 +98,10 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {sdks})))
 def loaded_sdks(stack: str) -> list[str]:
     code = PROBE.format(stack=stack, sdks=sorted(CLOUD_SDKS))
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=PACKAGE.parents[1], capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=PACKAGE.parents[1],
+        capture_output=True,
+        text=True,
         check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -25,7 +25,11 @@ def test_minimal_onprem_config_loads_with_documented_defaults() -> None:
     assert isinstance(config, PlatformConfig)
     l4 = config.node_pools["l4"]
     assert (l4.min_nodes, l4.max_nodes, l4.spot, l4.disk_size_gib, l4.gpu_taint) == (
-        0, 1, False, 200, True,
+        0,
+        1,
+        False,
+        200,
+        True,
     )
     assert l4.onprem is not None
     assert (l4.onprem.manage_taints, l4.onprem.force_patch) == (True, False)
@@ -38,8 +42,9 @@ def test_minimal_onprem_config_loads_with_documented_defaults() -> None:
 
 def test_a_gpu_the_catalogue_lacks_is_accepted_with_its_memory_declared() -> None:
     config = load_platform_config(
-        onprem_platform(node_pools={"a": pool(gpu={"model": "RTX-9000", "count": 2,
-                                                    "memory_gib": 96})})
+        onprem_platform(
+            node_pools={"a": pool(gpu={"model": "RTX-9000", "count": 2, "memory_gib": 96})}
+        )
     )
     assert config.gpu_memory_gib("a") == 96
     assert load_platform_config(onprem_platform()).gpu_memory_gib("l4") == 22888 / 1024
@@ -165,8 +170,7 @@ def test_config_is_frozen() -> None:
             [
                 "node_pools.a.max_nodes: not used on-prem (the node set is fixed); remove it "
                 "(got 3)",
-                "node_pools.a.spot: not used on-prem (the node set is fixed); remove it "
-                "(got True)",
+                "node_pools.a.spot: not used on-prem (the node set is fixed); remove it (got True)",
             ],
         ),
         (
@@ -181,8 +185,10 @@ def test_config_is_frozen() -> None:
         ),
         (
             {"node_pools": {"a": pool(sharing={"mig": {"profile": "all-1g.10gb"}})}},
-            ["node_pools.a.sharing.mig: L4 does not support MIG (A100, H100, H200 do); "
-             "use time_slicing"],
+            [
+                "node_pools.a.sharing.mig: L4 does not support MIG (A100, H100, H200 do); "
+                "use time_slicing"
+            ],
         ),
         (
             {"tags": {"Cost Center": "x"}},
@@ -208,7 +214,9 @@ def test_invalid_config_names_path_value_and_rule(
 
 
 def test_every_problem_is_listed_at_once() -> None:
-    data = onprem_platform(environment="PROD", region="Bad Region", node_pools={"a": pool(min_nodes=-1)})
+    data = onprem_platform(
+        environment="PROD", region="Bad Region", node_pools={"a": pool(min_nodes=-1)}
+    )
     assert [p.split(":")[0] for p in problems(data)] == [
         "environment",
         "region",

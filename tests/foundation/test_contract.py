@@ -73,8 +73,12 @@ def test_time_slicing_contract() -> None:
 
 def test_mig_single_strategy_contract() -> None:
     contract = build_contract(
-        "mig", spec(gpu={"model": "A100-80GB", "count": 8, "memory_gib": 80},
-                    sharing={"mig": {"profile": "all-1g.10gb"}}), "onprem"
+        "mig",
+        spec(
+            gpu={"model": "A100-80GB", "count": 8, "memory_gib": 80},
+            sharing={"mig": {"profile": "all-1g.10gb"}},
+        ),
+        "onprem",
     )
     assert contract.labels["nvidia.com/mig.config"] == "all-1g.10gb"
     assert (contract.sharing, contract.gpu_resource) == ("mig-single", "nvidia.com/gpu")
@@ -85,7 +89,9 @@ def test_mig_single_strategy_contract() -> None:
 def test_mig_balanced_uses_mixed_strategy_without_a_single_resource() -> None:
     contract = build_contract("mig", spec(sharing={"mig": {"profile": "all-balanced"}}), "onprem")
     assert (contract.sharing, contract.gpu_resource, contract.schedulable_gpus_per_node) == (
-        "mig-mixed", None, None,
+        "mig-mixed",
+        None,
+        None,
     )
 
 

@@ -21,7 +21,8 @@ def pool_spec(**onprem) -> GpuPoolSpec:
 def test_existing_cluster_creates_one_explicit_provider() -> None:
     recording, cluster = run(
         lambda: ExistingCluster(
-            "lab", ExistingClusterArgs(region="dc1", kubeconfig="/etc/kube/lab.yaml", context="admin")
+            "lab",
+            ExistingClusterArgs(region="dc1", kubeconfig="/etc/kube/lab.yaml", context="admin"),
         )
     )
     component = recording.named("lab")
@@ -36,7 +37,9 @@ def test_existing_cluster_creates_one_explicit_provider() -> None:
         "kubeconfig": SECRET,
     }
     assert (cluster.handle.name, cluster.handle.target, cluster.handle.region) == (
-        "lab", "onprem", "dc1",
+        "lab",
+        "onprem",
+        "dc1",
     )
 
 
@@ -80,7 +83,9 @@ def test_named_nodes_get_server_side_apply_patches() -> None:
 
 
 def test_force_patch_and_unmanaged_taints() -> None:
-    recording, _ = run(_pool(pool_spec(node_names=["gpu-1"], force_patch=True, manage_taints=False)))
+    recording, _ = run(
+        _pool(pool_spec(node_names=["gpu-1"], force_patch=True, manage_taints=False))
+    )
     patch = recording.named("lab-l40s-gpu-1")
     assert patch.inputs["metadata"]["annotations"] == {"pulumi.com/patchForce": "true"}
     assert "spec" not in patch.inputs
@@ -128,7 +133,8 @@ def test_node_patches_and_platform_namespaces_validate_against_the_official_sche
     recording, _ = run_platform(onprem_platform())
     namespaces = recording.named("lab-namespaces")
     objects = [
-        r for r in recording
+        r
+        for r in recording
         if r.type == "kubernetes:core/v1:NodePatch" or r.parent == namespaces.urn
     ]
     assert sorted(r.name for r in objects) == [
@@ -151,5 +157,7 @@ def test_pulumi_runtime_test_runs_under_the_mandatory_mock_fixture(mock_engine) 
         return ns.provider.urn.apply(seen.append)
 
     body()
-    assert seen == ["urn:pulumi:test::llmops::llmops:cluster:ExistingCluster$pulumi:providers:kubernetes::fx-k8s"]
+    assert seen == [
+        "urn:pulumi:test::llmops::llmops:cluster:ExistingCluster$pulumi:providers:kubernetes::fx-k8s"
+    ]
     assert len(mock_engine.recording) == 2

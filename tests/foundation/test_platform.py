@@ -61,8 +61,12 @@ def test_stack_outputs_expose_each_pool_contract() -> None:
             "gpus_per_node": 2,
             "node_selector": {"llmops.dev/pool": "l4"},
             "tolerations": [
-                {"effect": "NoSchedule", "key": "nvidia.com/gpu", "operator": "Equal",
-                 "value": "present"}
+                {
+                    "effect": "NoSchedule",
+                    "key": "nvidia.com/gpu",
+                    "operator": "Equal",
+                    "value": "present",
+                }
             ],
         }
     }
@@ -72,7 +76,6 @@ def test_stack_outputs_expose_each_pool_contract() -> None:
 def test_bad_config_registers_nothing() -> None:
     from pulumi_llmops.config import ConfigError
     from pulumi_llmops.offline.engine import run_program
-
     from pulumi_llmops.offline.recording import Recording
 
     config = {"llmops:platform": json.dumps(onprem_platform(environment="BAD"))}

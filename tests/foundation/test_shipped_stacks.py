@@ -14,16 +14,26 @@ from pulumi_llmops.offline.stack_file import available_stacks, read_stack_file
 STACKS_DIR = Path(__file__).resolve().parents[2] / "stacks"
 STACKS = available_stacks(STACKS_DIR)
 BUILTIN_GROUPS = {
-    "core", "apps", "batch", "networking.k8s.io", "rbac.authorization.k8s.io", "policy",
-    "scheduling.k8s.io", "storage.k8s.io", "autoscaling",
+    "core",
+    "apps",
+    "batch",
+    "networking.k8s.io",
+    "rbac.authorization.k8s.io",
+    "policy",
+    "scheduling.k8s.io",
+    "storage.k8s.io",
+    "autoscaling",
 }
 
 
 def kubernetes_objects(stack: str) -> list[RecordedResource]:
     plan = plan_stack(read_stack_file(STACKS_DIR / f"Pulumi.{stack}.yaml"))
     return [
-        r for r in plan.recording
-        if r.custom and r.type.startswith("kubernetes:") and not r.type.startswith("kubernetes:helm")
+        r
+        for r in plan.recording
+        if r.custom
+        and r.type.startswith("kubernetes:")
+        and not r.type.startswith("kubernetes:helm")
     ]
 
 

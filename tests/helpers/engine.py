@@ -43,7 +43,8 @@ def run(
 
 
 def run_platform(
-    platform: Mapping[str, Any], extra_config: Mapping[str, str] | None = None,
+    platform: Mapping[str, Any],
+    extra_config: Mapping[str, str] | None = None,
     secret_keys: tuple[str, ...] = (),
 ) -> tuple[Recording, Any]:
     """Run the real stack program (`program.main`) with `platform` as `llmops:platform`."""

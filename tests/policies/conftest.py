@@ -29,23 +29,46 @@ def _opts() -> PolicyResourceOptions:
 
 
 def provider(type_: str, props: Mapping[str, Any]) -> PolicyProviderResource:
-    return PolicyProviderResource(type_, policy_props(props), URN.format(type=type_, name="p"),
-                                  "p")
+    return PolicyProviderResource(type_, policy_props(props), URN.format(type=type_, name="p"), "p")
 
 
-def resource(type_: str, props: Mapping[str, Any], name: str = "r",
-             provider_: PolicyProviderResource | None = None,
-             config: Mapping[str, Any] | None = None) -> ResourceValidationArgs:
+def resource(
+    type_: str,
+    props: Mapping[str, Any],
+    name: str = "r",
+    provider_: PolicyProviderResource | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> ResourceValidationArgs:
     """ResourceValidationArgs as the engine builds them (props deserialized and wrapped in
     CrossGuard's unknown-checking proxy; `UNKNOWN` from the recording marks unknowns)."""
-    return ResourceValidationArgs(type_, policy_props(props), URN.format(type=type_, name=name),
-                                  name, _opts(), provider_, config)
+    return ResourceValidationArgs(
+        type_,
+        policy_props(props),
+        URN.format(type=type_, name=name),
+        name,
+        _opts(),
+        provider_,
+        config,
+    )
 
 
-def stack_resource(type_: str, props: Mapping[str, Any], name: str = "r",
-                   provider_: PolicyProviderResource | None = None) -> PolicyResource:
-    return PolicyResource(type_, policy_props(props), URN.format(type=type_, name=name), name,
-                          _opts(), provider_, None, [], {})
+def stack_resource(
+    type_: str,
+    props: Mapping[str, Any],
+    name: str = "r",
+    provider_: PolicyProviderResource | None = None,
+) -> PolicyResource:
+    return PolicyResource(
+        type_,
+        policy_props(props),
+        URN.format(type=type_, name=name),
+        name,
+        _opts(),
+        provider_,
+        None,
+        [],
+        {},
+    )
 
 
 def verdict(rule: Rule, args: Any, config: Mapping[str, Any] | None = None) -> list[Any]:
@@ -55,8 +78,9 @@ def verdict(rule: Rule, args: Any, config: Mapping[str, Any] | None = None) -> l
     reported: list[Any] = []
     policy = rule.to_policy()
     if rule.kind == "resource":
-        scoped = ResourceValidationArgs(args.resource_type, args.props, args.urn, args.name,
-                                        args.opts, args.provider, effective)
+        scoped = ResourceValidationArgs(
+            args.resource_type, args.props, args.urn, args.name, args.opts, args.provider, effective
+        )
         policy.validate(scoped, lambda message, urn=None: reported.append(message))
     else:
         scoped = StackValidationArgs(args.resources, effective)
@@ -81,5 +105,10 @@ def pol() -> Any:
     """The helpers above, for test modules (conftest functions are not importable)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(resource=resource, provider=provider, stack_resource=stack_resource,
-                           verdict=verdict, StackValidationArgs=StackValidationArgs)
+    return SimpleNamespace(
+        resource=resource,
+        provider=provider,
+        stack_resource=stack_resource,
+        verdict=verdict,
+        StackValidationArgs=StackValidationArgs,
+    )

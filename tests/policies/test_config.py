@@ -26,23 +26,35 @@ def test_defaults_without_a_config_file() -> None:
 
 
 def test_all_then_per_policy_levels_and_properties_over_defaults() -> None:
-    settings = resolve((MAX_NODES, SPOT), {
-        "all": "advisory",
-        "spot-gpu-pools-outside-prod": "disabled",
-        "max-nodes-per-gpu-pool": {"maxNodes": 9},
-    })
+    settings = resolve(
+        (MAX_NODES, SPOT),
+        {
+            "all": "advisory",
+            "spot-gpu-pools-outside-prod": "disabled",
+            "max-nodes-per-gpu-pool": {"maxNodes": 9},
+        },
+    )
     assert settings["max-nodes-per-gpu-pool"].level == "advisory"
     assert settings["max-nodes-per-gpu-pool"].config == {"maxNodes": 9}
     assert settings["spot-gpu-pools-outside-prod"].level == "disabled"
-    settings = resolve((MAX_NODES,), {"all": "advisory", "max-nodes-per-gpu-pool": {
-        "enforcementLevel": "remediate"}})
+    settings = resolve(
+        (MAX_NODES,),
+        {"all": "advisory", "max-nodes-per-gpu-pool": {"enforcementLevel": "remediate"}},
+    )
     assert settings["max-nodes-per-gpu-pool"].level == "remediate"
 
 
 def test_every_problem_is_reported_at_once_with_its_path() -> None:
     with pytest.raises(ConfigError) as error:
-        resolve((MAX_NODES, SPOT), {"all": "loud", "max-nodes-per-gpu-pool": {
-            "maxNodes": 1.5, "enforcementLevel": "never"}, "typo": 1}, "cost.json")
+        resolve(
+            (MAX_NODES, SPOT),
+            {
+                "all": "loud",
+                "max-nodes-per-gpu-pool": {"maxNodes": 1.5, "enforcementLevel": "never"},
+                "typo": 1,
+            },
+            "cost.json",
+        )
     assert str(error.value) == (
         "invalid cost.json: 4 problems\n"
         "  - all: must be one of advisory, mandatory, remediate, disabled (got 'loud')\n"
@@ -50,16 +62,22 @@ def test_every_problem_is_reported_at_once_with_its_path() -> None:
         "spot-gpu-pools-outside-prod (got 'typo')\n"
         "  - max-nodes-per-gpu-pool.enforcementLevel: must be one of advisory, mandatory, "
         "remediate, disabled (got 'never')\n"
-        "  - max-nodes-per-gpu-pool.maxNodes: must be of type integer (got 1.5)")
+        "  - max-nodes-per-gpu-pool.maxNodes: must be of type integer (got 1.5)"
+    )
 
 
 SCHEMA_CASES = [
-    ({"type": "integer", "minimum": 0}, 3), ({"type": "integer", "minimum": 0}, -1),
-    ({"type": "integer"}, True), ({"type": "number"}, 2.5), ({"type": "boolean"}, "yes"),
+    ({"type": "integer", "minimum": 0}, 3),
+    ({"type": "integer", "minimum": 0}, -1),
+    ({"type": "integer"}, True),
+    ({"type": "number"}, 2.5),
+    ({"type": "boolean"}, "yes"),
     ({"type": "array", "items": {"type": "string"}}, ["a", 1]),
     ({"type": "array", "items": {"type": "string", "minLength": 1}}, [""]),
-    ({"type": "object", "properties": {"aws": {"type": "array"}},
-      "additionalProperties": False}, {"aws": [], "gcp": []}),
+    (
+        {"type": "object", "properties": {"aws": {"type": "array"}}, "additionalProperties": False},
+        {"aws": [], "gcp": []},
+    ),
     ({"type": "object", "additionalProperties": {"type": "string"}}, {"a": "b", "c": 1}),
     ({"type": "string", "enum": ["x"]}, "y"),
 ]
@@ -82,7 +100,8 @@ def test_every_rule_default_satisfies_its_schema() -> None:
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_shipped_config_files_resolve_and_validate(environment: str) -> None:
     assert sorted(p.name for p in (CONFIG_DIR / environment).iterdir()) == sorted(
-        f"{pack}.json" for pack in PACKS)
+        f"{pack}.json" for pack in PACKS
+    )
     for pack, rules in PACKS.items():
         document = read_config_file(CONFIG_DIR / environment / f"{pack}.json")
         settings = resolve(rules, document)
@@ -99,16 +118,26 @@ def test_shipped_config_files_resolve_and_validate(environment: str) -> None:
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_residency_region_lists_agree_within_an_environment(environment: str) -> None:
     document = json.loads((CONFIG_DIR / environment / "data-residency.json").read_text())
-    lists = {name: entry["allowedRegions"] for name, entry in document.items()
-             if isinstance(entry, dict) and "allowedRegions" in entry}
+    lists = {
+        name: entry["allowedRegions"]
+        for name, entry in document.items()
+        if isinstance(entry, dict) and "allowedRegions" in entry
+    }
     assert len(lists) == 3
     assert len({json.dumps(v, sort_keys=True) for v in lists.values()}) == 1, lists
 
 
 def test_production_relaxes_only_the_non_prod_cost_rules() -> None:
-    levels = {env: {name: s.level for name, s in resolve(
-        PACKS["cost-guardrails"], read_config_file(CONFIG_DIR / env / "cost-guardrails.json")
-    ).items()} for env in ENVIRONMENTS}
+    levels = {
+        env: {
+            name: s.level
+            for name, s in resolve(
+                PACKS["cost-guardrails"],
+                read_config_file(CONFIG_DIR / env / "cost-guardrails.json"),
+            ).items()
+        }
+        for env in ENVIRONMENTS
+    }
     assert levels["prod"]["spot-gpu-pools-outside-prod"] == "disabled"
     assert levels["prod"]["gpu-pools-scale-to-zero"] == "disabled"
     assert levels["dev"]["spot-gpu-pools-outside-prod"] == "advisory"

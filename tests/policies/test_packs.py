@@ -30,8 +30,11 @@ def test_pulumi_policy_yaml_and_requirements(pack_dir: Path) -> None:
     assert project["runtime"]["name"] == "python"
     assert project["description"] == PACK_DESCRIPTIONS[pack_dir.name]
     assert re.match(r"^\d+\.\d+\.\d+$", project["version"])
-    lines = [line for line in (pack_dir / "requirements.txt").read_text().splitlines()
-             if line and not line.startswith("#")]
+    lines = [
+        line
+        for line in (pack_dir / "requirements.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
     assert lines == ["pulumi-policy>=1.21,<2", "-e ../.."]
     # pip resolves ../.. from the pack directory (the CLI's working directory): the repo root.
     repo = (pack_dir / "../..").resolve()
@@ -76,8 +79,9 @@ import pulumi_llmops.offline.check, pulumi_llmops.offline.sarif
 from pulumi_llmops.policy import PACKS, pack_policies
 print(sum(len(pack_policies(p)) for p in PACKS))
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "16"
 
@@ -92,23 +96,39 @@ def test_rule_metadata() -> None:
             assert policy.name == rule.name and policy.description == rule.description
             assert policy.enforcement_level.value == rule.enforcement_level
             assert policy.remediation_steps == rule.remediation
-            expected = (pulumi_policy.StackValidationPolicy if rule.kind == "stack"
-                        else pulumi_policy.ResourceValidationPolicy)
+            expected = (
+                pulumi_policy.StackValidationPolicy
+                if rule.kind == "stack"
+                else pulumi_policy.ResourceValidationPolicy
+            )
             assert isinstance(policy, expected)
             if rule.config:
                 assert policy.config_schema.properties == dict(rule.config)
 
 
-@pytest.mark.parametrize("bad", [
-    {"name": "Bad_Name"}, {"name": "all"}, {"description": "Two. Sentences."},
-    {"description": "no full stop"}, {"enforcement_level": "sometimes"}, {"remediation": ""},
-    {"config": {"x": {"type": "integer"}}},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"name": "Bad_Name"},
+        {"name": "all"},
+        {"description": "Two. Sentences."},
+        {"description": "no full stop"},
+        {"enforcement_level": "sometimes"},
+        {"remediation": ""},
+        {"config": {"x": {"type": "integer"}}},
+    ],
+)
 def test_rule_rejects_bad_metadata(bad: dict) -> None:
     from pulumi_llmops.policy.rule import Rule
 
-    fields = {"name": "ok-name", "description": "One sentence.", "kind": "resource",
-              "check": lambda args, config: [], "remediation": "Do this.", **bad}
+    fields = {
+        "name": "ok-name",
+        "description": "One sentence.",
+        "kind": "resource",
+        "check": lambda args, config: [],
+        "remediation": "Do this.",
+        **bad,
+    }
     with pytest.raises(ValueError, match="rule "):
         Rule(**fields)
 
@@ -118,7 +138,8 @@ def test_docs_rule_tables_are_generated_from_the_rules() -> None:
 
     document = (ROOT / "docs" / "policies.md").read_text()
     assert render_into(document) == document, (
-        "docs/policies.md is stale: python -m pulumi_llmops.policy.docs --write docs/policies.md")
+        "docs/policies.md is stale: python -m pulumi_llmops.policy.docs --write docs/policies.md"
+    )
     for rules in PACKS.values():
         for rule in rules:
             assert f'<a id="{rule.name}"></a>`{rule.name}`' in document

@@ -9,12 +9,14 @@ from pulumi_llmops.offline.recording import UNKNOWN as RECORDED_UNKNOWN
 from pulumi_llmops.policy import props
 from pulumi_llmops.policy.props import UNKNOWN, as_bool, as_int, elements, get, items, plain
 
-PROPS = policy_props({
-    "scalingConfig": {"minSize": 0.0, "maxSize": 4.0},
-    "instanceTypes": ["g6.xlarge", RECORDED_UNKNOWN],
-    "location": RECORDED_UNKNOWN,
-    "metadata": {"labels": {"pod-security.kubernetes.io/enforce": "privileged"}},
-})
+PROPS = policy_props(
+    {
+        "scalingConfig": {"minSize": 0.0, "maxSize": 4.0},
+        "instanceTypes": ["g6.xlarge", RECORDED_UNKNOWN],
+        "location": RECORDED_UNKNOWN,
+        "metadata": {"labels": {"pod-security.kubernetes.io/enforce": "privileged"}},
+    }
+)
 
 
 def test_sentinels_are_the_engines() -> None:

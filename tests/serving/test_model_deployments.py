@@ -27,9 +27,11 @@ LLAMA = {
 }
 POOLS = {
     "l40s": {"gpu": {"model": "L40S", "count": 4}, "onprem": {"node_names": ["gpu-1"]}},
-    "a100": {"gpu": {"model": "A100-80GB", "count": 8},
-             "sharing": {"mig": {"profile": "all-3g.40gb"}},
-             "onprem": {"node_selector": {"hw.example.com/gpu": "a100"}, "node_count": 2}},
+    "a100": {
+        "gpu": {"model": "A100-80GB", "count": 8},
+        "sharing": {"mig": {"profile": "all-3g.40gb"}},
+        "onprem": {"node_selector": {"hw.example.com/gpu": "a100"}, "node_count": 2},
+    },
 }
 QUIET = {"observability": {"enabled": False}, "vector_db": {"enabled": False}}
 ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
@@ -48,14 +50,18 @@ def isvc(recording, name: str) -> dict[str, Any]:
 
 
 def test_gpu_model_inference_service_exact() -> None:
-    recording, _ = run_platform(platform({"llama": {**LLAMA, "pool": "l40s", "max_replicas": 3,
-                                                    "scale_target": 70}}))
+    recording, _ = run_platform(
+        platform({"llama": {**LLAMA, "pool": "l40s", "max_replicas": 3, "scale_target": 70}})
+    )
     manifest = isvc(recording, "lab-models-llama")
     assert manifest["metadata"] == {
         "name": "llama",
         "namespace": "llmops-models",
-        "labels": {"app.kubernetes.io/managed-by": "pulumi-llmops", "llmops.dev/model": "llama",
-                   "llmops.dev/pool": "l40s"},
+        "labels": {
+            "app.kubernetes.io/managed-by": "pulumi-llmops",
+            "llmops.dev/model": "llama",
+            "llmops.dev/pool": "l40s",
+        },
         "annotations": {"serving.kserve.io/autoscalerClass": "hpa"},
     }
     resources = {"cpu": "4", "memory": "32Gi", "nvidia.com/gpu": "1"}
@@ -66,13 +72,24 @@ def test_gpu_model_inference_service_exact() -> None:
             "scaleMetric": "cpu",
             "scaleTarget": 70,
             "nodeSelector": {"llmops.dev/pool": "l40s"},
-            "tolerations": [{"key": "nvidia.com/gpu", "operator": "Equal", "value": "present",
-                             "effect": "NoSchedule"}],
+            "tolerations": [
+                {
+                    "key": "nvidia.com/gpu",
+                    "operator": "Equal",
+                    "value": "present",
+                    "effect": "NoSchedule",
+                }
+            ],
             "model": {
                 "modelFormat": {"name": "huggingface"},
-                "args": ["--model_name=llama", "--backend=vllm", "--max_model_len=8192",
-                         "--dtype=bfloat16", "--tensor-parallel-size=1",
-                         "--gpu-memory-utilization=0.9"],
+                "args": [
+                    "--model_name=llama",
+                    "--backend=vllm",
+                    "--max_model_len=8192",
+                    "--dtype=bfloat16",
+                    "--tensor-parallel-size=1",
+                    "--gpu-memory-utilization=0.9",
+                ],
                 "storageUri": "hf://meta-llama/Llama-3.1-8B-Instruct",
                 "resources": {"requests": resources, "limits": resources},
             },
@@ -93,37 +110,58 @@ def test_model_on_mig_pool_uses_the_adopted_selector_and_existing_taints() -> No
 
 
 def test_lora_extra_args_knative_and_scale_to_zero() -> None:
-    model = {**LLAMA, "pool": "l40s", "min_replicas": 0, "max_replicas": 2,
-             "hf_token_secret": "hf-token",
-             "lora_adapters": {"sql": "hf://org/sql-lora", "chat": "/mnt/adapters/chat"},
-             "extra_args": ["--max-lora-rank=64"], "precision": "int4"}
-    recording, _ = run_platform(platform({"llama": model},
-                                         kserve={"deployment_mode": "Knative"}))
+    model = {
+        **LLAMA,
+        "pool": "l40s",
+        "min_replicas": 0,
+        "max_replicas": 2,
+        "hf_token_secret": "hf-token",
+        "lora_adapters": {"sql": "hf://org/sql-lora", "chat": "/mnt/adapters/chat"},
+        "extra_args": ["--max-lora-rank=64"],
+        "precision": "int4",
+    }
+    recording, _ = run_platform(platform({"llama": model}, kserve={"deployment_mode": "Knative"}))
     manifest = isvc(recording, "lab-models-llama")
     predictor = manifest["spec"]["predictor"]
     assert predictor["model"]["args"] == [
-        "--model_name=llama", "--backend=vllm", "--max_model_len=8192", "--dtype=auto",
-        "--tensor-parallel-size=1", "--gpu-memory-utilization=0.9",
-        "--enable-lora", "--lora-modules", "chat=/mnt/adapters/chat", "sql=org/sql-lora",
+        "--model_name=llama",
+        "--backend=vllm",
+        "--max_model_len=8192",
+        "--dtype=auto",
+        "--tensor-parallel-size=1",
+        "--gpu-memory-utilization=0.9",
+        "--enable-lora",
+        "--lora-modules",
+        "chat=/mnt/adapters/chat",
+        "sql=org/sql-lora",
         "--max-lora-rank=64",
     ]
     assert (predictor["minReplicas"], predictor["scaleMetric"]) == (0, "concurrency")
-    assert predictor["model"]["env"] == [{
-        "name": "HF_TOKEN",
-        "valueFrom": {"secretKeyRef": {"name": "hf-token", "key": "HF_TOKEN"}},
-    }]
+    assert predictor["model"]["env"] == [
+        {
+            "name": "HF_TOKEN",
+            "valueFrom": {"secretKeyRef": {"name": "hf-token", "key": "HF_TOKEN"}},
+        }
+    ]
     assert "annotations" not in manifest["metadata"]
 
 
 def test_cpu_only_model_has_no_gpu_and_no_operator_dependency() -> None:
-    model = {"storage_uri": "hf://Qwen/Qwen2.5-0.5B-Instruct", "params_billion": 0.5,
-             "cpu_only": True, "cpu_cores": 8, "memory_gib": 16,
-             "service_account": "model-reader"}
+    model = {
+        "storage_uri": "hf://Qwen/Qwen2.5-0.5B-Instruct",
+        "params_billion": 0.5,
+        "cpu_only": True,
+        "cpu_cores": 8,
+        "memory_gib": 16,
+        "service_account": "model-reader",
+    }
     recording, _ = run_platform(platform({"tiny": model}))
     resource = recording.named("lab-models-tiny")
     predictor = isvc(recording, "lab-models-tiny")["spec"]["predictor"]
     assert predictor["model"]["args"] == [
-        "--model_name=tiny", "--backend=huggingface", "--dtype=bfloat16"
+        "--model_name=tiny",
+        "--backend=huggingface",
+        "--dtype=bfloat16",
     ]
     assert predictor["model"]["resources"]["limits"] == {"cpu": "8", "memory": "16Gi"}
     assert "nodeSelector" not in predictor and "tolerations" not in predictor
@@ -135,9 +173,16 @@ def test_cpu_only_model_has_no_gpu_and_no_operator_dependency() -> None:
 def test_ordering_models_after_kserve_namespace_and_gpu_operator() -> None:
     recording, _ = run_platform(platform({"llama": {**LLAMA, "pool": "l40s"}}))
     model = recording.named("lab-models-llama")
-    expected = {recording.named(n).urn for n in (
-        "lab-gpu-operator-chart", "lab-kserve-crd", "lab-kserve-controller",
-        "lab-kserve-runtimes", "lab-namespaces-llmops-models")}
+    expected = {
+        recording.named(n).urn
+        for n in (
+            "lab-gpu-operator-chart",
+            "lab-kserve-crd",
+            "lab-kserve-controller",
+            "lab-kserve-runtimes",
+            "lab-namespaces-llmops-models",
+        )
+    }
     assert set(model.dependencies) == expected
     component = recording.named("lab-models")
     assert component.type == "llmops:serving:ModelDeployments"
@@ -147,8 +192,9 @@ def test_ordering_models_after_kserve_namespace_and_gpu_operator() -> None:
 
 def test_model_cache_objects_validate_and_order() -> None:
     models = {"llama": {**LLAMA, "pool": "l40s", "cache": True}}
-    recording, _ = run_platform(platform(models, kserve={"model_cache": {"enabled": True,
-                                                                         "storage_gib": 200}}))
+    recording, _ = run_platform(
+        platform(models, kserve={"model_cache": {"enabled": True, "storage_gib": 200}})
+    )
     group = recording.named("lab-models-l40s-cache-nodes")
     cache = recording.named("lab-models-llama-cache")
     group_manifest, cache_manifest = manifest_of(group), manifest_of(cache)
@@ -164,9 +210,17 @@ def test_model_cache_objects_validate_and_order() -> None:
     spec = group_manifest["spec"]
     assert spec["storageLimit"] == "200Gi"
     assert spec["persistentVolumeSpec"]["local"] == {"path": "/mnt/models"}
-    assert spec["persistentVolumeSpec"]["nodeAffinity"] == {"required": {"nodeSelectorTerms": [
-        {"matchExpressions": [{"key": "llmops.dev/pool", "operator": "In", "values": ["l40s"]}]}
-    ]}}
+    assert spec["persistentVolumeSpec"]["nodeAffinity"] == {
+        "required": {
+            "nodeSelectorTerms": [
+                {
+                    "matchExpressions": [
+                        {"key": "llmops.dev/pool", "operator": "In", "values": ["l40s"]}
+                    ]
+                }
+            ]
+        }
+    }
     local = {recording.named(n).urn for n in ("lab-kserve-localmodel-crd", "lab-kserve-localmodel")}
     assert set(group.dependencies) == local
     assert set(cache.dependencies) == local | {group.urn}
@@ -182,8 +236,7 @@ def test_model_cache_too_small_is_a_config_error() -> None:
 
     models = {"llama": {**LLAMA, "pool": "l40s", "cache": True}}
     with pytest.raises(ConfigError) as err:
-        run_platform(platform(models, kserve={"model_cache": {"enabled": True,
-                                                              "storage_gib": 10}}))
+        run_platform(platform(models, kserve={"model_cache": {"enabled": True, "storage_gib": 10}}))
     assert [p.render() for p in err.value.problems] == [
         "addons.kserve.model_cache.storage_gib: cached models on pool l40s need 17 GiB; the "
         "cache holds 10 GiB per node (got 10)"
@@ -206,8 +259,10 @@ def test_gpu_resource_under_mig_strategies(base, sharing, profile, strategy, exp
 def test_default_stack_serves_two_models_on_two_pools() -> None:
     plan = plan_stack(read_stack_file(ROOT / "stacks" / "Pulumi.dev-onprem.yaml"))
     services = plan.recording.of_type(ISVC)
-    assert sorted(r.name for r in services) == ["dev-lab-models-llama-3-1-8b",
-                                                "dev-lab-models-qwen2-5-32b"]
+    assert sorted(r.name for r in services) == [
+        "dev-lab-models-llama-3-1-8b",
+        "dev-lab-models-qwen2-5-32b",
+    ]
     pools = {}
     for resource in services:
         manifest = manifest_of(resource)
@@ -217,16 +272,32 @@ def test_default_stack_serves_two_models_on_two_pools() -> None:
     rows = {row.model: row.to_dict() for row in plan.models}
     assert rows == {
         "llama-3-1-8b": {
-            "model": "llama-3-1-8b", "memory_needed_gib": 20.96, "per_gpu_gib": 20.96,
-            "kv_cache_estimated": False, "pool": "l40s", "gpu": "L40S", "chosen_by": "config",
-            "gpus_per_replica": 1, "min_replicas": 1, "max_replicas": 2,
-            "usd_per_hour_min": None, "usd_per_hour_max": None,
+            "model": "llama-3-1-8b",
+            "memory_needed_gib": 20.96,
+            "per_gpu_gib": 20.96,
+            "kv_cache_estimated": False,
+            "pool": "l40s",
+            "gpu": "L40S",
+            "chosen_by": "config",
+            "gpus_per_replica": 1,
+            "min_replicas": 1,
+            "max_replicas": 2,
+            "usd_per_hour_min": None,
+            "usd_per_hour_max": None,
         },
         "qwen2-5-32b": {
-            "model": "qwen2-5-32b", "memory_needed_gib": 19.27, "per_gpu_gib": 19.27,
-            "kv_cache_estimated": False, "pool": "a100", "gpu": "A100-80GB MIG 3g.40gb",
-            "chosen_by": "unpriced", "gpus_per_replica": 1, "min_replicas": 1,
-            "max_replicas": 1, "usd_per_hour_min": None, "usd_per_hour_max": None,
+            "model": "qwen2-5-32b",
+            "memory_needed_gib": 19.27,
+            "per_gpu_gib": 19.27,
+            "kv_cache_estimated": False,
+            "pool": "a100",
+            "gpu": "A100-80GB MIG 3g.40gb",
+            "chosen_by": "unpriced",
+            "gpus_per_replica": 1,
+            "min_replicas": 1,
+            "max_replicas": 1,
+            "usd_per_hour_min": None,
+            "usd_per_hour_max": None,
         },
     }
     assert json.loads(plan.to_json())["models"][0]["model"] == "llama-3-1-8b"
@@ -235,16 +306,22 @@ def test_default_stack_serves_two_models_on_two_pools() -> None:
 
 
 def test_tensor_parallel_models_get_a_dev_shm_in_the_runtime() -> None:
-    qwen = {"storage_uri": "hf://Qwen/Qwen2.5-32B-Instruct", "params_billion": 32.8,
-            "architecture": {"num_layers": 64, "num_kv_heads": 8, "head_dim": 128},
-            "pool": "l40s"}
+    qwen = {
+        "storage_uri": "hf://Qwen/Qwen2.5-32B-Instruct",
+        "params_billion": 32.8,
+        "architecture": {"num_layers": 64, "num_kv_heads": 8, "head_dim": 128},
+        "pool": "l40s",
+    }
     recording, _ = run_platform(platform({"qwen": qwen}))
     predictor = isvc(recording, "lab-models-qwen")["spec"]["predictor"]
     assert "--tensor-parallel-size=2" in predictor["model"]["args"]
     assert predictor["model"]["resources"]["limits"]["nvidia.com/gpu"] == "2"
     runtimes = recording.named("lab-kserve-runtimes").inputs["values"]
-    assert runtimes == {"kserve": {"servingruntime": {
-        "enabled": True, "huggingfaceserver": {"devShm": {"enabled": True}}}}}
+    assert runtimes == {
+        "kserve": {
+            "servingruntime": {"enabled": True, "huggingfaceserver": {"devShm": {"enabled": True}}}
+        }
+    }
     recording, _ = run_platform(platform({"llama": {**LLAMA, "pool": "l40s"}}))
     assert recording.named("lab-kserve-runtimes").inputs["values"] == {
         "kserve": {"servingruntime": {"enabled": True}}

@@ -33,13 +33,23 @@ def test_valid_models_config_loads_with_documented_defaults() -> None:
     config = load_platform_config(with_model())
     model = config.models["llama"]
     assert (model.precision, model.max_context_tokens, model.concurrent_sequences) == (
-        "bf16", 8192, 1)
+        "bf16",
+        8192,
+        1,
+    )
     assert (model.min_replicas, model.max_replicas, model.pool, model.tensor_parallel) == (
-        1, 1, None, None)
+        1,
+        1,
+        None,
+        None,
+    )
     assert (model.cpu_cores, model.memory_gib, model.cache, model.cpu_only) == (4, 32, False, False)
     kserve = config.addons.kserve
     assert (kserve.enabled, kserve.deployment_mode, kserve.install_runtimes) == (
-        None, "Standard", True)
+        None,
+        "Standard",
+        True,
+    )
     assert kserve.gateway.domain == "example.com"
     assert config.addons.gpu_operator.enabled is None
     assert config.addons.cert_manager.enabled is None
@@ -48,55 +58,111 @@ def test_valid_models_config_loads_with_documented_defaults() -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (with_model(storage_uri="http://example.com/model"),
-         ["models.llama.storage_uri: String should match pattern "
-          "'^(hf|s3|gs|pvc)://[A-Za-z0-9][A-Za-z0-9._/-]*$' (got 'http://example.com/model')"]),
-        (with_model(weights_gb=16),
-         ["models.llama: set exactly one of params_billion or weights_gb"]),
-        (with_model(min_replicas=3, max_replicas=2),
-         ["models.llama.min_replicas: must be <= max_replicas (2) (got 3)"]),
-        (with_model(pool="h100"),
-         ["models.llama.pool: unknown pool; configured pools: l4 (got 'h100')"]),
-        (with_model(min_replicas=0),
-         ["models.llama.min_replicas: 0 (scale to zero) needs "
-          "addons.kserve.deployment_mode: Knative (got 0)"]),
-        (with_model(max_replicas=3, scale_metric="concurrency"),
-         ["models.llama.scale_metric: Standard mode autoscales with an HPA on cpu or memory; "
-          "concurrency and rps need deployment_mode: Knative (got 'concurrency')"]),
-        (with_model(cache=True),
-         ["models.llama.cache: needs addons.kserve.model_cache.enabled: true (got True)"]),
-        (with_model(cpu_only=True, pool="l4", tensor_parallel=2),
-         ["models.llama.pool: not used with cpu_only: true (got 'l4')",
-          "models.llama.tensor_parallel: not used with cpu_only: true (got 2)"]),
-        (with_model(tensor_parallel=3),
-         ["models.llama.tensor_parallel: Input should be 1, 2, 4 or 8 (got 3)"]),
-        (with_model(lora_adapters={"sql": "s3://bucket/adapter"}),
-         ["models.llama.lora_adapters.sql: must be hf://org/adapter or an absolute path in the "
-          "container (got 's3://bucket/adapter')"]),
-        (with_model(storage_uri="pvc://models/llama", cache=True),
-         ["models.llama.cache: the model cache downloads hf://, s3:// or gs:// URIs; a pvc:// "
-          "model is already on a volume (got 'pvc://models/llama')"]),
-        (onprem_platform(node_pools={}, models={"llama": MODEL}),
-         ["models.llama: no GPU pool is configured; add node_pools or set cpu_only: true"]),
-        (onprem_platform(models={"llama": MODEL}, addons={"kserve": {"enabled": False}}),
-         ["addons.kserve.enabled: false, but models are configured; remove `models` or enable "
-          "KServe (got False)"]),
-        (onprem_platform(models={"Llama_8B": MODEL}),
-         ["models.Llama_8B.[key]: name 'Llama_8B' must be 1-30 characters of [a-z0-9-], "
-          "start with a letter and not end with '-' (it becomes part of resource names and labels) "
-          "(got 'Llama_8B')"]),
-        (with_model(replicas=2),
-         ["models.llama.replicas: unknown key; allowed keys: architecture, cache, "
-          "concurrent_sequences, cpu_cores, cpu_only, extra_args, gpu_memory_utilization, "
-          "hf_token_secret, lora_adapters, max_context_tokens, max_replicas, memory_gib, "
-          "min_replicas, params_billion, pool, precision, scale_metric, scale_target, "
-          "service_account, storage_uri, tensor_parallel, weights_gb"]),
-        (onprem_platform(addons={"kserve": {"deployment_mode": "Serverless"}}),
-         ["addons.kserve.deployment_mode: Input should be 'Standard' or 'Knative' "
-          "(got 'Serverless')"]),
-        (onprem_platform(addons={"gpu_operator": {"mig_parted_config": {"version": "v1"}}}),
-         ["addons.gpu_operator.mig_parted_config: must have a `mig-configs` mapping (and "
-          "`version: v1`) (got {'version': 'v1'})"]),
+        (
+            with_model(storage_uri="http://example.com/model"),
+            [
+                "models.llama.storage_uri: String should match pattern "
+                "'^(hf|s3|gs|pvc)://[A-Za-z0-9][A-Za-z0-9._/-]*$' (got 'http://example.com/model')"
+            ],
+        ),
+        (
+            with_model(weights_gb=16),
+            ["models.llama: set exactly one of params_billion or weights_gb"],
+        ),
+        (
+            with_model(min_replicas=3, max_replicas=2),
+            ["models.llama.min_replicas: must be <= max_replicas (2) (got 3)"],
+        ),
+        (
+            with_model(pool="h100"),
+            ["models.llama.pool: unknown pool; configured pools: l4 (got 'h100')"],
+        ),
+        (
+            with_model(min_replicas=0),
+            [
+                "models.llama.min_replicas: 0 (scale to zero) needs "
+                "addons.kserve.deployment_mode: Knative (got 0)"
+            ],
+        ),
+        (
+            with_model(max_replicas=3, scale_metric="concurrency"),
+            [
+                "models.llama.scale_metric: Standard mode autoscales with an HPA on cpu or memory; "
+                "concurrency and rps need deployment_mode: Knative (got 'concurrency')"
+            ],
+        ),
+        (
+            with_model(cache=True),
+            ["models.llama.cache: needs addons.kserve.model_cache.enabled: true (got True)"],
+        ),
+        (
+            with_model(cpu_only=True, pool="l4", tensor_parallel=2),
+            [
+                "models.llama.pool: not used with cpu_only: true (got 'l4')",
+                "models.llama.tensor_parallel: not used with cpu_only: true (got 2)",
+            ],
+        ),
+        (
+            with_model(tensor_parallel=3),
+            ["models.llama.tensor_parallel: Input should be 1, 2, 4 or 8 (got 3)"],
+        ),
+        (
+            with_model(lora_adapters={"sql": "s3://bucket/adapter"}),
+            [
+                "models.llama.lora_adapters.sql: must be hf://org/adapter or an absolute path in the "
+                "container (got 's3://bucket/adapter')"
+            ],
+        ),
+        (
+            with_model(storage_uri="pvc://models/llama", cache=True),
+            [
+                "models.llama.cache: the model cache downloads hf://, s3:// or gs:// URIs; a pvc:// "
+                "model is already on a volume (got 'pvc://models/llama')"
+            ],
+        ),
+        (
+            onprem_platform(node_pools={}, models={"llama": MODEL}),
+            ["models.llama: no GPU pool is configured; add node_pools or set cpu_only: true"],
+        ),
+        (
+            onprem_platform(models={"llama": MODEL}, addons={"kserve": {"enabled": False}}),
+            [
+                "addons.kserve.enabled: false, but models are configured; remove `models` or enable "
+                "KServe (got False)"
+            ],
+        ),
+        (
+            onprem_platform(models={"Llama_8B": MODEL}),
+            [
+                "models.Llama_8B.[key]: name 'Llama_8B' must be 1-30 characters of [a-z0-9-], "
+                "start with a letter and not end with '-' (it becomes part of resource names and labels) "
+                "(got 'Llama_8B')"
+            ],
+        ),
+        (
+            with_model(replicas=2),
+            [
+                "models.llama.replicas: unknown key; allowed keys: architecture, cache, "
+                "concurrent_sequences, cpu_cores, cpu_only, extra_args, gpu_memory_utilization, "
+                "hf_token_secret, lora_adapters, max_context_tokens, max_replicas, memory_gib, "
+                "min_replicas, params_billion, pool, precision, scale_metric, scale_target, "
+                "service_account, storage_uri, tensor_parallel, weights_gb"
+            ],
+        ),
+        (
+            onprem_platform(addons={"kserve": {"deployment_mode": "Serverless"}}),
+            [
+                "addons.kserve.deployment_mode: Input should be 'Standard' or 'Knative' "
+                "(got 'Serverless')"
+            ],
+        ),
+        (
+            onprem_platform(addons={"gpu_operator": {"mig_parted_config": {"version": "v1"}}}),
+            [
+                "addons.gpu_operator.mig_parted_config: must have a `mig-configs` mapping (and "
+                "`version: v1`) (got {'version': 'v1'})"
+            ],
+        ),
     ],
     ids=lambda value: "" if isinstance(value, list) else None,
 )
@@ -108,8 +174,9 @@ def test_invalid_models_config_names_path_value_and_rule(
 
 def test_knative_allows_scale_to_zero_and_concurrency() -> None:
     data = onprem_platform(
-        models={"llama": {**MODEL, "min_replicas": 0, "max_replicas": 3,
-                          "scale_metric": "concurrency"}},
+        models={
+            "llama": {**MODEL, "min_replicas": 0, "max_replicas": 3, "scale_metric": "concurrency"}
+        },
         addons={"kserve": {"deployment_mode": "Knative"}},
     )
     assert problems(data) == []
@@ -139,8 +206,11 @@ def test_model_that_fits_no_pool_registers_nothing() -> None:
 def test_time_sliced_and_whole_gpu_pools_coexist_on_one_operator() -> None:
     pools = {
         "a": {"gpu": {"model": "L4", "count": 1}, "onprem": {"node_names": ["n1"]}},
-        "b": {"gpu": {"model": "L4", "count": 1}, "sharing": {"time_slicing": {"replicas": 2}},
-              "onprem": {"node_names": ["n2"]}},
+        "b": {
+            "gpu": {"model": "L4", "count": 1},
+            "sharing": {"time_slicing": {"replicas": 2}},
+            "onprem": {"node_names": ["n2"]},
+        },
     }
     data = onprem_platform(node_pools=pools)
     assert problems(data) == []

@@ -28,9 +28,13 @@ GKE: dict[str, Any] = {
     "node_pools": {"l4": {"machine_type": "g2-standard-8", "max_nodes": 2}},
     "addons": {"observability": {"enabled": False}, "vector_db": {"enabled": False}},
 }
-LLAMA = {"storage_uri": "hf://meta-llama/Llama-3.1-8B-Instruct", "params_billion": 8.03,
-         "architecture": {"num_layers": 32, "num_kv_heads": 8, "head_dim": 128},
-         "min_replicas": 1, "max_replicas": 4}
+LLAMA = {
+    "storage_uri": "hf://meta-llama/Llama-3.1-8B-Instruct",
+    "params_billion": 8.03,
+    "architecture": {"num_layers": 32, "num_kv_heads": 8, "head_dim": 128},
+    "min_replicas": 1,
+    "max_replicas": 4,
+}
 
 
 def config(base: dict[str, Any], **overrides: Any) -> dict[str, Any]:
@@ -49,12 +53,20 @@ def test_eks_model_is_priced_and_the_operator_skips_driver_and_toolkit() -> None
     recording, _ = run_platform(data)
     values = recording.named("ml-gpu-operator-chart").inputs["values"]
     assert (values["driver"], values["toolkit"], values["devicePlugin"]) == (
-        {"enabled": False}, {"enabled": False}, {"enabled": True})
+        {"enabled": False},
+        {"enabled": False},
+        {"enabled": True},
+    )
 
 
 def test_eks_bottlerocket_needs_no_operator_by_default() -> None:
-    pools = {"l4": {"machine_type": "g6.xlarge", "max_nodes": 2,
-                    "eks": {"ami_type": "BOTTLEROCKET_x86_64_NVIDIA"}}}
+    pools = {
+        "l4": {
+            "machine_type": "g6.xlarge",
+            "max_nodes": 2,
+            "eks": {"ami_type": "BOTTLEROCKET_x86_64_NVIDIA"},
+        }
+    }
     plan = prepare_serving(load_platform_config(config(EKS, node_pools=pools)))
     assert plan.gpu_operator is False
 
@@ -62,8 +74,11 @@ def test_eks_bottlerocket_needs_no_operator_by_default() -> None:
 def test_pools_with_different_node_images_are_a_config_error() -> None:
     pools = {
         "a": {"machine_type": "g6.xlarge", "max_nodes": 2},
-        "b": {"machine_type": "g6.xlarge", "max_nodes": 2,
-              "eks": {"ami_type": "BOTTLEROCKET_x86_64_NVIDIA"}},
+        "b": {
+            "machine_type": "g6.xlarge",
+            "max_nodes": 2,
+            "eks": {"ami_type": "BOTTLEROCKET_x86_64_NVIDIA"},
+        },
     }
     with pytest.raises(ConfigError) as err:
         prepare_serving(load_platform_config(config(EKS, node_pools=pools)))

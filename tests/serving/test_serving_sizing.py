@@ -11,12 +11,18 @@ from pulumi_llmops.config.models import ModelSpec
 from pulumi_llmops.config.node_pool import GpuPoolSpec
 from pulumi_llmops.serving.sizing import pool_units, size_model
 
-LLAMA_8B = {"params_billion": 8.03, "architecture": {"num_layers": 32, "num_kv_heads": 8,
-                                                      "head_dim": 128}}
-QWEN_32B = {"params_billion": 32.8, "architecture": {"num_layers": 64, "num_kv_heads": 8,
-                                                      "head_dim": 128}}
-LLAMA_70B = {"params_billion": 70.6, "architecture": {"num_layers": 80, "num_kv_heads": 8,
-                                                       "head_dim": 128}}
+LLAMA_8B = {
+    "params_billion": 8.03,
+    "architecture": {"num_layers": 32, "num_kv_heads": 8, "head_dim": 128},
+}
+QWEN_32B = {
+    "params_billion": 32.8,
+    "architecture": {"num_layers": 64, "num_kv_heads": 8, "head_dim": 128},
+}
+LLAMA_70B = {
+    "params_billion": 70.6,
+    "architecture": {"num_layers": 80, "num_kv_heads": 8, "head_dim": 128},
+}
 
 EKS_POOLS = {
     "l4": {"machine_type": "g6.xlarge"},
@@ -26,12 +32,21 @@ EKS_POOLS = {
 }
 ONPREM_POOLS = {
     "l40s": {"gpu": {"model": "L40S", "count": 4}, "onprem": {"node_names": ["n1"]}},
-    "a100": {"gpu": {"model": "A100-80GB", "count": 8},
-             "sharing": {"mig": {"profile": "all-3g.40gb"}}, "onprem": {"node_names": ["n2"]}},
-    "mixed": {"gpu": {"model": "A100-80GB", "count": 8},
-              "sharing": {"mig": {"profile": "all-balanced"}}, "onprem": {"node_names": ["n3"]}},
-    "sliced": {"gpu": {"model": "L4", "count": 1},
-               "sharing": {"time_slicing": {"replicas": 2}}, "onprem": {"node_names": ["n4"]}},
+    "a100": {
+        "gpu": {"model": "A100-80GB", "count": 8},
+        "sharing": {"mig": {"profile": "all-3g.40gb"}},
+        "onprem": {"node_names": ["n2"]},
+    },
+    "mixed": {
+        "gpu": {"model": "A100-80GB", "count": 8},
+        "sharing": {"mig": {"profile": "all-balanced"}},
+        "onprem": {"node_names": ["n3"]},
+    },
+    "sliced": {
+        "gpu": {"model": "L4", "count": 1},
+        "sharing": {"time_slicing": {"replicas": 2}},
+        "onprem": {"node_names": ["n4"]},
+    },
 }
 
 
@@ -63,8 +78,9 @@ def test_cloud_pool_choice_table(fields: dict, pool: str, tp: int, usd_per_repli
 
 
 def test_replica_costs_scale_with_min_and_max_replicas() -> None:
-    found = size_model("m", model(**LLAMA_8B, min_replicas=2, max_replicas=5),
-                       *units(EKS_POOLS, "eks"))
+    found = size_model(
+        "m", model(**LLAMA_8B, min_replicas=2, max_replicas=5), *units(EKS_POOLS, "eks")
+    )
     assert found.usd_per_hour_min == pytest.approx(2 * 0.8048)
     assert found.usd_per_hour_max == pytest.approx(5 * 0.8048)
     assert found.pool_chosen_by == "cheapest"
@@ -129,24 +145,35 @@ def test_mixed_mig_pool_cannot_host_models() -> None:
     with pytest.raises(ConfigError) as err:
         size_model("m", model(**LLAMA_8B, pool="mixed"), *units(ONPREM_POOLS, "onprem", "lab"))
     assert [(p.path, p.message, p.value) for p in err.value.problems] == [
-        ("models.m.pool", "models cannot use this pool: MIG all-balanced mixes slice sizes, so "
-         "the pool has no single GPU resource", "mixed")
+        (
+            "models.m.pool",
+            "models cannot use this pool: MIG all-balanced mixes slice sizes, so "
+            "the pool has no single GPU resource",
+            "mixed",
+        )
     ]
 
 
 @pytest.mark.parametrize(
     ("tp", "message"),
     [
-        (1, "pool a10g4 allows 4 to 4 GPUs per replica for this model (65.1 GiB at TP 1, "
-            "22.4 GiB per GPU)"),
-        (8, "pool a10g4 allows 4 to 4 GPUs per replica for this model (65.1 GiB at TP 1, "
-            "22.4 GiB per GPU)"),
+        (
+            1,
+            "pool a10g4 allows 4 to 4 GPUs per replica for this model (65.1 GiB at TP 1, "
+            "22.4 GiB per GPU)",
+        ),
+        (
+            8,
+            "pool a10g4 allows 4 to 4 GPUs per replica for this model (65.1 GiB at TP 1, "
+            "22.4 GiB per GPU)",
+        ),
     ],
 )
 def test_tensor_parallel_override_out_of_range(tp: int, message: str) -> None:
     with pytest.raises(ConfigError) as err:
-        size_model("m", model(**QWEN_32B, pool="a10g4", tensor_parallel=tp),
-                   *units(EKS_POOLS, "eks"))
+        size_model(
+            "m", model(**QWEN_32B, pool="a10g4", tensor_parallel=tp), *units(EKS_POOLS, "eks")
+        )
     assert [(p.path, p.message, p.value) for p in err.value.problems] == [
         ("models.m.tensor_parallel", message, tp)
     ]
@@ -158,14 +185,19 @@ def test_cpu_only_small_model_and_limit() -> None:
     with pytest.raises(ConfigError) as err:
         size_model("big", model(params_billion=8, cpu_only=True), {}, {})
     assert [(p.path, p.message) for p in err.value.problems] == [
-        ("models.big.cpu_only", "weights are 14.9 GiB; CPU serving is for models up to 8 GiB "
-         "of weights: use a GPU pool")
+        (
+            "models.big.cpu_only",
+            "weights are 14.9 GiB; CPU serving is for models up to 8 GiB "
+            "of weights: use a GPU pool",
+        )
     ]
 
 
 def test_unusable_pools_are_named_when_nothing_fits() -> None:
-    pools = {"mixed": ONPREM_POOLS["mixed"],
-             "odd": {"gpu": {"model": "Z9000", "count": 1}, "onprem": {"node_names": ["n"]}}}
+    pools = {
+        "mixed": ONPREM_POOLS["mixed"],
+        "odd": {"gpu": {"model": "Z9000", "count": 1}, "onprem": {"node_names": ["n"]}},
+    }
     found, unusable = units(pools, "onprem", "lab")
     assert found == {}
     assert sorted(unusable) == ["mixed", "odd"]

@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from ..cluster.handle import ClusterHandle
 from ..config.serving import CertManagerSpec
 from ..versions import chart_pin
 from .helm import deep_merge, helm_chart
-from .namespaces import namespace_labels
+from .namespaces import labelled_namespace
 
 NAMESPACE = "cert-manager"
 
@@ -52,11 +51,10 @@ class CertManager(pulumi.ComponentResource):
         super().__init__("llmops:addons:CertManager", name, None, opts)
         handle = args.cluster
         self.values = deep_merge(cert_manager_values(), args.spec.values_overrides)
-        self.namespace = k8s.core.v1.Namespace(
+        self.namespace = labelled_namespace(
             f"{name}-namespace",
-            metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=NAMESPACE, labels=namespace_labels("restricted")
-            ),
+            NAMESPACE,
+            "restricted",
             opts=pulumi.ResourceOptions(parent=self, provider=handle.provider),
         )
         self.chart = helm_chart(

@@ -32,9 +32,7 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
 
 def sorted_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Values with keys sorted at every level, so rendered inputs diff cleanly."""
-    return {
-        k: sorted_values(v) if isinstance(v, Mapping) else v for k, v in sorted(values.items())
-    }
+    return {k: sorted_values(v) if isinstance(v, Mapping) else v for k, v in sorted(values.items())}
 
 
 def helm_chart(

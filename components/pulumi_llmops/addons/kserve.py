@@ -18,7 +18,7 @@ from ..cluster.handle import ClusterHandle
 from ..config.serving import KServeSpec
 from ..versions import chart_pin
 from .helm import deep_merge, helm_chart
-from .namespaces import namespace_labels
+from .namespaces import labelled_namespace
 
 NAMESPACE = "kserve"
 
@@ -101,28 +101,39 @@ class KServe(pulumi.ComponentResource):
         overrides = args.chart_overrides
         self.values = deep_merge(kserve_values(spec), spec.values_overrides)
         level = "privileged" if spec.model_cache.enabled else "baseline"
-        self.namespace = k8s.core.v1.Namespace(
+        self.namespace = labelled_namespace(
             f"{name}-namespace",
-            metadata=k8s.meta.v1.ObjectMetaArgs(name=NAMESPACE, labels=namespace_labels(level)),
+            NAMESPACE,
+            level,
             opts=pulumi.ResourceOptions(parent=self, provider=handle.provider),
         )
 
-        def chart(suffix: str, key: str, values: Mapping[str, Any],
-                  after: Sequence[pulumi.Resource]) -> k8s.helm.v4.Chart:
+        def chart(
+            suffix: str, key: str, values: Mapping[str, Any], after: Sequence[pulumi.Resource]
+        ) -> k8s.helm.v4.Chart:
             return helm_chart(
-                f"{name}-{suffix}", chart_pin(key, overrides), cluster=handle,
-                namespace=NAMESPACE, values=values, parent=self, depends_on=after,
+                f"{name}-{suffix}",
+                chart_pin(key, overrides),
+                cluster=handle,
+                namespace=NAMESPACE,
+                values=values,
+                parent=self,
+                depends_on=after,
             )
 
         self.crds = chart("crd", "kserve-crd", {}, [self.namespace])
         self.controller = chart(
-            "controller", "kserve-resources", self.values,
+            "controller",
+            "kserve-resources",
+            self.values,
             [self.namespace, self.crds, *args.depends_on],
         )
         self.runtimes: k8s.helm.v4.Chart | None = None
         if spec.install_runtimes:
             self.runtimes = chart(
-                "runtimes", "kserve-runtime-configs", runtime_configs_values(args.runtime_dev_shm),
+                "runtimes",
+                "kserve-runtime-configs",
+                runtime_configs_values(args.runtime_dev_shm),
                 [self.controller],
             )
         self.localmodel_crds: k8s.helm.v4.Chart | None = None
@@ -132,13 +143,12 @@ class KServe(pulumi.ComponentResource):
                 "localmodel-crd", "kserve-localmodel-crd", {}, [self.namespace]
             )
             self.localmodel = chart(
-                "localmodel", "kserve-localmodel-resources",
+                "localmodel",
+                "kserve-localmodel-resources",
                 localmodel_values(spec, args.cache_tolerations),
                 [self.localmodel_crds, self.controller],
             )
-        self.register_outputs(
-            {"namespace": NAMESPACE, "deployment_mode": spec.deployment_mode}
-        )
+        self.register_outputs({"namespace": NAMESPACE, "deployment_mode": spec.deployment_mode})
 
     @property
     def ready(self) -> list[pulumi.Resource]:

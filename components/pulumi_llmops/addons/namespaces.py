@@ -37,6 +37,25 @@ def namespace_labels(
     return dict(sorted(labels.items()))
 
 
+def labelled_namespace(
+    resource_name: str,
+    namespace: str,
+    level: PodSecurityLevel,
+    *,
+    opts: pulumi.ResourceOptions,
+    labels: Mapping[str, str] | None = None,
+) -> k8s.core.v1.Namespace:
+    """A Namespace enforcing Pod Security `level` (see `namespace_labels`).
+
+    `opts` must carry the parent and the handle's provider (and protect/retain for data).
+    """
+    return k8s.core.v1.Namespace(
+        resource_name,
+        metadata=k8s.meta.v1.ObjectMetaArgs(name=namespace, labels=namespace_labels(level, labels)),
+        opts=opts,
+    )
+
+
 def base_namespaces() -> dict[str, PodSecurityLevel]:
     """Namespaces every platform has: the library's own (restricted) and models (baseline).
 
@@ -65,14 +84,9 @@ class PlatformNamespaces(pulumi.ComponentResource):
         self, name: str, args: PlatformNamespacesArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("llmops:addons:PlatformNamespaces", name, None, opts)
+        opts = pulumi.ResourceOptions(parent=self, provider=args.cluster.provider)
         self.namespaces: dict[str, k8s.core.v1.Namespace] = {
-            ns: k8s.core.v1.Namespace(
-                f"{name}-{ns}",
-                metadata=k8s.meta.v1.ObjectMetaArgs(
-                    name=ns, labels=namespace_labels(level, args.labels)
-                ),
-                opts=pulumi.ResourceOptions(parent=self, provider=args.cluster.provider),
-            )
+            ns: labelled_namespace(f"{name}-{ns}", ns, level, labels=args.labels, opts=opts)
             for ns, level in sorted(args.namespaces.items())
         }
         self.register_outputs({"namespaces": sorted(self.namespaces)})

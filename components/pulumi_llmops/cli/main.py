@@ -28,7 +28,9 @@ def _root() -> None:
 
 StackOption = Annotated[
     str | None,
-    typer.Option("--stack", "-s", help=f"Stack name: stacks/Pulumi.<NAME>.yaml [default: {DEFAULT_STACK}]"),
+    typer.Option(
+        "--stack", "-s", help=f"Stack name: stacks/Pulumi.<NAME>.yaml [default: {DEFAULT_STACK}]"
+    ),
 ]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="A stack config file (instead of --stack).")
@@ -113,7 +115,9 @@ def _stack_file(stack: str | None, config: Path | None, stacks_dir: Path):
     from ..offline.stack_file import available_stacks, read_stack_file, stack_file_path
 
     if stack and config:
-        raise ConfigError([Problem("--stack/--config", "give one of --stack or --config")], "command line")
+        raise ConfigError(
+            [Problem("--stack/--config", "give one of --stack or --config")], "command line"
+        )
     if config is not None:
         return read_stack_file(config)
     name = stack or DEFAULT_STACK
@@ -121,7 +125,8 @@ def _stack_file(stack: str | None, config: Path | None, stacks_dir: Path):
     if not path.is_file():
         known = ", ".join(available_stacks(stacks_dir)) or "none"
         raise ConfigError(
-            [Problem("--stack", f"no {path}; stacks in {stacks_dir}: {known}", name)], "command line"
+            [Problem("--stack", f"no {path}; stacks in {stacks_dir}: {known}", name)],
+            "command line",
         )
     return read_stack_file(path, name)
 

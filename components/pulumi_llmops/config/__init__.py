@@ -4,8 +4,10 @@ from .aks import AksClusterSpec, AksPoolSpec
 from .base import Spec
 from .catalog import CatalogSpec
 from .cluster import ClusterSpec, KubeconfigSpec
+from .data import SnapshotSpec, VectorDatabaseSpec
 from .eks import EksClusterSpec, EksPoolSpec
 from .errors import ConfigError, Problem
+from .gitops import GitApplicationSpec, GitOpsSpec
 from .gke import GkeClusterSpec, GkePoolSpec
 from .models import ArchitectureSpec, ModelSpec
 from .node_pool import (
@@ -17,8 +19,6 @@ from .node_pool import (
     TaintSpec,
     TimeSlicingSpec,
 )
-from .data import SnapshotSpec, VectorDatabaseSpec
-from .gitops import GitApplicationSpec, GitOpsSpec
 from .observability import ObservabilitySpec
 from .platform import CLOUD_TARGETS, PlatformConfig, Target, load_platform_config
 from .serving import CertManagerSpec, GpuOperatorSpec, KServeSpec

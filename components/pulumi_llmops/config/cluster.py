@@ -36,9 +36,7 @@ class KubeconfigSpec(Spec):
         if self.secret_config_key and self.path:
             problems.append(Problem("", "set secret_config_key or path, not both"))
         if not (self.secret_config_key or self.path or self.context):
-            problems.append(
-                Problem("", "set secret_config_key, path or context (none was given)")
-            )
+            problems.append(Problem("", "set secret_config_key, path or context (none was given)"))
         raise_if_any(problems)
         return self
 
@@ -60,6 +58,6 @@ class ClusterSpec(Spec):
         None, description="GKE only: project, network, endpoint access. Required on gke."
     )
     aks: AksClusterSpec | None = Field(
-        None, description="AKS only: resource group, API access. Default on aks: see "
-        "AksClusterSpec."
+        None,
+        description="AKS only: resource group, API access. Default on aks: see AksClusterSpec.",
     )

@@ -61,7 +61,10 @@ class ConfigError(ValueError):
         source: str = "stack config",
         prefix: Iterable[str | int] = (),
     ) -> ConfigError:
-        """Translate pydantic's errors into path-named problems (unknown keys list the allowed ones)."""
+        """Translate pydantic's errors into path-named problems.
+
+        Unknown keys list the allowed ones; `RuleViolations` expand into one problem each.
+        """
         problems = []
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])

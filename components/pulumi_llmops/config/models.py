@@ -151,8 +151,11 @@ class ModelSpec(Spec):
             problems.append(Problem("", "set exactly one of params_billion or weights_gb"))
         if self.min_replicas > self.max_replicas:
             problems.append(
-                Problem("min_replicas", f"must be <= max_replicas ({self.max_replicas})",
-                        self.min_replicas)
+                Problem(
+                    "min_replicas",
+                    f"must be <= max_replicas ({self.max_replicas})",
+                    self.min_replicas,
+                )
             )
         if self.cpu_only:
             for field in ("pool", "tensor_parallel"):
@@ -167,18 +170,28 @@ class ModelSpec(Spec):
         for name, uri in self.lora_adapters.items():
             if not _ADAPTER_NAME.match(name):
                 problems.append(
-                    Problem(f"lora_adapters.{name}", "adapter name must match "
-                            "[A-Za-z0-9][A-Za-z0-9._-]{0,62}", name)
+                    Problem(
+                        f"lora_adapters.{name}",
+                        "adapter name must match [A-Za-z0-9][A-Za-z0-9._-]{0,62}",
+                        name,
+                    )
                 )
             if not _ADAPTER_URI.match(uri):
                 problems.append(
-                    Problem(f"lora_adapters.{name}", "must be hf://org/adapter or an absolute "
-                            "path in the container", uri)
+                    Problem(
+                        f"lora_adapters.{name}",
+                        "must be hf://org/adapter or an absolute path in the container",
+                        uri,
+                    )
                 )
         if self.cache and not self.storage_uri.startswith(("hf://", "s3://", "gs://")):
             problems.append(
-                Problem("cache", "the model cache downloads hf://, s3:// or gs:// URIs; "
-                        "a pvc:// model is already on a volume", self.storage_uri)
+                Problem(
+                    "cache",
+                    "the model cache downloads hf://, s3:// or gs:// URIs; "
+                    "a pvc:// model is already on a volume",
+                    self.storage_uri,
+                )
             )
         raise_if_any(problems)
         return self
@@ -201,8 +214,11 @@ def model_problems(
     problems: list[Problem] = []
     if models and kserve_field is False:
         problems.append(
-            Problem("addons.kserve.enabled", "false, but models are configured; remove "
-                    "`models` or enable KServe", False)
+            Problem(
+                "addons.kserve.enabled",
+                "false, but models are configured; remove `models` or enable KServe",
+                False,
+            )
         )
     for name, model in sorted(models.items()):
         where = f"models.{name}"
@@ -217,14 +233,20 @@ def model_problems(
             )
         if model.min_replicas == 0 and deployment_mode != "Knative":
             problems.append(
-                Problem(f"{where}.min_replicas", "0 (scale to zero) needs "
-                        "addons.kserve.deployment_mode: Knative", 0)
+                Problem(
+                    f"{where}.min_replicas",
+                    "0 (scale to zero) needs addons.kserve.deployment_mode: Knative",
+                    0,
+                )
             )
         if model.scale_metric in ("concurrency", "rps") and deployment_mode != "Knative":
             problems.append(
-                Problem(f"{where}.scale_metric", "Standard mode autoscales with an HPA on cpu "
-                        "or memory; concurrency and rps need deployment_mode: Knative",
-                        model.scale_metric)
+                Problem(
+                    f"{where}.scale_metric",
+                    "Standard mode autoscales with an HPA on cpu "
+                    "or memory; concurrency and rps need deployment_mode: Knative",
+                    model.scale_metric,
+                )
             )
         if model.cache and not model_cache:
             problems.append(

@@ -146,9 +146,7 @@ class OnPremPoolSpec(Spec):
             problems.append(Problem("node_count", "required with node_selector"))
         if self.node_names:
             if self.node_count is not None:
-                problems.append(
-                    Problem("node_count", "only with node_selector", self.node_count)
-                )
+                problems.append(Problem("node_count", "only with node_selector", self.node_count))
             if self.existing_taints:
                 problems.append(Problem("existing_taints", "only with node_selector"))
             for index, node in enumerate(self.node_names):
@@ -178,7 +176,9 @@ class GpuPoolSpec(Spec):
         description="GPUs per node. Default: from the catalogue entry of machine_type. "
         "Required on-prem.",
     )
-    min_nodes: int = Field(0, ge=0, le=1000, description="Minimum nodes. Default: 0 (scale to zero).")
+    min_nodes: int = Field(
+        0, ge=0, le=1000, description="Minimum nodes. Default: 0 (scale to zero)."
+    )
     max_nodes: int = Field(1, ge=1, le=1000, description="Maximum nodes. Default: 1.")
     spot: bool = Field(False, description="Use spot/preemptible capacity. Default: false.")
     disk_size_gib: int = Field(

@@ -70,9 +70,7 @@ class PlatformConfig(Spec):
 
     @model_validator(mode="after")
     def _target_rules(self) -> PlatformConfig:
-        raise_if_any(
-            self._tag_problems() + self._target_problems() + self._model_problems()
-        )
+        raise_if_any(self._tag_problems() + self._target_problems() + self._model_problems())
         return self
 
     def _model_problems(self) -> list[Problem]:
@@ -91,9 +89,7 @@ class PlatformConfig(Spec):
         problems = []
         for key, value in self.tags.items():
             if not re.match(TAG_PATTERN, key):
-                problems.append(
-                    Problem(f"tags.{key}", "tag key must match " + TAG_PATTERN, key)
-                )
+                problems.append(Problem(f"tags.{key}", "tag key must match " + TAG_PATTERN, key))
             if not re.match(TAG_VALUE_PATTERN, value):
                 problems.append(
                     Problem(f"tags.{key}", "tag value must match " + TAG_VALUE_PATTERN, value)
@@ -161,7 +157,8 @@ class PlatformConfig(Spec):
             return [
                 Problem(
                     f"{where}.gpu.model",
-                    f"{str(exc).rstrip('.')}; or declare gpu.memory_gib for a GPU the catalogue lacks",
+                    f"{str(exc).rstrip('.')}; "
+                    "or declare gpu.memory_gib for a GPU the catalogue lacks",
                     pool.gpu.model,
                 )
             ]

@@ -45,8 +45,14 @@ def render_reference(root: type[BaseModel] = PlatformConfig) -> str:
 
 def _section(model: type[BaseModel], path: str, queue: list) -> str:
     doc = " ".join((model.__doc__ or "").split())
-    lines = [f"## `{path}` ({model.__name__})", "", doc, "", "| key | type | default | description |",
-             "| --- | --- | --- | --- |"]
+    lines = [
+        f"## `{path}` ({model.__name__})",
+        "",
+        doc,
+        "",
+        "| key | type | default | description |",
+        "| --- | --- | --- | --- |",
+    ]
     for name, field in model.model_fields.items():
         nested = [m for m in _models(field.annotation) if m not in {q[0] for q in queue}]
         for sub in nested:
@@ -99,8 +105,14 @@ def _constraints(field: FieldInfo) -> str:
     """Bounds and patterns declared on the field, e.g. ` (>= 0, <= 1000)`."""
     marks = []
     for item in field.metadata:
-        for attr, symbol in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"),
-                             ("min_length", "min length"), ("max_length", "max length")):
+        for attr, symbol in (
+            ("ge", ">="),
+            ("gt", ">"),
+            ("le", "<="),
+            ("lt", "<"),
+            ("min_length", "min length"),
+            ("max_length", "max length"),
+        ):
             value = getattr(item, attr, None)
             if value is not None:
                 marks.append(f"{symbol} {value}")

@@ -165,6 +165,5 @@ class KServeSpec(Spec):
     )
     values_overrides: dict[str, Any] = Field(
         default_factory=dict,
-        description="Helm values deep-merged last over the kserve-resources values. "
-        "Default: none.",
+        description="Helm values deep-merged last over the kserve-resources values. Default: none.",
     )

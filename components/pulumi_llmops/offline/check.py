@@ -54,9 +54,24 @@ class Violation:
         return f"{self.pack}/{self.policy}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule_id, **{k: getattr(self, k) for k in (
-            "pack", "policy", "level", "severity", "urn", "resource_type", "resource_name",
-            "message", "description", "remediation")}}
+        return {
+            "rule": self.rule_id,
+            **{
+                k: getattr(self, k)
+                for k in (
+                    "pack",
+                    "policy",
+                    "level",
+                    "severity",
+                    "urn",
+                    "resource_type",
+                    "resource_name",
+                    "message",
+                    "description",
+                    "remediation",
+                )
+            },
+        }
 
 
 @dataclass
@@ -83,10 +98,16 @@ class CheckResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "stack": self.stack, "source": self.source, "environment": self.environment,
-            "offline": True, "caveats": list(CAVEATS), "policy_config": self.config_sources,
-            "resource_count": self.resource_count, "policy_count": self.policy_count,
-            "mandatory": len(self.mandatory), "advisory": len(self.advisory),
+            "stack": self.stack,
+            "source": self.source,
+            "environment": self.environment,
+            "offline": True,
+            "caveats": list(CAVEATS),
+            "policy_config": self.config_sources,
+            "resource_count": self.resource_count,
+            "policy_count": self.policy_count,
+            "mandatory": len(self.mandatory),
+            "advisory": len(self.advisory),
             "violations": [v.to_dict() for v in self.violations],
         }
 
@@ -107,10 +128,17 @@ def policy_config_documents(
     if not policy_configs:
         default_dir = policies_dir / "config" / environment
         if not default_dir.is_dir():
-            raise ConfigError([Problem(
-                "--policy-config", f"no policy config for environment {environment!r}: "
-                f"{default_dir} does not exist; add it or pass --policy-config", str(default_dir))],
-                "command line")
+            raise ConfigError(
+                [
+                    Problem(
+                        "--policy-config",
+                        f"no policy config for environment {environment!r}: "
+                        f"{default_dir} does not exist; add it or pass --policy-config",
+                        str(default_dir),
+                    )
+                ],
+                "command line",
+            )
         policy_configs = (default_dir,)
     for path in policy_configs:
         if path.is_dir():
@@ -120,18 +148,27 @@ def policy_config_documents(
         elif path.stem in PACKS:
             files[path.stem] = path
         else:
-            raise ConfigError([Problem(
-                "--policy-config", "must be a directory of <pack>.json files or a file named "
-                f"after a pack ({', '.join(p + '.json' for p in PACKS)})", str(path))],
-                "command line")
-    documents = {pack: (read_config_file(files[pack]) if pack in files else None)
-                 for pack in PACKS}
+            raise ConfigError(
+                [
+                    Problem(
+                        "--policy-config",
+                        "must be a directory of <pack>.json files or a file named "
+                        f"after a pack ({', '.join(p + '.json' for p in PACKS)})",
+                        str(path),
+                    )
+                ],
+                "command line",
+            )
+    documents = {pack: (read_config_file(files[pack]) if pack in files else None) for pack in PACKS}
     sources = {pack: str(files[pack]) if pack in files else "defaults" for pack in PACKS}
     return documents, sources
 
 
-def check_stack(stack_file: StackFile, policy_configs: Sequence[Path] = (),
-                policies_dir: Path = Path("policies")) -> CheckResult:
+def check_stack(
+    stack_file: StackFile,
+    policy_configs: Sequence[Path] = (),
+    policies_dir: Path = Path("policies"),
+) -> CheckResult:
     """Validate config, run the stack program offline and evaluate every pack's policies.
 
     Raises `ConfigError` (stack config or policy config) before anything is evaluated.
@@ -145,23 +182,32 @@ def check_stack(stack_file: StackFile, policy_configs: Sequence[Path] = (),
         json.loads(raw) if raw is not None else None,
         source=f"{program.CONFIG_NAMESPACE}:{program.PLATFORM_KEY} in {stack_file.path}",
     )
-    documents, sources = policy_config_documents(config.environment, policy_configs,
-                                                 policies_dir)
+    documents, sources = policy_config_documents(config.environment, policy_configs, policies_dir)
     settings = {pack: resolve(PACKS[pack], documents[pack], sources[pack]) for pack in PACKS}
-    recording, _ = run_program(program.main, config=stack_file.config,
-                               secret_keys=stack_file.secret_keys, stack=stack_file.stack)
-    violations = evaluate(recording, settings, stack_file.config, stack_file.secret_keys,
-                          stack=stack_file.stack)
+    recording, _ = run_program(
+        program.main,
+        config=stack_file.config,
+        secret_keys=stack_file.secret_keys,
+        stack=stack_file.stack,
+    )
+    violations = evaluate(
+        recording, settings, stack_file.config, stack_file.secret_keys, stack=stack_file.stack
+    )
     return CheckResult(
-        stack=stack_file.stack, source=str(stack_file.path), environment=config.environment,
-        config_sources=sources, resource_count=len(recording),
-        policy_count=sum(1 for pack in settings.values() for s in pack.values()
-                         if s.level != "disabled"),
+        stack=stack_file.stack,
+        source=str(stack_file.path),
+        environment=config.environment,
+        config_sources=sources,
+        resource_count=len(recording),
+        policy_count=sum(
+            1 for pack in settings.values() for s in pack.values() if s.level != "disabled"
+        ),
         violations=violations,
     )
 
 
 # --- engine-shaped inputs ----------------------------------------------------------------
+
 
 def wire_props(value: Any) -> Any:
     """Recorded inputs as the engine sends them: unknowns as the wire sentinel, secrets
@@ -185,13 +231,21 @@ def policy_props(inputs: Mapping[str, Any]) -> Any:
     return unknown_checking_proxy(deserialize_properties(wire_props(inputs)))
 
 
-def default_providers(recording: Recording, config: Mapping[str, str],
-                      stack: str, project: str = "llmops") -> list[RecordedResource]:
+def default_providers(
+    recording: Recording, config: Mapping[str, str], stack: str, project: str = "llmops"
+) -> list[RecordedResource]:
     """The default provider resources the engine would register for resources without an
     explicit provider, with inputs from the stack's `<package>:<key>` config."""
-    needed = sorted({r.type.split(":", 1)[0] for r in recording
-                     if r.custom and not r.is_provider and r.provider is None
-                     and r.type.split(":", 1)[0] in DEFAULT_PROVIDER_PACKAGES})
+    needed = sorted(
+        {
+            r.type.split(":", 1)[0]
+            for r in recording
+            if r.custom
+            and not r.is_provider
+            and r.provider is None
+            and r.type.split(":", 1)[0] in DEFAULT_PROVIDER_PACKAGES
+        }
+    )
     providers = []
     for package in needed:
         inputs = {}
@@ -199,9 +253,17 @@ def default_providers(recording: Recording, config: Mapping[str, str],
             namespace, _, name = key.partition(":")
             if namespace == package:
                 inputs[name] = _config_value(value)
-        providers.append(RecordedResource(
-            urn=default_provider_urn(package, stack, project), type=f"pulumi:providers:{package}",
-            name="default", custom=True, parent=None, provider=None, inputs=inputs))
+        providers.append(
+            RecordedResource(
+                urn=default_provider_urn(package, stack, project),
+                type=f"pulumi:providers:{package}",
+                name="default",
+                custom=True,
+                parent=None,
+                provider=None,
+                inputs=inputs,
+            )
+        )
     return providers
 
 
@@ -218,8 +280,9 @@ def _config_value(value: str) -> Any:
     return value
 
 
-def engine_view(recording: Recording, config: Mapping[str, str], stack: str,
-                project: str = "llmops") -> tuple[list[Any], list[Any]]:
+def engine_view(
+    recording: Recording, config: Mapping[str, str], stack: str, project: str = "llmops"
+) -> tuple[list[Any], list[Any]]:
     """(ResourceValidationArgs per resource, PolicyResources of the stack), engine-shaped."""
     from pulumi_policy import (
         PolicyCustomTimeouts,
@@ -245,16 +308,18 @@ def engine_view(recording: Recording, config: Mapping[str, str], stack: str,
         return PolicyProviderResource(found.type, props[found.urn], found.urn, found.name)
 
     def options(r: RecordedResource) -> Any:
-        return PolicyResourceOptions(r.protect, [], None, list(r.aliases),
-                                     PolicyCustomTimeouts(0, 0, 0), [], r.parent)
+        return PolicyResourceOptions(
+            r.protect, [], None, list(r.aliases), PolicyCustomTimeouts(0, 0, 0), [], r.parent
+        )
 
     resource_args = [
         ResourceValidationArgs(r.type, props[r.urn], r.urn, r.name, options(r), provider_of(r))
         for r in resources
     ]
     stack_resources = {
-        r.urn: PolicyResource(r.type, props[r.urn], r.urn, r.name, options(r), provider_of(r),
-                              None, [], {})
+        r.urn: PolicyResource(
+            r.type, props[r.urn], r.urn, r.name, options(r), provider_of(r), None, [], {}
+        )
         for r in resources
     }
     for r in resources:
@@ -266,9 +331,15 @@ def engine_view(recording: Recording, config: Mapping[str, str], stack: str,
 
 # --- evaluation ----------------------------------------------------------------------------
 
-def evaluate(recording: Recording, settings: Mapping[str, Mapping[str, PolicySettings]],
-             config: Mapping[str, str], secret_keys: Sequence[str] = (),
-             stack: str = "offline", project: str = "llmops") -> list[Violation]:
+
+def evaluate(
+    recording: Recording,
+    settings: Mapping[str, Mapping[str, PolicySettings]],
+    config: Mapping[str, str],
+    secret_keys: Sequence[str] = (),
+    stack: str = "offline",
+    project: str = "llmops",
+) -> list[Violation]:
     """Run every enabled policy of every pack over the recording, like the engine would."""
     import pulumi
     from pulumi_policy import StackValidationArgs
@@ -294,14 +365,26 @@ def evaluate(recording: Recording, settings: Mapping[str, Mapping[str, PolicySet
             for args, urn in targets:
                 for where, message, at_level in _validate(policy, args, urn, level):
                     type_, name = names.get(where or "", (None, None))
-                    violations.append(Violation(pack, rule.name, at_level, rule.severity,
-                                                where, type_, name, message, rule.description,
-                                                rule.remediation))
+                    violations.append(
+                        Violation(
+                            pack,
+                            rule.name,
+                            at_level,
+                            rule.severity,
+                            where,
+                            type_,
+                            name,
+                            message,
+                            rule.description,
+                            rule.remediation,
+                        )
+                    )
     return violations
 
 
-def _validate(policy: Any, args: Any, urn: str | None,
-              level: str) -> list[tuple[str | None, str, str]]:
+def _validate(
+    policy: Any, args: Any, urn: str | None, level: str
+) -> list[tuple[str | None, str, str]]:
     """(urn, message, level) reported by one `policy.validate` call, handled like the engine:
     reading an unknown value ends the policy with an advisory "can't run during preview"."""
     from pulumi_policy.policy import _NotApplicableError
@@ -315,8 +398,9 @@ def _validate(policy: Any, args: Any, urn: str | None,
     try:
         policy.validate(args, report)
     except UnknownValueError as exc:
-        reported.append((urn, f"can't run policy '{policy.name}' during preview: "
-                              f"{exc.message}", "advisory"))
+        reported.append(
+            (urn, f"can't run policy '{policy.name}' during preview: {exc.message}", "advisory")
+        )
     except _NotApplicableError:
         pass
     return reported
@@ -325,5 +409,6 @@ def _validate(policy: Any, args: Any, urn: str | None,
 def _with_config(args: Any, config: Mapping[str, Any]) -> Any:
     from pulumi_policy import ResourceValidationArgs
 
-    return ResourceValidationArgs(args.resource_type, args.props, args.urn, args.name,
-                                  args.opts, args.provider, config)
+    return ResourceValidationArgs(
+        args.resource_type, args.props, args.urn, args.name, args.opts, args.provider, config
+    )

@@ -1,4 +1,7 @@
-"""Human-readable rendering of a `Plan` with rich: deterministic (fixed width, no colour when piped)."""
+"""Human-readable rendering of a `Plan` with rich.
+
+Deterministic when piped: fixed width, no colour, trailing spaces stripped.
+"""
 
 from __future__ import annotations
 
@@ -55,8 +58,14 @@ def resource_tree(recording: Recording) -> Tree:
                 count = descendants(resource.urn)
                 label.append(f"  ({count} resource{'' if count == 1 else 's'})", style="dim")
             if resource.protect or resource.retain_on_delete:
-                flags = [f for f, on in (("protect", resource.protect),
-                                         ("retain", resource.retain_on_delete)) if on]
+                flags = [
+                    f
+                    for f, on in (
+                        ("protect", resource.protect),
+                        ("retain", resource.retain_on_delete),
+                    )
+                    if on
+                ]
                 label.append(f"  [{', '.join(flags)}]", style="yellow")
             add(node.add(label), resource.urn)
 
@@ -77,8 +86,17 @@ def inventory_table(plan: Plan) -> Table | Text:
     if not plan.inventory:
         return Text("GPU inventory: no GPU pools configured")
     table = Table(title="GPU inventory", title_justify="left", box=None, pad_edge=False)
-    for column in ("pool", "gpu model", "gpus/node", "sharing", "slots/node",
-                   "min nodes", "max nodes", "max gpus", "capacity"):
+    for column in (
+        "pool",
+        "gpu model",
+        "gpus/node",
+        "sharing",
+        "slots/node",
+        "min nodes",
+        "max nodes",
+        "max gpus",
+        "capacity",
+    ):
         numeric = "nodes" in column or "gpus" in column or column.startswith("slots")
         table.add_column(column, justify="right" if numeric else "left")
     priced = any(pool.capacity != "owned" for pool in plan.inventory)
@@ -112,8 +130,10 @@ def _money(value: float | None) -> str:
 
 def _price_caption(plan: Plan) -> str:
     """Per pool: $/hour of one node and the price's source. A month is 730 hours."""
-    lines = ["$/mo = on-demand $/hour x 730 x min or max nodes (spot pools cost less: spot "
-             "discounts are not modelled). Prices per node:"]
+    lines = [
+        "$/mo = on-demand $/hour x 730 x min or max nodes (spot pools cost less: spot "
+        "discounts are not modelled). Prices per node:"
+    ]
     for pool in plan.inventory:
         hourly = "n/a" if pool.usd_per_hour is None else f"${pool.usd_per_hour:.4f}/h"
         lines.append(f"  {pool.pool}: {pool.machine_type or '-'} {hourly}, {pool.price_source}")
@@ -125,11 +145,23 @@ def models_table(plan: Plan) -> Table | Text:
     if not plan.models:
         return Text("Models: none configured")
     table = Table(title="Models", title_justify="left", box=None, pad_edge=False)
-    for column in ("model", "needed", "per gpu", "pool", "gpu", "chosen by", "gpus/replica",
-                   "replicas", "$/h min", "$/h max"):
-        table.add_column(column, no_wrap=True,
-                         justify="left" if column in ("model", "pool", "gpu", "chosen by")
-                         else "right")
+    for column in (
+        "model",
+        "needed",
+        "per gpu",
+        "pool",
+        "gpu",
+        "chosen by",
+        "gpus/replica",
+        "replicas",
+        "$/h min",
+        "$/h max",
+    ):
+        table.add_column(
+            column,
+            no_wrap=True,
+            justify="left" if column in ("model", "pool", "gpu", "chosen by") else "right",
+        )
     for row in plan.models:
         table.add_row(
             row.model,

@@ -24,16 +24,14 @@ TOOL_URI = "https://github.com/pulumi-llmops/pulumi-llmops/blob/main/docs/polici
 def render_check_text(result: CheckResult) -> str:
     """Deterministic text report: one block per violation, then a summary line."""
     lines = [
-        f"Policy check of stack {result.stack} ({result.source}), environment "
-        f"{result.environment}",
-        "Policy config: " + ", ".join(f"{pack}: {src}"
-                                      for pack, src in result.config_sources.items()),
+        f"Policy check of stack {result.stack} ({result.source}), environment {result.environment}",
+        "Policy config: "
+        + ", ".join(f"{pack}: {src}" for pack, src in result.config_sources.items()),
         *(f"* {caveat}" for caveat in CAVEATS),
         "",
     ]
     for v in sorted(result.violations, key=_order):
-        target = (f"{v.resource_type} {v.resource_name!r}" if v.resource_name
-                  else "stack")
+        target = f"{v.resource_type} {v.resource_name!r}" if v.resource_name else "stack"
         lines += [
             f"{v.level.upper()} {v.rule_id} ({v.severity}): {target}",
             *(f"  {line}" for line in v.message.splitlines()),
@@ -63,8 +61,8 @@ def _rule_descriptor(pack: str, rule: Any) -> dict[str, Any]:
         "helpUri": f"{TOOL_URI}#{rule.name}",
         "defaultConfiguration": {"level": SARIF_LEVEL.get(rule.enforcement_level, "note")},
         "properties": {
-            "tags": [pack, "pulumi-crossguard"] + (["security"] if pack != "cost-guardrails"
-                                                   else []),
+            "tags": [pack, "pulumi-crossguard"]
+            + (["security"] if pack != "cost-guardrails" else []),
             "security-severity": SECURITY_SEVERITY[rule.severity],
         },
     }
@@ -72,14 +70,12 @@ def _rule_descriptor(pack: str, rule: Any) -> dict[str, Any]:
 
 def to_sarif(result: CheckResult) -> dict[str, Any]:
     """The check result as one SARIF 2.1.0 run; each result points at the stack file."""
-    descriptors = [_rule_descriptor(pack, rule) for pack, rules in PACKS.items()
-                   for rule in rules]
+    descriptors = [_rule_descriptor(pack, rule) for pack, rules in PACKS.items() for rule in rules]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     line = _platform_line(Path(result.source))
     results = []
     for v in sorted(result.violations, key=_order):
-        fingerprint = hashlib.sha256(
-            f"{v.rule_id}\n{v.urn}\n{v.message}".encode()).hexdigest()
+        fingerprint = hashlib.sha256(f"{v.rule_id}\n{v.urn}\n{v.message}".encode()).hexdigest()
         location: dict[str, Any] = {
             "physicalLocation": {
                 "artifactLocation": {"uri": Path(result.source).as_posix()},
@@ -87,31 +83,42 @@ def to_sarif(result: CheckResult) -> dict[str, Any]:
             }
         }
         if v.urn:
-            location["logicalLocations"] = [{
-                "fullyQualifiedName": v.urn, "name": v.resource_name or v.urn,
-                "kind": "resource",
-            }]
-        results.append({
-            "ruleId": v.rule_id,
-            "ruleIndex": index[v.rule_id],
-            "level": SARIF_LEVEL.get(v.level, "note"),
-            "message": {"text": f"{v.message}\nRemediation: {v.remediation}"},
-            "locations": [location],
-            "partialFingerprints": {"llmopsViolation/v1": fingerprint},
-            "properties": {"stack": result.stack, "enforcementLevel": v.level},
-        })
+            location["logicalLocations"] = [
+                {
+                    "fullyQualifiedName": v.urn,
+                    "name": v.resource_name or v.urn,
+                    "kind": "resource",
+                }
+            ]
+        results.append(
+            {
+                "ruleId": v.rule_id,
+                "ruleIndex": index[v.rule_id],
+                "level": SARIF_LEVEL.get(v.level, "note"),
+                "message": {"text": f"{v.message}\nRemediation: {v.remediation}"},
+                "locations": [location],
+                "partialFingerprints": {"llmopsViolation/v1": fingerprint},
+                "properties": {"stack": result.stack, "enforcementLevel": v.level},
+            }
+        )
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "llmops check", "informationUri": TOOL_URI,
-                "semanticVersion": _version(), "rules": descriptors,
-            }},
-            "automationDetails": {"id": f"llmops-check/{result.stack}/"},
-            "results": results,
-            "properties": {"caveats": list(CAVEATS)},
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "llmops check",
+                        "informationUri": TOOL_URI,
+                        "semanticVersion": _version(),
+                        "rules": descriptors,
+                    }
+                },
+                "automationDetails": {"id": f"llmops-check/{result.stack}/"},
+                "results": results,
+                "properties": {"caveats": list(CAVEATS)},
+            }
+        ],
     }
 
 

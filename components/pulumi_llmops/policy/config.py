@@ -40,20 +40,25 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return document
 
 
-def resolve(rules: Sequence[Rule], document: Mapping[str, Any] | None,
-            source: str = "policy config") -> dict[str, PolicySettings]:
+def resolve(
+    rules: Sequence[Rule], document: Mapping[str, Any] | None, source: str = "policy config"
+) -> dict[str, PolicySettings]:
     """Settings per policy name for `rules` under the config `document` (None: defaults)."""
     document = dict(document or {})
     by_name = {rule.name: rule for rule in rules}
     problems: list[Problem] = []
     default_level = document.pop("all", None)
     if default_level is not None and default_level not in ENFORCEMENT_LEVELS:
-        problems.append(Problem("all", f"must be one of {', '.join(ENFORCEMENT_LEVELS)}",
-                                default_level))
+        problems.append(
+            Problem("all", f"must be one of {', '.join(ENFORCEMENT_LEVELS)}", default_level)
+        )
         default_level = None
     for name in sorted(set(document) - set(by_name)):
-        problems.append(Problem(name, f"no such policy in this pack; policies: "
-                                f"{', '.join(sorted(by_name))}", name))
+        problems.append(
+            Problem(
+                name, f"no such policy in this pack; policies: {', '.join(sorted(by_name))}", name
+            )
+        )
     settings: dict[str, PolicySettings] = {}
     for rule in rules:
         entry = document.get(rule.name)
@@ -65,21 +70,27 @@ def resolve(rules: Sequence[Rule], document: Mapping[str, Any] | None,
             properties = {k: v for k, v in entry.items() if k != "enforcementLevel"}
             level = entry.get("enforcementLevel", level)
         elif entry is not None:
-            problems.append(Problem(rule.name, "must be an enforcement level or an object",
-                                    entry))
+            problems.append(Problem(rule.name, "must be an enforcement level or an object", entry))
         if level not in ENFORCEMENT_LEVELS:
-            problems.append(Problem(f"{rule.name}.enforcementLevel",
-                                    f"must be one of {', '.join(ENFORCEMENT_LEVELS)}", level))
+            problems.append(
+                Problem(
+                    f"{rule.name}.enforcementLevel",
+                    f"must be one of {', '.join(ENFORCEMENT_LEVELS)}",
+                    level,
+                )
+            )
             level = rule.enforcement_level
         for key, value in sorted(properties.items()):
             schema = rule.config.get(key)
             if schema is None:
                 allowed = ", ".join(sorted(rule.config)) or "none"
-                problems.append(Problem(f"{rule.name}.{key}",
-                                        f"unknown property; properties: {allowed}", value))
+                problems.append(
+                    Problem(f"{rule.name}.{key}", f"unknown property; properties: {allowed}", value)
+                )
                 continue
-            problems += [Problem(f"{rule.name}.{key}{p}", m, v)
-                         for p, m, v in schema_errors(schema, value)]
+            problems += [
+                Problem(f"{rule.name}.{key}{p}", m, v) for p, m, v in schema_errors(schema, value)
+            ]
         settings[rule.name] = PolicySettings(level, rule.effective_config(properties))
     if problems:
         raise ConfigError(problems, source)
@@ -87,8 +98,12 @@ def resolve(rules: Sequence[Rule], document: Mapping[str, Any] | None,
 
 
 _TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,),
-    "integer": (int,), "number": (int, float),
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "number": (int, float),
 }
 
 
@@ -101,7 +116,8 @@ def schema_errors(schema: Mapping[str, Any], value: Any, path: str = "") -> list
     expected = schema.get("type")
     if expected is not None:
         ok = isinstance(value, _TYPES[expected]) and not (
-            expected in ("integer", "number") and isinstance(value, bool))
+            expected in ("integer", "number") and isinstance(value, bool)
+        )
         if expected == "integer" and isinstance(value, float) and value.is_integer():
             ok = True
         if not ok:
@@ -123,8 +139,13 @@ def schema_errors(schema: Mapping[str, Any], value: Any, path: str = "") -> list
             if key in properties:
                 errors += schema_errors(properties[key], item, f"{path}.{key}")
             elif extra is False:
-                errors.append((f"{path}.{key}", "unknown key; allowed: "
-                               + ", ".join(sorted(properties)), item))
+                errors.append(
+                    (
+                        f"{path}.{key}",
+                        "unknown key; allowed: " + ", ".join(sorted(properties)),
+                        item,
+                    )
+                )
             elif isinstance(extra, Mapping):
                 errors += schema_errors(extra, item, f"{path}.{key}")
     return errors

@@ -90,8 +90,11 @@ def location_of(args: Any) -> tuple[Any, str]:
     """
     cloud = cloud_of(args.resource_type)
     props = args.props
-    own_keys = {"aws": ("region",), "gcp": ("location", "region", "zone"),
-                "azure": ("location",)}.get(cloud or "", ())
+    own_keys = {
+        "aws": ("region",),
+        "gcp": ("location", "region", "zone"),
+        "azure": ("location",),
+    }.get(cloud or "", ())
     for key in own_keys:
         value = get(props, key)
         if value is not None:
@@ -99,8 +102,9 @@ def location_of(args: Any) -> tuple[Any, str]:
     if is_provider(args.resource_type):
         return None, ""
     provider = _provider_props(args)
-    provider_keys = {"aws": ("region",), "gcp": ("region", "zone"),
-                     "azure": ("location",)}.get(cloud or "", ())
+    provider_keys = {"aws": ("region",), "gcp": ("region", "zone"), "azure": ("location",)}.get(
+        cloud or "", ()
+    )
     for key in provider_keys:
         value = get(provider, key)
         if value is not None:

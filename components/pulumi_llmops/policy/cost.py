@@ -32,19 +32,23 @@ def check_machine_types(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
     accelerators = [str(p) for p in config.get("allowedAcceleratorTypes") or []]
     for pool in _gpu_pools(args):
         for machine_type in pool.machine_types:
-            if is_unknown(machine_type) or not isinstance(machine_type, str) or not matches_any(
-                machine_type, allowed
+            if (
+                is_unknown(machine_type)
+                or not isinstance(machine_type, str)
+                or not matches_any(machine_type, allowed)
             ):
-                yield (f"{pool.label}: GPU machine type {describe(machine_type)} is not allowed "
-                       f"(allowed: {', '.join(allowed) or 'none configured'}). Fix: pick an "
-                       "allowed GPU machine type for this environment.")
+                yield (
+                    f"{pool.label}: GPU machine type {describe(machine_type)} is not allowed "
+                    f"(allowed: {', '.join(allowed) or 'none configured'}). Fix: pick an "
+                    "allowed GPU machine type for this environment."
+                )
         for kind, _ in pool.accelerators:
-            if is_unknown(kind) or not isinstance(kind, str) or not matches_any(
-                kind, accelerators
-            ):
-                yield (f"{pool.label}: GPU accelerator {describe(kind)} is not allowed "
-                       f"(allowed: {', '.join(accelerators) or 'none configured'}). Fix: pick "
-                       "an allowed accelerator type.")
+            if is_unknown(kind) or not isinstance(kind, str) or not matches_any(kind, accelerators):
+                yield (
+                    f"{pool.label}: GPU accelerator {describe(kind)} is not allowed "
+                    f"(allowed: {', '.join(accelerators) or 'none configured'}). Fix: pick "
+                    "an allowed accelerator type."
+                )
 
 
 ALLOWED_MACHINE_TYPES = Rule(
@@ -59,22 +63,35 @@ ALLOWED_MACHINE_TYPES = Rule(
     "review.",
     config={
         "allowedMachineTypes": {
-            "type": "array", "items": {"type": "string"},
+            "type": "array",
+            "items": {"type": "string"},
             "description": "Shell-style patterns of allowed GPU machine types, matched "
             "case-insensitively. Default: L4/A10G/L40S/T4 inference families.",
-            "default": ["g4dn.*", "g5.*", "g6.*", "g6e.*", "g2-standard-*", "n1-standard-*",
-                        "Standard_NC*as_T4_v3", "Standard_NV*ads_A10_v5",
-                        "Standard_NC*ads_A10_v4"],
+            "default": [
+                "g4dn.*",
+                "g5.*",
+                "g6.*",
+                "g6e.*",
+                "g2-standard-*",
+                "n1-standard-*",
+                "Standard_NC*as_T4_v3",
+                "Standard_NV*ads_A10_v5",
+                "Standard_NC*ads_A10_v4",
+            ],
         },
         "allowedAcceleratorTypes": {
-            "type": "array", "items": {"type": "string"},
+            "type": "array",
+            "items": {"type": "string"},
             "description": "Patterns of allowed GKE guest accelerator types. Default: "
             "nvidia-l4, nvidia-tesla-t4.",
             "default": ["nvidia-l4", "nvidia-tesla-t4"],
         },
     },
-    applies_to=("aws:eks/nodeGroup:NodeGroup", "gcp:container/nodePool:NodePool",
-                "azure-native:containerservice:AgentPool / ManagedCluster profiles"),
+    applies_to=(
+        "aws:eks/nodeGroup:NodeGroup",
+        "gcp:container/nodePool:NodePool",
+        "azure-native:containerservice:AgentPool / ManagedCluster profiles",
+    ),
 )
 
 
@@ -82,15 +99,21 @@ def check_max_nodes(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
     limit = int(config.get("maxNodes", 0))
     for pool in _gpu_pools(args):
         value = pool.max_nodes
-        fix = ("Fix: lower max nodes (node_pools.<pool>.max_nodes) or raise maxNodes for this "
-               "environment.")
+        fix = (
+            "Fix: lower max nodes (node_pools.<pool>.max_nodes) or raise maxNodes for this "
+            "environment."
+        )
         if is_unknown(value) or value is None:
             state = "unknown until deploy" if value is not None else "not set"
-            yield (f"{pool.label}: maximum size is {state}, so the limit of {limit} nodes per "
-                   f"GPU pool cannot be checked. {fix}")
+            yield (
+                f"{pool.label}: maximum size is {state}, so the limit of {limit} nodes per "
+                f"GPU pool cannot be checked. {fix}"
+            )
         elif value > limit:
-            yield (f"{pool.label}: maximum size {value} exceeds the limit of {limit} nodes per "
-                   f"GPU pool. {fix}")
+            yield (
+                f"{pool.label}: maximum size {value} exceeds the limit of {limit} nodes per "
+                f"GPU pool. {fix}"
+            )
 
 
 MAX_NODES = Rule(
@@ -101,9 +124,14 @@ MAX_NODES = Rule(
     severity="medium",
     remediation="Lower the pool's maximum size, or raise `maxNodes` in "
     "policies/config/<env>/cost-guardrails.json.",
-    config={"maxNodes": {"type": "integer", "minimum": 0, "default": 4,
-                         "description": "Largest allowed maximum size of a GPU pool. "
-                         "Default: 4."}},
+    config={
+        "maxNodes": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 4,
+            "description": "Largest allowed maximum size of a GPU pool. Default: 4.",
+        }
+    },
 )
 
 
@@ -122,35 +150,52 @@ def check_max_gpus(args: Any, config: Mapping[str, Any]) -> Iterator[tuple[str |
         total += gpus * nodes
         parts.append(f"{pool.label} {nodes}x{gpus}")
     for pool in unknown:
-        yield pool.urn, (f"{pool.label}: GPUs per node or maximum size is unknown, so the "
-                         "stack's GPU total cannot be checked. Fix: use a catalogue machine "
-                         "type (or add it under catalog.instances) and a literal max size.")
+        yield (
+            pool.urn,
+            (
+                f"{pool.label}: GPUs per node or maximum size is unknown, so the "
+                "stack's GPU total cannot be checked. Fix: use a catalogue machine "
+                "type (or add it under catalog.instances) and a literal max size."
+            ),
+        )
     if total > limit:
-        yield None, (f"the stack can scale to {total} GPUs ({'; '.join(parts)}), above the "
-                     f"limit of {limit}. Fix: lower pool max sizes or raise maxGpus.")
+        yield (
+            None,
+            (
+                f"the stack can scale to {total} GPUs ({'; '.join(parts)}), above the "
+                f"limit of {limit}. Fix: lower pool max sizes or raise maxGpus."
+            ),
+        )
 
 
 MAX_GPUS = Rule(
     name="max-gpus-per-stack",
-    description="All GPU pools of a stack together scale to at most the configured number of "
-    "GPUs.",
+    description="All GPU pools of a stack together scale to at most the configured number of GPUs.",
     kind="stack",
     check=check_max_gpus,
     severity="high",
     remediation="Lower the maximum size of GPU pools, or raise `maxGpus` in "
     "policies/config/<env>/cost-guardrails.json.",
-    config={"maxGpus": {"type": "integer", "minimum": 0, "default": 16,
-                        "description": "GPUs the whole stack may scale to (sum over GPU pools "
-                        "of max nodes x GPUs per node). Default: 16."}},
+    config={
+        "maxGpus": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 16,
+            "description": "GPUs the whole stack may scale to (sum over GPU pools "
+            "of max nodes x GPUs per node). Default: 16.",
+        }
+    },
 )
 
 
 def check_spot(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
     for pool in _gpu_pools(args):
         if pool.spot is not True:
-            yield (f"{pool.label}: GPU pool does not use spot capacity "
-                   f"({'unknown until deploy' if is_unknown(pool.spot) else 'on-demand'}). "
-                   "Fix: set node_pools.<pool>.spot: true outside production.")
+            yield (
+                f"{pool.label}: GPU pool does not use spot capacity "
+                f"({'unknown until deploy' if is_unknown(pool.spot) else 'on-demand'}). "
+                "Fix: set node_pools.<pool>.spot: true outside production."
+            )
 
 
 SPOT = Rule(
@@ -169,8 +214,10 @@ def check_scale_to_zero(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
     for pool in _gpu_pools(args):
         if pool.min_nodes != 0:
             shown = describe(pool.min_nodes) if pool.min_nodes is not None else "not set"
-            yield (f"{pool.label}: minimum size is {shown}, so idle GPUs keep billing. Fix: "
-                   "set node_pools.<pool>.min_nodes: 0 outside production.")
+            yield (
+                f"{pool.label}: minimum size is {shown}, so idle GPUs keep billing. Fix: "
+                "set node_pools.<pool>.min_nodes: 0 outside production."
+            )
 
 
 SCALE_TO_ZERO = Rule(
@@ -209,18 +256,23 @@ def check_tags(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
         return
     tags = get(args.props, path)
     if is_unknown(tags):
-        yield (f"{args.resource_type} {args.name!r}: {path} is unknown until deploy. Fix: set "
-               "literal cost tags.")
+        yield (
+            f"{args.resource_type} {args.name!r}: {path} is unknown until deploy. Fix: set "
+            "literal cost tags."
+        )
         return
     present = {k for k, v in items(tags) if v not in (None, "")}
     if args.resource_type.startswith("aws:"):
         # The AWS provider's default_tags are applied to every taggable resource.
-        present |= {k for k, _ in items(get(getattr(args.provider, "props", None),
-                                            "defaultTags.tags"))}
+        present |= {
+            k for k, _ in items(get(getattr(args.provider, "props", None), "defaultTags.tags"))
+        }
     missing = [t for t in config.get("requiredTags") or [] if t not in present]
     if missing:
-        yield (f"{args.resource_type} {args.name!r}: missing cost tag(s) {', '.join(missing)} "
-               f"in {path}. Fix: add them under llmops:platform tags.")
+        yield (
+            f"{args.resource_type} {args.name!r}: missing cost tag(s) {', '.join(missing)} "
+            f"in {path}. Fix: add them under llmops:platform tags."
+        )
 
 
 REQUIRED_TAGS = Rule(
@@ -231,10 +283,14 @@ REQUIRED_TAGS = Rule(
     severity="medium",
     remediation="Add the tags under `tags:` in the stack's `llmops:platform` config (applied "
     "as cloud tags and labels), or on the resource directly.",
-    config={"requiredTags": {"type": "array", "items": {"type": "string"},
-                             "default": ["team", "cost-center"],
-                             "description": "Tag keys every billable resource needs. "
-                             "Default: team, cost-center."}},
+    config={
+        "requiredTags": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ["team", "cost-center"],
+            "description": "Tag keys every billable resource needs. Default: team, cost-center.",
+        }
+    },
     applies_to=tuple(sorted(TAG_PATHS)),
 )
 
@@ -260,9 +316,12 @@ def monthly_estimate(resources: list[Any]) -> tuple[float, list[str], list[tuple
             prices.append(price)
         nodes = pool.max_nodes
         if is_unknown(nodes) or nodes is None or not prices or None in prices:
-            why = ("maximum size unknown" if is_unknown(nodes) or nodes is None
-                   else f"no catalogue price for {', '.join(map(str, pool.machine_types))} in "
-                   f"{describe(region) if region is not None else 'an unknown region'}")
+            why = (
+                "maximum size unknown"
+                if is_unknown(nodes) or nodes is None
+                else f"no catalogue price for {', '.join(map(str, pool.machine_types))} in "
+                f"{describe(region) if region is not None else 'an unknown region'}"
+            )
             unpriced.append((pool.urn, f"{pool.label}: {why}"))
             continue
         hourly = max(p.usd_per_hour for p in prices)
@@ -277,12 +336,22 @@ def check_budget(args: Any, config: Mapping[str, Any]) -> Iterator[tuple[str | N
     total, lines, unpriced = monthly_estimate(list(args.resources))
     if not config.get("allowUnpriced"):
         for urn, why in unpriced:
-            yield urn, (f"{why}, so the GPU budget cannot be checked. Fix: add the price under "
-                        "catalog.instances.<machine type>.usd_per_hour in stack config.")
+            yield (
+                urn,
+                (
+                    f"{why}, so the GPU budget cannot be checked. Fix: add the price under "
+                    "catalog.instances.<machine type>.usd_per_hour in stack config."
+                ),
+            )
     if total > budget:
-        yield None, (f"GPU pools at maximum size cost ${total:,.0f}/month "
-                     f"({'; '.join(lines)}), above the budget of ${budget:,.0f}. Fix: lower "
-                     "max nodes, pick cheaper GPUs, or raise monthlyBudgetUsd.")
+        yield (
+            None,
+            (
+                f"GPU pools at maximum size cost ${total:,.0f}/month "
+                f"({'; '.join(lines)}), above the budget of ${budget:,.0f}. Fix: lower "
+                "max nodes, pick cheaper GPUs, or raise monthlyBudgetUsd."
+            ),
+        )
 
 
 BUDGET = Rule(
@@ -296,14 +365,28 @@ BUDGET = Rule(
     "`catalog.instances` in stack config; or raise `monthlyBudgetUsd` in "
     "policies/config/<env>/cost-guardrails.json.",
     config={
-        "monthlyBudgetUsd": {"type": "number", "minimum": 0, "default": 10000,
-                             "description": "USD per month for all GPU pools at max size "
-                             "(730 h, on-demand prices). Default: 10000."},
-        "allowUnpriced": {"type": "boolean", "default": False,
-                          "description": "Pass pools the catalogue has no price for (they "
-                          "count as 0). Default: false, unpriced pools are violations."},
+        "monthlyBudgetUsd": {
+            "type": "number",
+            "minimum": 0,
+            "default": 10000,
+            "description": "USD per month for all GPU pools at max size "
+            "(730 h, on-demand prices). Default: 10000.",
+        },
+        "allowUnpriced": {
+            "type": "boolean",
+            "default": False,
+            "description": "Pass pools the catalogue has no price for (they "
+            "count as 0). Default: false, unpriced pools are violations.",
+        },
     },
 )
 
-RULES: tuple[Rule, ...] = (ALLOWED_MACHINE_TYPES, MAX_NODES, MAX_GPUS, SPOT, SCALE_TO_ZERO,
-                           REQUIRED_TAGS, BUDGET)
+RULES: tuple[Rule, ...] = (
+    ALLOWED_MACHINE_TYPES,
+    MAX_NODES,
+    MAX_GPUS,
+    SPOT,
+    SCALE_TO_ZERO,
+    REQUIRED_TAGS,
+    BUDGET,
+)

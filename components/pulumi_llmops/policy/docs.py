@@ -24,17 +24,28 @@ def rules_markdown() -> str:
     """One table per pack: policy, kind, default level, severity, description, config."""
     out: list[str] = []
     for pack, rules in PACKS.items():
-        out += [f"### {pack}", "", PACK_DESCRIPTIONS[pack], "",
-                "| policy | kind | default level | severity | checks | config (default) |",
-                "| --- | --- | --- | --- | --- | --- |"]
+        out += [
+            f"### {pack}",
+            "",
+            PACK_DESCRIPTIONS[pack],
+            "",
+            "| policy | kind | default level | severity | checks | config (default) |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
         for rule in rules:
-            config = "<br>".join(
-                f"`{key}` (`{json.dumps(schema['default'], sort_keys=True)}`)"
-                for key, schema in rule.config.items()) or "-"
-            out.append(f"| <a id=\"{rule.name}\"></a>`{rule.name}` | {rule.kind} | "
-                       f"{rule.enforcement_level} | {rule.severity} | "
-                       f"{_cell(rule.description)} Fix: {_cell(rule.remediation)} | "
-                       f"{_cell(config)} |")
+            config = (
+                "<br>".join(
+                    f"`{key}` (`{json.dumps(schema['default'], sort_keys=True)}`)"
+                    for key, schema in rule.config.items()
+                )
+                or "-"
+            )
+            out.append(
+                f'| <a id="{rule.name}"></a>`{rule.name}` | {rule.kind} | '
+                f"{rule.enforcement_level} | {rule.severity} | "
+                f"{_cell(rule.description)} Fix: {_cell(rule.remediation)} | "
+                f"{_cell(config)} |"
+            )
         out.append("")
     return "\n".join(out)
 

@@ -54,16 +54,23 @@ def setting_groups(value: Any, path: str) -> Iterator[tuple[str, dict[str, tuple
     """
     for node_path, node in mappings(value, path):
         scalars = {
-            str(k): (f"{node_path}.{k}", v) for k, v in node.items()
+            str(k): (f"{node_path}.{k}", v)
+            for k, v in node.items()
             if not isinstance(v, (Mapping, list))
         }
         if scalars:
             yield node_path, scalars
         for key, item in node.items():
-            if isinstance(item, list) and item and all(
-                isinstance(e, Mapping) and "name" in e for e in item
+            if (
+                isinstance(item, list)
+                and item
+                and all(isinstance(e, Mapping) and "name" in e for e in item)
             ):
-                yield f"{node_path}.{key}", {
-                    str(e["name"]): (f"{node_path}.{key}[{i}].value", e.get("value"))
-                    for i, e in enumerate(item) if "value" in e
-                }
+                yield (
+                    f"{node_path}.{key}",
+                    {
+                        str(e["name"]): (f"{node_path}.{key}[{i}].value", e.get("value"))
+                        for i, e in enumerate(item)
+                        if "value" in e
+                    },
+                )

@@ -62,24 +62,28 @@ def pools_of(resource: Any) -> list[Pool]:
     if t == EKS_NODE_GROUP:
         ami = get(props, "amiType")
         types = get(props, "instanceTypes")
-        return [Pool(
-            "aws", f"EKS node group {name!r}", resource.urn,
-            tuple(elements(types)) if types is not None else ("t3.medium",),
-            (),
-            _count(get(props, "scalingConfig.minSize")),
-            _count(get(props, "scalingConfig.maxSize")),
-            UNKNOWN if is_unknown(get(props, "capacityType"))
-            else get(props, "capacityType") == "SPOT",
-            isinstance(ami, str) and "NVIDIA" in ami.upper(),
-        )]
+        return [
+            Pool(
+                "aws",
+                f"EKS node group {name!r}",
+                resource.urn,
+                tuple(elements(types)) if types is not None else ("t3.medium",),
+                (),
+                _count(get(props, "scalingConfig.minSize")),
+                _count(get(props, "scalingConfig.maxSize")),
+                UNKNOWN
+                if is_unknown(get(props, "capacityType"))
+                else get(props, "capacityType") == "SPOT",
+                isinstance(ami, str) and "NVIDIA" in ami.upper(),
+            )
+        ]
     if t == GKE_NODE_POOL:
         return [_gke_pool(resource)]
     if AKS_AGENT_POOL.match(t):
         return [_aks_pool(props, f"AKS agent pool {name!r}", resource.urn)]
     if AKS_CLUSTER.match(t):
         return [
-            _aks_pool(profile, f"AKS cluster {name!r} pool {get(profile, 'name')!r}",
-                      resource.urn)
+            _aks_pool(profile, f"AKS cluster {name!r} pool {get(profile, 'name')!r}", resource.urn)
             for profile in elements(get(props, "agentPoolProfiles"))
             if not is_unknown(profile)
         ]
@@ -113,12 +117,15 @@ def _gke_pool(resource: Any) -> Pool:
     spot = get(props, "nodeConfig.spot")
     preemptible = get(props, "nodeConfig.preemptible")
     return Pool(
-        "gcp", f"GKE node pool {resource.name!r}", resource.urn,
+        "gcp",
+        f"GKE node pool {resource.name!r}",
+        resource.urn,
         (get(props, "nodeConfig.machineType", "e2-medium"),),
         accelerators,
         scaled(total_min, per_zone_min),
         scaled(total_max, per_zone_max),
-        UNKNOWN if is_unknown(spot) or is_unknown(preemptible)
+        UNKNOWN
+        if is_unknown(spot) or is_unknown(preemptible)
         else bool(as_bool(spot) or as_bool(preemptible)),
         bool(accelerators),
     )
@@ -145,11 +152,16 @@ def _aks_pool(props: Any, label: str, urn: str) -> Pool:
     vm = get(props, "vmSize")
     priority = get(props, "scaleSetPriority")
     return Pool(
-        "azure", label, urn, (vm,), (),
+        "azure",
+        label,
+        urn,
+        (vm,),
+        (),
         _count(get(props, "minCount")) if autoscale else count,
         _count(get(props, "maxCount")) if autoscale else count,
         UNKNOWN if is_unknown(priority) else priority == "Spot",
-        isinstance(vm, str) and vm.lower().startswith("standard_n")
+        isinstance(vm, str)
+        and vm.lower().startswith("standard_n")
         or get(props, "gpuProfile") is not None,
     )
 
@@ -199,8 +211,9 @@ def pool_region(resource: Any, stack_resources: list[Any] | None = None) -> Any:
         location = platform_settings().get("region")
     if not isinstance(location, str) or is_unknown(location):
         return UNKNOWN if is_unknown(location) else None
-    return normalize_region({"aws": "aws", "gcp": "gcp"}.get(
-        resource.resource_type.split(":", 1)[0], "azure"), location)
+    return normalize_region(
+        {"aws": "aws", "gcp": "gcp"}.get(resource.resource_type.split(":", 1)[0], "azure"), location
+    )
 
 
 def stack_pools(resources: list[Any]) -> Iterator[tuple[Any, Pool]]:

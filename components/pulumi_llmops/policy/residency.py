@@ -38,22 +38,29 @@ _LOCATED = re.compile(
 )
 
 
-def _region_problem(cloud: str, location: Any, where: str, config: Mapping[str, Any],
-                    subject: str) -> str | None:
+def _region_problem(
+    cloud: str, location: Any, where: str, config: Mapping[str, Any], subject: str
+) -> str | None:
     allowed = allowed_regions(config, cloud)
     shown = ", ".join(allowed) or "none configured"
     if is_unknown(location):
         if config.get("allowUnknownLocation"):
             return None
-        return (f"{subject}: {where} is unknown until deploy, so residency cannot be checked "
-                f"at preview. Fix: set a literal {cloud} region (allowed: {shown}).")
+        return (
+            f"{subject}: {where} is unknown until deploy, so residency cannot be checked "
+            f"at preview. Fix: set a literal {cloud} region (allowed: {shown})."
+        )
     if not isinstance(location, str) or not location:
-        return (f"{subject}: no region or location is set (neither on the resource nor on its "
-                f"provider). Fix: set it explicitly to one of: {shown}.")
+        return (
+            f"{subject}: no region or location is set (neither on the resource nor on its "
+            f"provider). Fix: set it explicitly to one of: {shown}."
+        )
     if normalize_region(cloud, location) not in allowed:
-        return (f"{subject}: {where} {location!r} is not an allowed {cloud} region "
-                f"(allowed: {shown}). Fix: deploy to an allowed region or change the "
-                "data-residency config for this environment.")
+        return (
+            f"{subject}: {where} {location!r} is not an allowed {cloud} region "
+            f"(allowed: {shown}). Fix: deploy to an allowed region or change the "
+            "data-residency config for this environment."
+        )
     return None
 
 
@@ -65,9 +72,11 @@ def check_allowed_regions(args: Any, config: Mapping[str, Any]) -> Iterator[str]
         subject = f"on-prem site of Kubernetes provider {args.name!r}"
         allowed = [str(s).lower() for s in (config.get("allowedRegions") or {}).get("onprem", [])]
         if is_unknown(site) or site.lower() not in allowed:
-            yield (f"{subject}: site {describe(site)} (llmops:platform region) is not an "
-                   f"allowed on-prem site (allowed: {', '.join(allowed) or 'none configured'}). "
-                   "Fix: deploy to an allowed site or change the data-residency config.")
+            yield (
+                f"{subject}: site {describe(site)} (llmops:platform region) is not an "
+                f"allowed on-prem site (allowed: {', '.join(allowed) or 'none configured'}). "
+                "Fix: deploy to an allowed site or change the data-residency config."
+            )
         return
     cloud = cloud_of(args.resource_type)
     if cloud is None:
@@ -82,8 +91,9 @@ def check_allowed_regions(args: Any, config: Mapping[str, Any]) -> Iterator[str]
         # Other types are checked only where they state a location of their own; the rest
         # have none (IAM, child objects) or inherit it (Azure: the resource group's).
         return
-    problem = _region_problem(cloud, location, where or "location", config,
-                              f"{args.resource_type} {args.name!r}")
+    problem = _region_problem(
+        cloud, location, where or "location", config, f"{args.resource_type} {args.name!r}"
+    )
     if problem:
         yield problem
 
@@ -100,9 +110,12 @@ ALLOWED_REGIONS = Rule(
     "the region to `allowedRegions` in policies/config/<env>/data-residency.json after a "
     "residency review.",
     config={"allowedRegions": REGIONS_SCHEMA, "allowUnknownLocation": ALLOW_UNKNOWN_SCHEMA},
-    applies_to=("pulumi:providers:aws|gcp|azure-native|kubernetes (on-prem site)",
-                "aws eks/s3/kms/ecr/efs/ebs/rds", "gcp container/storage/kms/compute",
-                "azure-native resources with a location"),
+    applies_to=(
+        "pulumi:providers:aws|gcp|azure-native|kubernetes (on-prem site)",
+        "aws eks/s3/kms/ecr/efs/ebs/rds",
+        "gcp container/storage/kms/compute",
+        "azure-native resources with a location",
+    ),
 )
 
 
@@ -135,18 +148,24 @@ def check_model_sources(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
     spec = get(args.props, "spec")
     if is_unknown(spec):
         if not config.get("allowUnknownSource"):
-            yield (f"{subject}: spec is unknown until deploy, so its model source cannot be "
-                   f"checked. Fix: give a literal storage URI (allowed prefixes: {shown}).")
+            yield (
+                f"{subject}: spec is unknown until deploy, so its model source cannot be "
+                f"checked. Fix: give a literal storage URI (allowed prefixes: {shown})."
+            )
         return
     for path, uri in model_uris(args.resource_type, args.props):
         if is_unknown(uri):
             if not config.get("allowUnknownSource"):
-                yield (f"{subject}: {path} is unknown until deploy, so the model source "
-                       f"cannot be checked. Fix: give a literal URI (allowed prefixes: {shown}).")
+                yield (
+                    f"{subject}: {path} is unknown until deploy, so the model source "
+                    f"cannot be checked. Fix: give a literal URI (allowed prefixes: {shown})."
+                )
         elif not isinstance(uri, str) or not any(uri.startswith(p) for p in prefixes):
-            yield (f"{subject}: {path} {uri!r} is not from an allowed model source "
-                   f"(allowed prefixes: {shown}). Fix: mirror the model to an allowed "
-                   "registry or bucket and point the URI there.")
+            yield (
+                f"{subject}: {path} {uri!r} is not from an allowed model source "
+                f"(allowed prefixes: {shown}). Fix: mirror the model to an allowed "
+                "registry or bucket and point the URI there."
+            )
 
 
 MODEL_SOURCES = Rule(
@@ -167,12 +186,14 @@ MODEL_SOURCES = Rule(
             "Default: none, so every model URI is a violation until configured.",
             "default": [],
         },
-        "allowUnknownSource": {**ALLOW_UNKNOWN_SCHEMA,
-                               "description": "Pass model URIs unknown until deploy. "
-                               "Default: false."},
+        "allowUnknownSource": {
+            **ALLOW_UNKNOWN_SCHEMA,
+            "description": "Pass model URIs unknown until deploy. Default: false.",
+        },
     },
-    applies_to=("kubernetes:serving.kserve.io InferenceService, LLMInferenceService, "
-                "LocalModelCache",),
+    applies_to=(
+        "kubernetes:serving.kserve.io InferenceService, LLMInferenceService, LocalModelCache",
+    ),
 )
 
 
@@ -198,47 +219,56 @@ def check_vector_snapshots(args: Any, config: Mapping[str, Any]) -> Iterator[str
         return
     values = plain(get(args.props, "values"))
     regions = config.get("allowedRegions") or {}
-    allowed = {normalize_region(c, str(r)) for c in ("aws", "gcp", "azure")
-               for r in regions.get(c) or []}
+    allowed = {
+        normalize_region(c, str(r)) for c in ("aws", "gcp", "azure") for r in regions.get(c) or []
+    }
     shown = ", ".join(sorted(allowed)) or "none configured"
     endpoints = [str(e) for e in config.get("allowedEndpoints") or []]
     subject = f"Helm chart {args.name!r} ({chart})"
     for _group, settings in setting_groups(values, "values"):
-        endpoint = next(((p, v) for k, (p, v) in settings.items() if _ENDPOINT_KEY.search(k)),
-                        None)
+        endpoint = next(((p, v) for k, (p, v) in settings.items() if _ENDPOINT_KEY.search(k)), None)
         host = _endpoint_host(endpoint[1]) if endpoint else None
         if endpoint and is_unknown(endpoint[1]):
-            yield (f"{subject}: {endpoint[0]} is unknown until deploy. Fix: set a literal "
-                   "snapshot endpoint.")
+            yield (
+                f"{subject}: {endpoint[0]} is unknown until deploy. Fix: set a literal "
+                "snapshot endpoint."
+            )
             continue
         if host and not host.endswith(_CLOUD_HOSTS):
             # An S3-compatible store (MinIO...): its `region` is only a name; where the data
             # lives is the endpoint's host.
             if not matches_any(host, endpoints):
-                yield (f"{subject}: {endpoint[0]} sends snapshots to {host!r}, which is not an "
-                       f"allowed snapshot endpoint (allowed: {', '.join(endpoints) or 'none'}). "
-                       "Fix: use an in-region object store or list its host in "
-                       "allowedEndpoints.")
+                yield (
+                    f"{subject}: {endpoint[0]} sends snapshots to {host!r}, which is not an "
+                    f"allowed snapshot endpoint (allowed: {', '.join(endpoints) or 'none'}). "
+                    "Fix: use an in-region object store or list its host in "
+                    "allowedEndpoints."
+                )
             continue
         for key, (path, value) in sorted(settings.items()):
             if not _REGION_KEY.search(key):
                 continue
             if is_unknown(value):
                 if not config.get("allowUnknownLocation"):
-                    yield (f"{subject}: {path} is unknown until deploy. Fix: set a literal "
-                           f"region (allowed: {shown}).")
-            elif isinstance(value, str) and value and normalize_region(
-                "azure" if " " in value else "gcp", value
-            ) not in allowed:
-                yield (f"{subject}: {path} {value!r} sends snapshots or backups outside the "
-                       f"allowed regions (allowed: {shown}). Fix: use a bucket in an allowed "
-                       "region.")
+                    yield (
+                        f"{subject}: {path} is unknown until deploy. Fix: set a literal "
+                        f"region (allowed: {shown})."
+                    )
+            elif (
+                isinstance(value, str)
+                and value
+                and normalize_region("azure" if " " in value else "gcp", value) not in allowed
+            ):
+                yield (
+                    f"{subject}: {path} {value!r} sends snapshots or backups outside the "
+                    f"allowed regions (allowed: {shown}). Fix: use a bucket in an allowed "
+                    "region."
+                )
 
 
 VECTOR_SNAPSHOTS = Rule(
     name="vector-snapshots-in-region",
-    description="Vector database snapshots and backups go to object storage in an allowed "
-    "region.",
+    description="Vector database snapshots and backups go to object storage in an allowed region.",
     kind="resource",
     check=check_vector_snapshots,
     severity="high",
@@ -255,7 +285,8 @@ VECTOR_SNAPSHOTS = Rule(
             "default": ["qdrant", "milvus", "weaviate", "cluster"],
         },
         "allowedEndpoints": {
-            "type": "array", "items": {"type": "string"},
+            "type": "array",
+            "items": {"type": "string"},
             "description": "Host patterns of S3-compatible snapshot stores (e.g. "
             "`*.fra-dc1.example.internal`); with a custom endpoint its host is checked instead "
             "of the region name. Default: none.",
@@ -267,6 +298,10 @@ VECTOR_SNAPSHOTS = Rule(
 )
 
 
-RULES: tuple[Rule, ...] = (ALLOWED_REGIONS, MODEL_SOURCES, VECTOR_SNAPSHOTS,
-                           NO_CROSS_REGION_REPLICATION)
+RULES: tuple[Rule, ...] = (
+    ALLOWED_REGIONS,
+    MODEL_SOURCES,
+    VECTOR_SNAPSHOTS,
+    NO_CROSS_REGION_REPLICATION,
+)
 __all__ = ["NO_CROSS_REGION_REPLICATION", "RULES", "UNKNOWN"]

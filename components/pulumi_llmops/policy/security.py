@@ -31,33 +31,44 @@ def check_private_endpoint(args: Any, config: Mapping[str, Any]) -> Iterator[str
         if is_unknown(public) or is_unknown(cidrs):
             yield f"{subject}: endpoint access is unknown until deploy. Fix: set it literally."
         elif as_bool(public, True) and not (allow_restricted and _restricted(cidrs)):
-            yield (f"{subject}: the Kubernetes API endpoint is public to "
-                   f"{'the internet' if not _restricted(cidrs) else 'listed CIDRs'}. Fix: set "
-                   "endpointPublicAccess false (private access only)"
-                   + (" or restrict publicAccessCidrs." if allow_restricted else "."))
+            yield (
+                f"{subject}: the Kubernetes API endpoint is public to "
+                f"{'the internet' if not _restricted(cidrs) else 'listed CIDRs'}. Fix: set "
+                "endpointPublicAccess false (private access only)"
+                + (" or restrict publicAccessCidrs." if allow_restricted else ".")
+            )
     elif t == "gcp:container/cluster:Cluster":
         private = get(props, "privateClusterConfig.enablePrivateEndpoint")
         nodes = get(props, "privateClusterConfig.enablePrivateNodes")
-        cidrs = [get(b, "cidrBlock") for b in
-                 elements(get(props, "masterAuthorizedNetworksConfig.cidrBlocks"))]
+        cidrs = [
+            get(b, "cidrBlock")
+            for b in elements(get(props, "masterAuthorizedNetworksConfig.cidrBlocks"))
+        ]
         if is_unknown(private) or is_unknown(nodes):
             yield f"{subject}: private cluster config is unknown until deploy."
         elif not as_bool(private, False) and not (
             allow_restricted and as_bool(nodes, False) and _restricted(cidrs)
         ):
-            yield (f"{subject}: the control plane endpoint is public. Fix: set "
-                   "privateClusterConfig.enablePrivateEndpoint true"
-                   + (" (or private nodes plus masterAuthorizedNetworksConfig)."
-                      if allow_restricted else "."))
+            yield (
+                f"{subject}: the control plane endpoint is public. Fix: set "
+                "privateClusterConfig.enablePrivateEndpoint true"
+                + (
+                    " (or private nodes plus masterAuthorizedNetworksConfig)."
+                    if allow_restricted
+                    else "."
+                )
+            )
     elif t == "azure-native:containerservice:ManagedCluster":
         private = get(props, "apiServerAccessProfile.enablePrivateCluster")
         ranges = get(props, "apiServerAccessProfile.authorizedIPRanges")
         if is_unknown(private) or is_unknown(ranges):
             yield f"{subject}: API server access profile is unknown until deploy."
         elif not as_bool(private, False) and not (allow_restricted and _restricted(ranges)):
-            yield (f"{subject}: the API server is public. Fix: set "
-                   "apiServerAccessProfile.enablePrivateCluster true"
-                   + (" or list authorizedIPRanges." if allow_restricted else "."))
+            yield (
+                f"{subject}: the API server is public. Fix: set "
+                "apiServerAccessProfile.enablePrivateCluster true"
+                + (" or list authorizedIPRanges." if allow_restricted else ".")
+            )
 
 
 PRIVATE_ENDPOINT = Rule(
@@ -70,12 +81,20 @@ PRIVATE_ENDPOINT = Rule(
     remediation="Make the cluster endpoint private (EKS endpointPublicAccess false, GKE "
     "enablePrivateEndpoint, AKS enablePrivateCluster), or restrict it to known CIDRs when "
     "`allowRestrictedPublicEndpoint` is true.",
-    config={"allowRestrictedPublicEndpoint": {
-        "type": "boolean", "default": True,
-        "description": "Accept a public endpoint limited to listed CIDRs (none of them "
-        "0.0.0.0/0). Default: true."}},
-    applies_to=("aws:eks/cluster:Cluster", "eks:index:Cluster", "gcp:container/cluster:Cluster",
-                "azure-native:containerservice:ManagedCluster"),
+    config={
+        "allowRestrictedPublicEndpoint": {
+            "type": "boolean",
+            "default": True,
+            "description": "Accept a public endpoint limited to listed CIDRs (none of them "
+            "0.0.0.0/0). Default: true.",
+        }
+    },
+    applies_to=(
+        "aws:eks/cluster:Cluster",
+        "eks:index:Cluster",
+        "gcp:container/cluster:Cluster",
+        "azure-native:containerservice:ManagedCluster",
+    ),
 )
 
 
@@ -89,23 +108,29 @@ def check_secrets_encryption(args: Any, config: Mapping[str, Any]) -> Iterator[s
         if is_unknown(encryption) or UNKNOWN in resources:
             yield f"{subject}: encryptionConfig is unknown until deploy."
         elif "secrets" not in resources or key is None:
-            yield (f"{subject}: Kubernetes secrets are not envelope-encrypted with a KMS key. "
-                   "Fix: set encryptionConfig {provider: {keyArn: <KMS key>}, resources: "
-                   "[secrets]}.")
+            yield (
+                f"{subject}: Kubernetes secrets are not envelope-encrypted with a KMS key. "
+                "Fix: set encryptionConfig {provider: {keyArn: <KMS key>}, resources: "
+                "[secrets]}."
+            )
     elif t == "gcp:container/cluster:Cluster":
         state = get(props, "databaseEncryption.state")
         if is_unknown(state):
             yield f"{subject}: databaseEncryption is unknown until deploy."
         elif state != "ENCRYPTED" or get(props, "databaseEncryption.keyName") is None:
-            yield (f"{subject}: application-layer secrets encryption is off. Fix: set "
-                   "databaseEncryption {state: ENCRYPTED, keyName: <Cloud KMS key>}.")
+            yield (
+                f"{subject}: application-layer secrets encryption is off. Fix: set "
+                "databaseEncryption {state: ENCRYPTED, keyName: <Cloud KMS key>}."
+            )
     elif t == "azure-native:containerservice:ManagedCluster" and config.get("requireAksKms"):
         enabled = get(props, "securityProfile.azureKeyVaultKms.enabled")
         if is_unknown(enabled):
             yield f"{subject}: securityProfile.azureKeyVaultKms is unknown until deploy."
         elif not as_bool(enabled, False):
-            yield (f"{subject}: Key Vault KMS encryption of secrets is off. Fix: set "
-                   "securityProfile.azureKeyVaultKms {enabled: true, keyId: <Key Vault key>}.")
+            yield (
+                f"{subject}: Key Vault KMS encryption of secrets is off. Fix: set "
+                "securityProfile.azureKeyVaultKms {enabled: true, keyId: <Key Vault key>}."
+            )
 
 
 SECRETS_ENCRYPTION = Rule(
@@ -116,12 +141,19 @@ SECRETS_ENCRYPTION = Rule(
     severity="high",
     remediation="Give the cluster a KMS key for secrets (EKS encryptionConfig, GKE "
     "databaseEncryption, AKS securityProfile.azureKeyVaultKms).",
-    config={"requireAksKms": {
-        "type": "boolean", "default": True,
-        "description": "Also require Key Vault KMS on AKS (AKS encrypts etcd with "
-        "platform keys by default). Default: true."}},
-    applies_to=("aws:eks/cluster:Cluster", "gcp:container/cluster:Cluster",
-                "azure-native:containerservice:ManagedCluster"),
+    config={
+        "requireAksKms": {
+            "type": "boolean",
+            "default": True,
+            "description": "Also require Key Vault KMS on AKS (AKS encrypts etcd with "
+            "platform keys by default). Default: true.",
+        }
+    },
+    applies_to=(
+        "aws:eks/cluster:Cluster",
+        "gcp:container/cluster:Cluster",
+        "azure-native:containerservice:ManagedCluster",
+    ),
 )
 
 # Annotations that make a LoadBalancer Service internal, per cloud.
@@ -154,8 +186,10 @@ def check_load_balancers(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
         if is_unknown(kind):
             yield f"Service {args.name!r}: spec.type is unknown until deploy. Fix: set it."
         elif kind == "LoadBalancer" and not _internal(get(args.props, "metadata.annotations")):
-            yield (f"Service {args.name!r} is a public LoadBalancer. Fix: use ClusterIP behind "
-                   "an ingress/gateway, or add the cloud's internal load balancer annotation.")
+            yield (
+                f"Service {args.name!r} is a public LoadBalancer. Fix: use ClusterIP behind "
+                "an ingress/gateway, or add the cloud's internal load balancer annotation."
+            )
     elif t in HELM_TYPES:
         chart = chart_name(args.props) or "?"
         values = plain(get(args.props, "values")) or {}
@@ -163,17 +197,24 @@ def check_load_balancers(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
             yield f"Helm chart {args.name!r} ({chart}): values are unknown until deploy."
             return
         for path, node in mappings(values, "values"):
-            if (node.get("type") == "LoadBalancer" and not _internal(node.get("annotations"))
-                    and f"{args.name}:{path}" not in allowed):
-                    yield (f"Helm chart {args.name!r} ({chart}): {path}.type is LoadBalancer "
-                           "(public). Fix: set it to ClusterIP, or add the cloud's internal "
-                           f"load balancer annotation under {path}.annotations.")
+            if (
+                node.get("type") == "LoadBalancer"
+                and not _internal(node.get("annotations"))
+                and f"{args.name}:{path}" not in allowed
+            ):
+                yield (
+                    f"Helm chart {args.name!r} ({chart}): {path}.type is LoadBalancer "
+                    "(public). Fix: set it to ClusterIP, or add the cloud's internal "
+                    f"load balancer annotation under {path}.annotations."
+                )
         for key in LB_CHART_DEFAULTS.get(chart, ()):
             node = values.get(key) if isinstance(values, Mapping) else None
             if not isinstance(node, Mapping) or "type" not in node:
-                yield (f"Helm chart {args.name!r} ({chart}): values.{key}.type is not set and "
-                       "the chart defaults it to LoadBalancer (public). Fix: set "
-                       f"values.{key}.type: ClusterIP.")
+                yield (
+                    f"Helm chart {args.name!r} ({chart}): values.{key}.type is not set and "
+                    "the chart defaults it to LoadBalancer (public). Fix: set "
+                    f"values.{key}.type: ClusterIP."
+                )
 
 
 NO_PUBLIC_LB = Rule(
@@ -185,10 +226,15 @@ NO_PUBLIC_LB = Rule(
     remediation="Use ClusterIP Services behind an ingress or gateway; for load balancers that "
     "must exist, make them internal with the cloud's annotation (e.g. "
     "service.beta.kubernetes.io/aws-load-balancer-scheme: internal).",
-    config={"allowedServices": {
-        "type": "array", "items": {"type": "string"}, "default": [],
-        "description": "Exceptions: `<namespace>/<service>` for Services, "
-        "`<chart resource name>:<values path>` for Helm values. Default: none."}},
+    config={
+        "allowedServices": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "Exceptions: `<namespace>/<service>` for Services, "
+            "`<chart resource name>:<values path>` for Helm values. Default: none.",
+        }
+    },
     applies_to=("kubernetes:core/v1:Service", *sorted(HELM_TYPES)),
 )
 
@@ -213,9 +259,11 @@ def check_privileged(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
         name = get(props, "metadata.name", args.name)
         level = get(props, ("metadata", "labels", "pod-security.kubernetes.io/enforce"))
         if level == "privileged" and name not in allowed:
-            yield (f"Namespace {describe(name)} enforces the privileged Pod Security level. Fix: "
-                   "enforce baseline or restricted; only "
-                   f"{', '.join(sorted(allowed)) or 'no namespace'} may be privileged.")
+            yield (
+                f"Namespace {describe(name)} enforces the privileged Pod Security level. Fix: "
+                "enforce baseline or restricted; only "
+                f"{', '.join(sorted(allowed)) or 'no namespace'} may be privileged."
+            )
         return
     if not _WORKLOADS.match(t):
         return
@@ -227,16 +275,20 @@ def check_privileged(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
         return
     for key in ("hostPID", "hostNetwork", "hostIPC"):
         if spec.get(key) is True:
-            yield (f"{t.rsplit(':', 1)[-1]} {args.name!r} in namespace {namespace!r} sets "
-                   f"{key}. Fix: remove it; host access belongs in the GPU operator namespace.")
+            yield (
+                f"{t.rsplit(':', 1)[-1]} {args.name!r} in namespace {namespace!r} sets "
+                f"{key}. Fix: remove it; host access belongs in the GPU operator namespace."
+            )
     for group in ("initContainers", "containers"):
         for container in spec.get(group) or []:
             context = (container or {}).get("securityContext") or {}
             if context.get("privileged") is True or context.get("allowPrivilegeEscalation") is True:
-                yield (f"{t.rsplit(':', 1)[-1]} {args.name!r} container "
-                       f"{container.get('name')!r} in namespace {namespace!r} is privileged. "
-                       "Fix: drop privileged/allowPrivilegeEscalation; only "
-                       f"{', '.join(sorted(allowed)) or 'no namespace'} may run privileged pods.")
+                yield (
+                    f"{t.rsplit(':', 1)[-1]} {args.name!r} container "
+                    f"{container.get('name')!r} in namespace {namespace!r} is privileged. "
+                    "Fix: drop privileged/allowPrivilegeEscalation; only "
+                    f"{', '.join(sorted(allowed)) or 'no namespace'} may run privileged pods."
+                )
 
 
 NO_PRIVILEGED = Rule(
@@ -249,19 +301,45 @@ NO_PRIVILEGED = Rule(
     remediation="Remove privileged/hostPID/hostNetwork settings and enforce baseline or "
     "restricted Pod Security; list a namespace in `privilegedNamespaces` only for node-level "
     "agents such as the GPU operator.",
-    config={"privilegedNamespaces": {
-        "type": "array", "items": {"type": "string"},
-        "default": ["gpu-operator"],
-        "description": "Namespaces allowed to run privileged pods. Default: gpu-operator."}},
+    config={
+        "privilegedNamespaces": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ["gpu-operator"],
+            "description": "Namespaces allowed to run privileged pods. Default: gpu-operator.",
+        }
+    },
     applies_to=("kubernetes:core/v1:Namespace", "Pods and pod templates (apps/v1, batch/v1)"),
 )
 
 # Value keys (lowercase, without - and _) that hold a credential...
-_SECRET_SUFFIXES = ("password", "passwd", "secretkey", "token", "apikey", "accesskey",
-                    "privatekey", "credential", "credentials", "clientsecret", "jwtsecret")
+_SECRET_SUFFIXES = (
+    "password",
+    "passwd",
+    "secretkey",
+    "token",
+    "apikey",
+    "accesskey",
+    "privatekey",
+    "credential",
+    "credentials",
+    "clientsecret",
+    "jwtsecret",
+)
 # ...and those that name or reference one instead (existingSecret, passwordKey, tokenFile).
-_REFERENCE_SUFFIXES = ("secretname", "secretref", "keyref", "fromsecret", "file", "path",
-                       "enabled", "length", "passwordkey", "tokenkey", "credentialskey")
+_REFERENCE_SUFFIXES = (
+    "secretname",
+    "secretref",
+    "keyref",
+    "fromsecret",
+    "file",
+    "path",
+    "enabled",
+    "length",
+    "passwordkey",
+    "tokenkey",
+    "credentialskey",
+)
 
 
 def is_secret_key(key: str) -> bool:
@@ -282,15 +360,16 @@ def check_helm_secrets(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
     values = plain(get(args.props, "values"))
     allowed = set(config.get("allowedPaths") or [])
     subject = f"Helm chart {args.name!r} ({chart})"
-    fix = ("Fix: store it in a Kubernetes Secret and reference it (existingSecret / "
-           "secretKeyRef).")
+    fix = "Fix: store it in a Kubernetes Secret and reference it (existingSecret / secretKeyRef)."
     for _group, settings in setting_groups(values, "values"):
         for key, (path, value) in sorted(settings.items()):
             if not is_secret_key(key) or f"{args.name}:{path}" in allowed:
                 continue
             if is_unknown(value):
-                yield (f"{subject}: {path} ({key}) is a value computed at deploy time (e.g. a "
-                       f"generated password) written into Helm values. {fix}")
+                yield (
+                    f"{subject}: {path} ({key}) is a value computed at deploy time (e.g. a "
+                    f"generated password) written into Helm values. {fix}"
+                )
             elif isinstance(value, str) and value and not _ENV_REFERENCE.match(value):
                 yield f"{subject}: {path} ({key}) holds a literal secret in Helm values. {fix}"
 
@@ -304,11 +383,21 @@ NO_PLAINTEXT_SECRETS = Rule(
     remediation="Create a Kubernetes Secret (from a Pulumi secret) and point the chart at it "
     "(`existingSecret`, `secretKeyRef`); policies cannot tell Pulumi secrets from literals "
     "(pulumi-policy#241), so secret values are flagged as well.",
-    config={"allowedPaths": {
-        "type": "array", "items": {"type": "string"}, "default": [],
-        "description": "Exceptions as `<chart resource name>:<values path>`. Default: none."}},
+    config={
+        "allowedPaths": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "Exceptions as `<chart resource name>:<values path>`. Default: none.",
+        }
+    },
     applies_to=tuple(sorted(HELM_TYPES)),
 )
 
-RULES: tuple[Rule, ...] = (PRIVATE_ENDPOINT, SECRETS_ENCRYPTION, NO_PUBLIC_LB, NO_PRIVILEGED,
-                           NO_PLAINTEXT_SECRETS)
+RULES: tuple[Rule, ...] = (
+    PRIVATE_ENDPOINT,
+    SECRETS_ENCRYPTION,
+    NO_PUBLIC_LB,
+    NO_PRIVILEGED,
+    NO_PLAINTEXT_SECRETS,
+)

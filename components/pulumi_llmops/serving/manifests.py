@@ -51,8 +51,12 @@ def runtime_args(name: str, model: ModelSpec, sizing: ModelSizing) -> list[str]:
     """Hugging Face runtime arguments; vLLM engine flags pass through to vLLM."""
     dtype = _DTYPE_ARG.get(model.precision, "auto")
     if sizing.cpu_only:
-        return [f"--model_name={name}", "--backend=huggingface", f"--dtype={dtype}",
-                *model.extra_args]
+        return [
+            f"--model_name={name}",
+            "--backend=huggingface",
+            f"--dtype={dtype}",
+            *model.extra_args,
+        ]
     args = [
         f"--model_name={name}",
         "--backend=vllm",
@@ -63,8 +67,10 @@ def runtime_args(name: str, model: ModelSpec, sizing: ModelSizing) -> list[str]:
     ]
     if model.lora_adapters:
         args += ["--enable-lora", "--lora-modules"]
-        args += [f"{adapter}={_adapter_source(uri)}"
-                 for adapter, uri in sorted(model.lora_adapters.items())]
+        args += [
+            f"{adapter}={_adapter_source(uri)}"
+            for adapter, uri in sorted(model.lora_adapters.items())
+        ]
     return args + list(model.extra_args)
 
 
@@ -97,10 +103,12 @@ def inference_service(
     }
     if model.hf_token_secret is not None:
         # Read by the storage initializer (hf:// download) and the runtime alike.
-        predictor["model"]["env"] = [{
-            "name": "HF_TOKEN",
-            "valueFrom": {"secretKeyRef": {"name": model.hf_token_secret, "key": "HF_TOKEN"}},
-        }]
+        predictor["model"]["env"] = [
+            {
+                "name": "HF_TOKEN",
+                "valueFrom": {"secretKeyRef": {"name": model.hf_token_secret, "key": "HF_TOKEN"}},
+            }
+        ]
     if model.service_account is not None:
         predictor["serviceAccountName"] = model.service_account
     annotations: dict[str, str] = {}
@@ -122,25 +130,32 @@ def inference_service(
     metadata: dict[str, Any] = {"name": name, "namespace": namespace, "labels": labels}
     if annotations:
         metadata["annotations"] = annotations
-    return {"apiVersion": ISVC_API, "kind": "InferenceService", "metadata": metadata,
-            "spec": {"predictor": predictor}}
+    return {
+        "apiVersion": ISVC_API,
+        "kind": "InferenceService",
+        "metadata": metadata,
+        "spec": {"predictor": predictor},
+    }
 
 
 def node_group_name(pool: str) -> str:
     return f"llmops-{pool}"
 
 
-def local_model_node_group(pool: str, node_selector: Mapping[str, str],
-                           cache: ModelCacheSpec) -> dict[str, Any]:
+def local_model_node_group(
+    pool: str, node_selector: Mapping[str, str], cache: ModelCacheSpec
+) -> dict[str, Any]:
     """A LocalModelNodeGroup: a node-local volume of `cache.storage_gib` on the pool's nodes."""
     size = f"{cache.storage_gib}Gi"
     affinity = {
         "required": {
             "nodeSelectorTerms": [
-                {"matchExpressions": [
-                    {"key": key, "operator": "In", "values": [value]}
-                    for key, value in sorted(node_selector.items())
-                ]}
+                {
+                    "matchExpressions": [
+                        {"key": key, "operator": "In", "values": [value]}
+                        for key, value in sorted(node_selector.items())
+                    ]
+                }
             ]
         }
     }

@@ -66,15 +66,15 @@ class ModelDeployments(pulumi.ComponentResource):
         self.caches: dict[str, k8s.apiextensions.CustomResource] = {}
         self.inference_services: dict[str, k8s.apiextensions.CustomResource] = {}
         cached_pools = sorted(
-            {args.sizing[m].pool for m, spec in args.models.items() if spec.cache}
-            - {None}
+            {args.sizing[m].pool for m, spec in args.models.items() if spec.cache} - {None}
         )
         for pool in cached_pools:
             contract = handle.gpu_pools[pool]
             self.node_groups[pool] = _custom_resource(
                 f"{name}-{pool}-cache-nodes",
                 local_model_node_group(pool, contract.node_selector, args.model_cache),
-                child, args.cache_depends_on,
+                child,
+                args.cache_depends_on,
             )
         for model_name, spec in sorted(args.models.items()):
             sizing = args.sizing[model_name]
@@ -88,7 +88,8 @@ class ModelDeployments(pulumi.ComponentResource):
                 self.caches[model_name] = _custom_resource(
                     f"{name}-{model_name}-cache",
                     local_model_cache(model_name, spec, sizing),
-                    child, [*args.cache_depends_on, self.node_groups[sizing.pool]],
+                    child,
+                    [*args.cache_depends_on, self.node_groups[sizing.pool]],
                 )
                 after.append(self.caches[model_name])
             self.inference_services[model_name] = _custom_resource(
@@ -96,7 +97,8 @@ class ModelDeployments(pulumi.ComponentResource):
                 inference_service(
                     model_name, args.namespace, spec, sizing, placement, args.deployment_mode
                 ),
-                child, after,
+                child,
+                after,
             )
         self.register_outputs(
             {

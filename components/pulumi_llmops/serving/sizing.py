@@ -179,33 +179,53 @@ def size_model(
     where = f"models.{name}"
     estimate = estimate_for(model)
     common: dict[str, Any] = {
-        "model": name, "estimate": estimate,
-        "min_replicas": model.min_replicas, "max_replicas": model.max_replicas,
+        "model": name,
+        "estimate": estimate,
+        "min_replicas": model.min_replicas,
+        "max_replicas": model.max_replicas,
     }
     if model.cpu_only:
         if estimate.weights_gib > CPU_ONLY_MAX_WEIGHTS_GIB:
-            raise ConfigError([Problem(
-                f"{where}.cpu_only",
-                f"weights are {estimate.weights_gib:.1f} GiB; CPU serving is for models up to "
-                f"{CPU_ONLY_MAX_WEIGHTS_GIB:g} GiB of weights: use a GPU pool",
-                True,
-            )])
+            raise ConfigError(
+                [
+                    Problem(
+                        f"{where}.cpu_only",
+                        f"weights are {estimate.weights_gib:.1f} GiB; CPU serving is for models "
+                        f"up to {CPU_ONLY_MAX_WEIGHTS_GIB:g} GiB of weights: use a GPU pool",
+                        True,
+                    )
+                ]
+            )
         return ModelSizing(
-            cpu_only=True, pool=None, pool_chosen_by="cpu_only", tensor_parallel=0,
+            cpu_only=True,
+            pool=None,
+            pool_chosen_by="cpu_only",
+            tensor_parallel=0,
             gpu_memory_utilization=model.gpu_memory_utilization,
-            usd_per_hour_per_replica=None, **common,
+            usd_per_hour_per_replica=None,
+            **common,
         )
     if model.pool is not None and model.pool in unusable:
-        raise ConfigError([Problem(
-            f"{where}.pool", f"models cannot use this pool: {unusable[model.pool]}", model.pool
-        )])
+        raise ConfigError(
+            [
+                Problem(
+                    f"{where}.pool",
+                    f"models cannot use this pool: {unusable[model.pool]}",
+                    model.pool,
+                )
+            ]
+        )
     names = [model.pool] if model.pool is not None else sorted(units)
     candidates = [units[n].candidate for n in names]
     try:
         choice = choose_pool(estimate, candidates)
     except NoPoolFitsError as exc:
-        skipped = "" if model.pool is not None else "".join(
-            f" Not usable: {pool} ({reason})." for pool, reason in sorted(unusable.items())
+        skipped = (
+            ""
+            if model.pool is not None
+            else "".join(
+                f" Not usable: {pool} ({reason})." for pool, reason in sorted(unusable.items())
+            )
         )
         raise ConfigError([Problem(where, str(exc) + skipped)]) from None
     unit = units[choice.pool.name]
@@ -214,13 +234,17 @@ def size_model(
     if model.tensor_parallel is not None:
         limit = max_tensor_parallel(unit.candidate.gpus_per_node)
         if model.tensor_parallel > limit or model.tensor_parallel < degree:
-            raise ConfigError([Problem(
-                f"{where}.tensor_parallel",
-                f"pool {unit.candidate.name} allows {degree} to {limit} GPUs per replica for "
-                f"this model ({estimate.total_gib:.1f} GiB at TP 1, "
-                f"{unit.candidate.gpu_memory_gib:.1f} GiB per GPU)",
-                model.tensor_parallel,
-            )])
+            raise ConfigError(
+                [
+                    Problem(
+                        f"{where}.tensor_parallel",
+                        f"pool {unit.candidate.name} allows {degree} to {limit} GPUs per replica "
+                        f"for this model ({estimate.total_gib:.1f} GiB at TP 1, "
+                        f"{unit.candidate.gpu_memory_gib:.1f} GiB per GPU)",
+                        model.tensor_parallel,
+                    )
+                ]
+            )
         degree = model.tensor_parallel
         if unit.candidate.usd_per_hour is not None:
             price = degree * unit.candidate.usd_per_hour / unit.candidate.gpus_per_node

@@ -70,8 +70,11 @@ def _setups(
             tolerations = [t.toleration() for t in pool_taints(spec)]
         setups.append(
             pool_gpu_setup(
-                pool, spec, config.target,
-                driver_preinstalled=preinstalled, tolerations=tolerations,
+                pool,
+                spec,
+                config.target,
+                driver_preinstalled=preinstalled,
+                tolerations=tolerations,
             )
         )
     return tuple(setups)
@@ -95,8 +98,12 @@ def prepare_serving(config: PlatformConfig) -> ServingPlan:
             problems.append(Problem(exc.path, str(exc)))
     if spec.driver_preinstalled and config.target != "onprem":
         problems.append(
-            Problem("addons.gpu_operator.driver_preinstalled", "on-prem only; on clouds the "
-                    "node image or the pool's cloud block decides the driver", True)
+            Problem(
+                "addons.gpu_operator.driver_preinstalled",
+                "on-prem only; on clouds the "
+                "node image or the pool's cloud block decides the driver",
+                True,
+            )
         )
     problems += _cache_problems(config, sizing)
     if problems:
@@ -121,10 +128,14 @@ def _cache_problems(config: PlatformConfig, sizing: Mapping[str, ModelSizing]) -
             pool = sizing[name].pool
             per_pool[pool] = per_pool.get(pool, 0) + cache_size_gib(sizing[name].estimate)
     return [
-        Problem("addons.kserve.model_cache.storage_gib",
-                f"cached models on pool {pool} need {need} GiB; the cache holds "
-                f"{cache.storage_gib} GiB per node", cache.storage_gib)
-        for pool, need in sorted(per_pool.items()) if need > cache.storage_gib
+        Problem(
+            "addons.kserve.model_cache.storage_gib",
+            f"cached models on pool {pool} need {need} GiB; the cache holds "
+            f"{cache.storage_gib} GiB per node",
+            cache.storage_gib,
+        )
+        for pool, need in sorted(per_pool.items())
+        if need > cache.storage_gib
     ]
 
 
@@ -167,8 +178,9 @@ def build_serving(
         )
     if not plan.kserve:
         return serving
-    cached = sorted({s.pool for m, s in plan.sizing.items()
-                     if config.models[m].cache and s.pool is not None})
+    cached = sorted(
+        {s.pool for m, s in plan.sizing.items() if config.models[m].cache and s.pool is not None}
+    )
     tolerations = {
         tuple(sorted(t.items())) for p in cached for t in cluster.gpu_pools[p].tolerations
     }

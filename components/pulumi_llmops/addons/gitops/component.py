@@ -17,7 +17,7 @@ from ...cluster.handle import ClusterHandle
 from ...config.gitops import GitOpsSpec
 from ...versions import chart_pin
 from ..helm import helm_chart
-from ..namespaces import namespace_labels
+from ..namespaces import labelled_namespace
 from . import resources as res
 
 
@@ -52,10 +52,8 @@ class GitOps(pulumi.ComponentResource):
         ns = spec.resolved_namespace
         labels = {"app.kubernetes.io/part-of": "llmops-gitops", **args.labels}
         k8s_opts = pulumi.ResourceOptions(parent=self, provider=cluster.provider)
-        self.namespace = k8s.core.v1.Namespace(
-            f"{name}-namespace",
-            metadata={"name": ns, "labels": namespace_labels("baseline", args.labels)},
-            opts=k8s_opts,
+        self.namespace = labelled_namespace(
+            f"{name}-namespace", ns, "baseline", labels=args.labels, opts=k8s_opts
         )
         argocd = spec.engine == "argocd"
         self.chart = helm_chart(
@@ -89,10 +87,8 @@ class GitOps(pulumi.ComponentResource):
                 )
         elif apps:
             for target in sorted({a.namespace for _, a in apps if a.create_namespace}):
-                self.app_namespaces[target] = k8s.core.v1.Namespace(
-                    f"{name}-ns-{target}",
-                    metadata={"name": target, "labels": namespace_labels("baseline", args.labels)},
-                    opts=k8s_opts,
+                self.app_namespaces[target] = labelled_namespace(
+                    f"{name}-ns-{target}", target, "baseline", labels=args.labels, opts=k8s_opts
                 )
             for key, app in apps:
                 repo = _custom_resource(

@@ -15,7 +15,7 @@ from ...cluster.handle import ClusterHandle
 from ...config.serving import GpuOperatorSpec
 from ...versions import chart_pin
 from ..helm import deep_merge, helm_chart
-from ..namespaces import namespace_labels
+from ..namespaces import labelled_namespace
 from .values import (
     NAMESPACE,
     TIME_SLICING_CONFIGMAP,
@@ -67,12 +67,8 @@ class GpuOperator(pulumi.ComponentResource):
         )
         self.values = deep_merge(values, args.spec.values_overrides)
         child = pulumi.ResourceOptions(parent=self, provider=handle.provider)
-        self.namespace = k8s.core.v1.Namespace(
-            f"{name}-namespace",
-            metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=NAMESPACE, labels=namespace_labels("privileged")
-            ),
-            opts=child,
+        self.namespace = labelled_namespace(
+            f"{name}-namespace", NAMESPACE, "privileged", opts=child
         )
         in_namespace = pulumi.ResourceOptions.merge(
             child, pulumi.ResourceOptions(depends_on=[self.namespace])

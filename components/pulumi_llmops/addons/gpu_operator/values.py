@@ -25,7 +25,9 @@ DEFAULT_DEVICE_PLUGIN_CONFIG = "default"
 MIG_PARTED_CONFIGMAP = "llmops-mig-parted-config"
 GKE_NVIDIA_DIR = "/home/kubernetes/bin/nvidia"
 DEFAULT_DAEMONSET_TOLERATION = {
-    "key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"
+    "key": "nvidia.com/gpu",
+    "operator": "Exists",
+    "effect": "NoSchedule",
 }
 EKS_DEFAULT_AMI = "AL2023_x86_64_NVIDIA"
 

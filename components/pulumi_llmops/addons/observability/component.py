@@ -16,7 +16,7 @@ from ...cluster.handle import ClusterHandle
 from ...config.observability import ObservabilitySpec
 from ...versions import chart_pin
 from ..helm import helm_chart
-from ..namespaces import namespace_labels
+from ..namespaces import labelled_namespace
 from ..vector_db.component import data_protection
 from ..vector_db.secrets import generated_password, secret_object
 from . import dashboards as dash
@@ -79,17 +79,19 @@ class Observability(pulumi.ComponentResource):
         labels = {"app.kubernetes.io/part-of": "llmops-observability", **args.labels}
         k8s_opts = pulumi.ResourceOptions(parent=self, provider=cluster.provider)
 
-        self.namespace = k8s.core.v1.Namespace(
+        self.namespace = labelled_namespace(
             f"{name}-namespace",
-            metadata={"name": ns, "labels": namespace_labels("baseline", args.labels)},
+            ns,
+            "baseline",
+            labels=args.labels,
             opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(**keep)),
         )
-        self.node_exporter_namespace = k8s.core.v1.Namespace(
+        # node-exporter alone needs hostNetwork/hostPID/hostPath: the only privileged part.
+        self.node_exporter_namespace = labelled_namespace(
             f"{name}-node-exporter-namespace",
-            metadata={
-                "name": spec.node_exporter_namespace,
-                "labels": namespace_labels("privileged", args.labels),
-            },
+            spec.node_exporter_namespace,
+            "privileged",
+            labels=args.labels,
             opts=k8s_opts,
         )
         after_ns = pulumi.ResourceOptions.merge(

@@ -16,7 +16,7 @@ from ...cluster.handle import ClusterHandle
 from ...config.data import VectorDatabaseSpec
 from ...versions import chart_pin
 from ..helm import deep_merge, helm_chart
-from ..namespaces import MODELS_NAMESPACE, namespace_labels
+from ..namespaces import MODELS_NAMESPACE, labelled_namespace
 from . import snapshots as snap
 from . import values as vals
 from .secrets import generated_password, secret_object
@@ -114,9 +114,11 @@ class VectorDatabase(pulumi.ComponentResource):
         labels = {"app.kubernetes.io/part-of": "llmops-vector-db", **args.labels}
         k8s_opts = pulumi.ResourceOptions(parent=self, provider=cluster.provider)
 
-        self.namespace = k8s.core.v1.Namespace(
+        self.namespace = labelled_namespace(
             f"{name}-namespace",
-            metadata={"name": spec.namespace, "labels": namespace_labels("baseline", args.labels)},
+            spec.namespace,
+            "baseline",
+            labels=args.labels,
             opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(**keep)),
         )
         self.api_key_password, self.api_key = generated_password(
@@ -160,12 +162,11 @@ class VectorDatabase(pulumi.ComponentResource):
         self.operator_namespace = self.operator_chart = None
         if spec.engine == "pgvector":
             extra_clients.append(CNPG_OPERATOR_NAMESPACE)
-            self.operator_namespace = k8s.core.v1.Namespace(
+            self.operator_namespace = labelled_namespace(
                 f"{name}-cnpg-namespace",
-                metadata={
-                    "name": CNPG_OPERATOR_NAMESPACE,
-                    "labels": namespace_labels("baseline", args.labels),
-                },
+                CNPG_OPERATOR_NAMESPACE,
+                "baseline",
+                labels=args.labels,
                 opts=k8s_opts,
             )
             self.operator_chart = helm_chart(

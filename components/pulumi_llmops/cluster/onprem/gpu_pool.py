@@ -53,9 +53,7 @@ class OnPremGpuPool(pulumi.ComponentResource):
                 metadata=k8s.meta.v1.ObjectMetaPatchArgs(
                     name=node,
                     labels=self.contract.labels,
-                    annotations=(
-                        {PATCH_FORCE_ANNOTATION: "true"} if onprem.force_patch else None
-                    ),
+                    annotations=({PATCH_FORCE_ANNOTATION: "true"} if onprem.force_patch else None),
                 ),
                 spec=(
                     k8s.core.v1.NodeSpecPatchArgs(
@@ -78,7 +76,10 @@ class OnPremGpuPool(pulumi.ComponentResource):
         onprem = args.spec.onprem
         assert onprem is not None
         base = build_contract(
-            args.pool, args.spec, "onprem", gpu_memory_gib=args.gpu_memory_gib,
+            args.pool,
+            args.spec,
+            "onprem",
+            gpu_memory_gib=args.gpu_memory_gib,
             min_nodes=len(onprem.node_names) or onprem.node_count,
             max_nodes=len(onprem.node_names) or onprem.node_count,
         )
