@@ -54,7 +54,8 @@ def test_test_job_runs_lint_and_the_suite() -> None:
     runs = _runs("test")
     assert "python -m pytest -q" in runs
     [lint] = [r for r in runs if r.startswith("ruff check")]
-    for folder in lint.split()[2:]:
+    [formatting] = [r for r in runs if r.startswith("ruff format --check")]
+    for folder in lint.split()[2:] + formatting.split()[3:]:
         assert (ROOT / folder).is_dir(), folder
 
 

@@ -1,0 +1,89 @@
+"""L2 serving: cert-manager -> KServe (CRDs, controller, runtimes) -> one InferenceService per
+model, each sized by the library (GPUs per replica, pool) from the pools' catalogue shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pulumi_llmops.addons import PlatformNamespaces
+from pulumi_llmops.addons.cert_manager import CertManager, CertManagerArgs
+from pulumi_llmops.addons.gpu_operator import GpuOperator, mig_strategy
+from pulumi_llmops.addons.kserve import KServe, KServeArgs
+from pulumi_llmops.addons.namespaces import MODELS_NAMESPACE
+from pulumi_llmops.cluster import ClusterHandle
+from pulumi_llmops.config import ConfigError
+from pulumi_llmops.serving import (
+    ModelDeployments,
+    ModelDeploymentsArgs,
+    ModelSizing,
+    pool_units,
+    size_model,
+)
+
+from .gpu import gpu_setups
+from .settings import TeamSettings
+
+
+def size_models(settings: TeamSettings) -> dict[str, ModelSizing]:
+    """Pool and GPUs per replica of every model; one `ConfigError` names each that cannot fit.
+
+    Call it before creating anything, so a model that fits no pool fails the preview early.
+    """
+    units, unusable = pool_units(settings.gpu_pools, "eks", settings.region)
+    sized, problems = {}, []
+    for name, model in sorted(settings.models.items()):
+        try:
+            sized[name] = size_model(name, model, units, unusable)
+        except ConfigError as exc:
+            problems += exc.problems
+    if problems:
+        raise ConfigError(problems, "models")
+    return sized
+
+
+@dataclass
+class Serving:
+    cert_manager: CertManager
+    kserve: KServe
+    models: ModelDeployments | None
+
+
+def create_serving(
+    settings: TeamSettings,
+    handle: ClusterHandle,
+    sizing: dict[str, ModelSizing],
+    namespaces: PlatformNamespaces,
+    gpu_operator: GpuOperator | None,
+) -> Serving:
+    name = settings.cluster_name
+    cert_manager = CertManager(
+        f"{name}-cert-manager", CertManagerArgs(cluster=handle, spec=settings.cert_manager)
+    )
+    kserve = KServe(
+        f"{name}-kserve",
+        KServeArgs(
+            cluster=handle,
+            spec=settings.kserve,
+            # KServe's webhooks need cert-manager's CRDs and webhook first.
+            depends_on=[cert_manager.chart],
+            # vLLM tensor-parallel workers talk through /dev/shm.
+            runtime_dev_shm=any(s.tensor_parallel > 1 for s in sizing.values()),
+        ),
+    )
+    models = None
+    if settings.models:
+        models = ModelDeployments(
+            f"{name}-models",
+            ModelDeploymentsArgs(
+                cluster=handle,
+                models=settings.models,
+                sizing=sizing,
+                deployment_mode=settings.kserve.deployment_mode,
+                mig_strategy=mig_strategy(gpu_setups(settings, handle)),
+                model_cache=settings.kserve.model_cache,
+                depends_on=[namespaces.namespaces[MODELS_NAMESPACE], *kserve.ready],
+                gpu_depends_on=[gpu_operator.chart] if gpu_operator is not None else [],
+                cache_depends_on=kserve.cache_ready,
+            ),
+        )
+    return Serving(cert_manager, kserve, models)
