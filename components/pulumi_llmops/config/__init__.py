@@ -6,7 +6,7 @@ from .catalog import CatalogSpec
 from .cluster import ClusterSpec, KubeconfigSpec
 from .data import SnapshotSpec, VectorDatabaseSpec
 from .eks import EksClusterSpec, EksPoolSpec
-from .errors import ConfigError, Problem
+from .errors import ConfigError, Problem, raise_if_any
 from .gitops import GitApplicationSpec, GitOpsSpec
 from .gke import GkeClusterSpec, GkePoolSpec
 from .models import ArchitectureSpec, ModelSpec
@@ -52,6 +52,7 @@ __all__ = [
     "OnPremPoolSpec",
     "PlatformConfig",
     "Problem",
+    "raise_if_any",
     "Spec",
     "TaintSpec",
     "Target",
