@@ -46,6 +46,8 @@ def with_section(text: str, section: str) -> str:
     head, _, rest = text.partition(BEGIN)
     _, _, tail = rest.partition(END)
     return f"{head}{BEGIN}\n{section}{END}{tail}"
+
+
 CONTEXT_TOKENS = 8192
 CONCURRENT_SEQUENCES = 16
 REGIONS = {"aws": "us-east-1", "gcp": "us-central1", "azure": "eastus"}
