@@ -18,8 +18,9 @@ def plan(*args: str):
     return runner.invoke(app, ["plan", "--stacks-dir", str(ROOT / "stacks"), *args])
 
 
-def test_default_stack_plan_text_matches_snapshot(snapshot) -> None:
-    result = plan()
+def test_default_stack_plan_text_matches_snapshot(snapshot, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)  # `make plan` runs from the repository root: paths print relative
+    result = runner.invoke(app, ["plan"])
     assert result.exit_code == 0, result.output
     assert result.output == snapshot
 
