@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
+from ..addons.custom_resource import custom_resource
 from ..addons.namespaces import MODELS_NAMESPACE
 from ..cluster.handle import ClusterHandle
 from ..config.models import ModelSpec
@@ -70,7 +70,7 @@ class ModelDeployments(pulumi.ComponentResource):
         )
         for pool in cached_pools:
             contract = handle.gpu_pools[pool]
-            self.node_groups[pool] = _custom_resource(
+            self.node_groups[pool] = custom_resource(
                 f"{name}-{pool}-cache-nodes",
                 local_model_node_group(pool, contract.node_selector, args.model_cache),
                 child,
@@ -85,14 +85,14 @@ class ModelDeployments(pulumi.ComponentResource):
                 after += args.gpu_depends_on
             if spec.cache:
                 assert sizing.pool is not None
-                self.caches[model_name] = _custom_resource(
+                self.caches[model_name] = custom_resource(
                     f"{name}-{model_name}-cache",
                     local_model_cache(model_name, spec, sizing),
                     child,
                     [*args.cache_depends_on, self.node_groups[sizing.pool]],
                 )
                 after.append(self.caches[model_name])
-            self.inference_services[model_name] = _custom_resource(
+            self.inference_services[model_name] = custom_resource(
                 f"{name}-{model_name}",
                 inference_service(
                     model_name, args.namespace, spec, sizing, placement, args.deployment_mode
@@ -117,27 +117,3 @@ class ModelDeployments(pulumi.ComponentResource):
         if resource is None:
             raise ValueError(f"pool {sizing.pool!r} advertises no single GPU resource")
         return Placement(contract.node_selector, contract.tolerations, resource)
-
-
-def _custom_resource(
-    resource_name: str,
-    manifest: Mapping[str, Any],
-    opts: pulumi.ResourceOptions,
-    depends_on: Sequence[pulumi.Resource],
-) -> k8s.apiextensions.CustomResource:
-    metadata = manifest["metadata"]
-    return k8s.apiextensions.CustomResource(
-        resource_name,
-        api_version=manifest["apiVersion"],
-        kind=manifest["kind"],
-        metadata=k8s.meta.v1.ObjectMetaArgs(
-            name=metadata["name"],
-            namespace=metadata.get("namespace"),
-            labels=metadata.get("labels"),
-            annotations=metadata.get("annotations"),
-        ),
-        spec=manifest["spec"],
-        opts=pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(depends_on=list(depends_on))
-        ),
-    )

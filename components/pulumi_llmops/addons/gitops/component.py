@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -16,6 +15,7 @@ import pulumi_kubernetes as k8s
 from ...cluster.handle import ClusterHandle
 from ...config.gitops import GitOpsSpec
 from ...versions import chart_pin
+from ..custom_resource import custom_resource
 from ..helm import helm_chart
 from ..namespaces import labelled_namespace
 from . import resources as res
@@ -75,14 +75,14 @@ class GitOps(pulumi.ComponentResource):
         self.app_namespaces: dict[str, k8s.core.v1.Namespace] = {}
         apps = sorted(spec.applications.items())
         if argocd and apps:
-            self.project = _custom_resource(
+            self.project = custom_resource(
                 f"{name}-project", res.app_project(spec, labels), after_crds
             )
             app_opts = pulumi.ResourceOptions.merge(
                 k8s_opts, pulumi.ResourceOptions(depends_on=[self.chart, self.project])
             )
             for key, app in apps:
-                self.applications[key] = _custom_resource(
+                self.applications[key] = custom_resource(
                     f"{name}-{key}", res.argocd_application(key, app, spec, labels), app_opts
                 )
         elif apps:
@@ -91,13 +91,13 @@ class GitOps(pulumi.ComponentResource):
                     f"{name}-ns-{target}", target, "baseline", labels=args.labels, opts=k8s_opts
                 )
             for key, app in apps:
-                repo = _custom_resource(
+                repo = custom_resource(
                     f"{name}-{key}-source",
                     res.flux_git_repository(key, app, spec, labels),
                     after_crds,
                 )
                 self.git_repositories[key] = repo
-                self.kustomizations[key] = _custom_resource(
+                self.kustomizations[key] = custom_resource(
                     f"{name}-{key}",
                     res.flux_kustomization(key, app, spec, labels),
                     pulumi.ResourceOptions.merge(
@@ -110,16 +110,3 @@ class GitOps(pulumi.ComponentResource):
         self.register_outputs(
             {"engine": spec.engine, "namespace": ns, "applications": [k for k, _ in apps]}
         )
-
-
-def _custom_resource(
-    name: str, obj: dict[str, Any], opts: pulumi.ResourceOptions
-) -> k8s.apiextensions.CustomResource:
-    return k8s.apiextensions.CustomResource(
-        name,
-        api_version=obj["apiVersion"],
-        kind=obj["kind"],
-        metadata=obj["metadata"],
-        spec=obj["spec"],
-        opts=opts,
-    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -15,6 +14,7 @@ import pulumi_kubernetes as k8s
 from ...cluster.handle import ClusterHandle
 from ...config.observability import ObservabilitySpec
 from ...versions import chart_pin
+from ..custom_resource import custom_resource
 from ..helm import helm_chart
 from ..namespaces import labelled_namespace
 from ..vector_db.component import data_protection
@@ -136,25 +136,25 @@ class Observability(pulumi.ComponentResource):
             )
 
         self.cost_expression = cost_expression(args.gpu_prices, spec.cost.dcgm_model_regex)
-        self.rules = _custom_resource(
+        self.rules = custom_resource(
             f"{name}-rules",
             prometheus_rule(ns, spec.alerts, self.cost_expression, labels),
             after_crds,
         )
-        self.serving_monitor = _custom_resource(
+        self.serving_monitor = custom_resource(
             f"{name}-kserve-vllm",
             monitors.serving_pod_monitor(ns, spec.serving_metrics_port, labels),
             after_crds,
         )
         self.dcgm_monitor = None
         if args.dcgm_service_monitor:
-            self.dcgm_monitor = _custom_resource(
+            self.dcgm_monitor = custom_resource(
                 f"{name}-dcgm-exporter", monitors.dcgm_service_monitor(ns, labels), after_crds
             )
         self.vector_db_monitor = None
         if args.vector_db is not None:
             target = args.vector_db
-            self.vector_db_monitor = _custom_resource(
+            self.vector_db_monitor = custom_resource(
                 f"{name}-vector-db",
                 monitors.vector_db_service_monitor(
                     target.namespace,
@@ -190,16 +190,3 @@ class Observability(pulumi.ComponentResource):
                 "grafana_admin_password": self.grafana_admin_password,
             }
         )
-
-
-def _custom_resource(
-    name: str, obj: dict[str, Any], opts: pulumi.ResourceOptions
-) -> k8s.apiextensions.CustomResource:
-    return k8s.apiextensions.CustomResource(
-        name,
-        api_version=obj["apiVersion"],
-        kind=obj["kind"],
-        metadata=obj["metadata"],
-        spec=obj["spec"],
-        opts=opts,
-    )
