@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_kubernetes as k8s
 
-from .handle import ClusterHandle
+from .handle import connect
 
 
 @dataclass
@@ -41,19 +40,14 @@ class ExistingCluster(pulumi.ComponentResource):
     ) -> None:
         super().__init__("llmops:cluster:ExistingCluster", name, None, opts)
         kubeconfig = pulumi.Output.secret(args.kubeconfig) if args.kubeconfig is not None else None
-        self.provider = k8s.Provider(
+        self.handle = connect(
             f"{name}-k8s",
-            kubeconfig=kubeconfig,
-            context=args.context,
-            cluster_identifier=name,
-            enable_server_side_apply=True,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        self.handle = ClusterHandle(
-            name=name,
+            cluster_name=name,
             target=args.target,
             region=args.region,
-            provider=self.provider,
             kubeconfig=kubeconfig,
+            context=args.context,
+            opts=pulumi.ResourceOptions(parent=self),
         )
+        self.provider = self.handle.provider
         self.register_outputs({"name": name, "target": args.target, "region": args.region})

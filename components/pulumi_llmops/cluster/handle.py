@@ -38,3 +38,32 @@ class ClusterHandle:
         if contract.pool in self._gpu_pools:
             raise ValueError(f"GPU pool {contract.pool!r} is already on cluster {self.name!r}")
         self._gpu_pools[contract.pool] = contract
+
+
+def connect(
+    resource_name: str,
+    *,
+    cluster_name: str,
+    target: str,
+    region: str,
+    kubeconfig: pulumi.Output[str] | None,
+    opts: pulumi.ResourceOptions,
+    context: str | None = None,
+) -> ClusterHandle:
+    """The explicit Kubernetes provider every cluster component hands out, and its handle.
+
+    Server-side apply on; `cluster_identifier=cluster_name`, so rotating credentials updates
+    the provider instead of replacing every resource on the cluster. `opts` carries the
+    parent (and what the provider must wait for).
+    """
+    provider = k8s.Provider(
+        resource_name,
+        kubeconfig=kubeconfig,
+        context=context,
+        cluster_identifier=cluster_name,
+        enable_server_side_apply=True,
+        opts=opts,
+    )
+    return ClusterHandle(
+        name=cluster_name, target=target, region=region, provider=provider, kubeconfig=kubeconfig
+    )

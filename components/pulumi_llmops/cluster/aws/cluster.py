@@ -8,10 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from ...config.eks import EksClusterSpec
-from ..handle import ClusterHandle
+from ..handle import connect
 from ._sdk import aws
 from .mapping import (
     CLUSTER_ADMIN_POLICY,
@@ -86,22 +85,17 @@ class EksCluster(pulumi.ComponentResource):
                 self.cluster.endpoint, self.cluster.certificate_authority.apply(lambda ca: ca.data)
             ).apply(lambda v: kubeconfig(args.cluster_name, args.region, v[0], v[1]))
         )
-        self.provider = k8s.Provider(
+        self.handle = connect(
             f"{name}-k8s",
+            cluster_name=args.cluster_name,
+            target="eks",
+            region=args.region,
             kubeconfig=self.kubeconfig,
-            cluster_identifier=args.cluster_name,
-            enable_server_side_apply=True,
             opts=pulumi.ResourceOptions(
                 parent=self, depends_on=[*self.addons.values(), *self.access_entries.values()]
             ),
         )
-        self.handle = ClusterHandle(
-            name=args.cluster_name,
-            target="eks",
-            region=args.region,
-            provider=self.provider,
-            kubeconfig=self.kubeconfig,
-        )
+        self.provider = self.handle.provider
         self.register_outputs(
             {
                 "cluster_name": args.cluster_name,

@@ -8,10 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from ...config.aks import AksClusterSpec
-from ..handle import ClusterHandle
+from ..handle import connect
 from ._sdk import authorization, containerservice, managedidentity, resources
 from .mapping import KEY_VAULT_CRYPTO_USER, azurecli_kubeconfig, role_definition_id
 
@@ -84,20 +83,15 @@ class AksCluster(pulumi.ComponentResource):
         self.kubeconfig = pulumi.Output.secret(
             credentials.kubeconfigs.apply(lambda k: azurecli_kubeconfig(k[0].value))
         )
-        self.provider = k8s.Provider(
+        self.handle = connect(
             f"{name}-k8s",
-            kubeconfig=self.kubeconfig,
-            cluster_identifier=args.cluster_name,
-            enable_server_side_apply=True,
-            opts=child,
-        )
-        self.handle = ClusterHandle(
-            name=args.cluster_name,
+            cluster_name=args.cluster_name,
             target="aks",
             region=args.region,
-            provider=self.provider,
             kubeconfig=self.kubeconfig,
+            opts=child,
         )
+        self.provider = self.handle.provider
         self.register_outputs(
             {
                 "cluster_name": args.cluster_name,

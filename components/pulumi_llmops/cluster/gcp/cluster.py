@@ -8,10 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from ...config.gke import GkeClusterSpec
-from ..handle import ClusterHandle
+from ..handle import connect
 from ._sdk import gcp
 from .mapping import (
     NODE_SERVICE_ACCOUNT_ROLES,
@@ -99,23 +98,18 @@ class GkeCluster(pulumi.ComponentResource):
                 lambda v: kubeconfig(args.cluster_name, v[0], v[1])
             )
         )
-        self.provider = k8s.Provider(
+        self.handle = connect(
             f"{name}-k8s",
+            cluster_name=args.cluster_name,
+            target="gke",
+            region=args.region,
             kubeconfig=self.kubeconfig,
-            cluster_identifier=args.cluster_name,
-            enable_server_side_apply=True,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 depends_on=[self.system_node_pool] if self.system_node_pool else [],
             ),
         )
-        self.handle = ClusterHandle(
-            name=args.cluster_name,
-            target="gke",
-            region=args.region,
-            provider=self.provider,
-            kubeconfig=self.kubeconfig,
-        )
+        self.provider = self.handle.provider
         self.register_outputs(
             {
                 "cluster_name": args.cluster_name,
