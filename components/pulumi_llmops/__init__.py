@@ -28,8 +28,8 @@ _EXPORTS = {
     "OnPremGpuPoolArgs": "pulumi_llmops.cluster.onprem",
     "PlatformNamespaces": "pulumi_llmops.addons",
     "PlatformNamespacesArgs": "pulumi_llmops.addons",
-    "LlmOpsPlatform": "pulumi_llmops.platform",
-    "LlmOpsPlatformArgs": "pulumi_llmops.platform",
+    "LlmOpsPlatform": "pulumi_llmops.bundle",
+    "LlmOpsPlatformArgs": "pulumi_llmops.bundle",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pulumi
 
+from .addons.vector_db import SnapshotCredentials
+from .bundle import LlmOpsPlatform, LlmOpsPlatformArgs
+from .bundle.data import snapshot_credentials_needed
 from .config.platform import PlatformConfig, load_platform_config
-from .platform import LlmOpsPlatform, LlmOpsPlatformArgs
 
 CONFIG_NAMESPACE = "llmops"
 PLATFORM_KEY = "platform"
@@ -22,12 +24,27 @@ def read_platform_config() -> PlatformConfig:
 
 
 def build_platform(config: PlatformConfig) -> LlmOpsPlatform:
-    """Create the bundle for `config`, resolving secret config wiring (the kubeconfig)."""
+    """Create the bundle for `config`, with the secret config it names: the kubeconfig
+    (`cluster.kubeconfig.secret_config_key`) and the vector DB snapshot credentials. The only
+    place that reads secret stack config."""
+    stack_config = pulumi.Config(CONFIG_NAMESPACE)
     kubeconfig = None
     spec = config.cluster.kubeconfig
     if spec is not None and spec.secret_config_key:
-        kubeconfig = pulumi.Config(CONFIG_NAMESPACE).require_secret(spec.secret_config_key)
-    return LlmOpsPlatform(config.cluster.name, LlmOpsPlatformArgs(config, kubeconfig))
+        kubeconfig = stack_config.require_secret(spec.secret_config_key)
+    credentials = None
+    snap = config.addons.vector_db.snapshots
+    if snap is not None and snapshot_credentials_needed(config):
+        credentials = SnapshotCredentials(
+            access_key_id=stack_config.require_secret(snap.credentials.access_key_id_config_key),
+            secret_access_key=stack_config.require_secret(
+                snap.credentials.secret_access_key_config_key
+            ),
+        )
+    return LlmOpsPlatform(
+        config.cluster.name,
+        LlmOpsPlatformArgs(config=config, kubeconfig=kubeconfig, snapshot_credentials=credentials),
+    )
 
 
 def export_platform(platform: LlmOpsPlatform) -> None:
@@ -46,7 +63,7 @@ def export_platform(platform: LlmOpsPlatform) -> None:
                 "gpu_model": contract.gpu_model,
                 "gpus_per_node": contract.gpus_per_node,
             }
-            for name, contract in sorted(handle.gpu_pools.items())
+            for name, contract in sorted(platform.contracts.items())
         },
     )
     pulumi.export("namespaces", sorted(platform.namespaces.namespaces))

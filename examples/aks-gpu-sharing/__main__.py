@@ -26,7 +26,7 @@ pulumi.export(
             "gpu_resource": contract.gpu_resource,
             "schedulable_gpus_per_node": contract.schedulable_gpus_per_node,
         }
-        for pool, contract in sorted(platform.cluster.gpu_pools.items())
+        for pool, contract in sorted(platform.contracts.items())
     },
 )
 pulumi.export("models", sorted(platform.models.inference_services) if platform.models else [])

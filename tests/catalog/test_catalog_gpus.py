@@ -128,27 +128,29 @@ def test_error_survives_pickling() -> None:
 
 def test_config_adds_a_gpu_model_with_aliases() -> None:
     spec = CatalogSpec(gpus={"RTX-6000-Ada": {"memory_gib": 47.5, "aliases": ["rtx6000ada"]}})
-    assert normalize_gpu_model("rtx 6000 ada", spec) == "RTX-6000-Ada"
-    assert normalize_gpu_model("RTX6000ADA", spec) == "RTX-6000-Ada"
-    model = get_gpu_model("rtx6000ada", spec)
+    assert normalize_gpu_model("rtx 6000 ada", spec.to_overrides()) == "RTX-6000-Ada"
+    assert normalize_gpu_model("RTX6000ADA", spec.to_overrides()) == "RTX-6000-Ada"
+    model = get_gpu_model("rtx6000ada", spec.to_overrides())
     assert (model.memory_gib, model.mig_capable, model.memory_basis) == (
         47.5,
         False,
         "config override",
     )
-    assert [m.name for m in list_gpu_models(spec)] == sorted([*EXPECTED, "RTX-6000-Ada"])
+    assert [m.name for m in list_gpu_models(spec.to_overrides())] == sorted(
+        [*EXPECTED, "RTX-6000-Ada"]
+    )
     with pytest.raises(UnknownGpuModelError):
         normalize_gpu_model("rtx6000ada")
 
 
 def test_config_override_of_a_builtin_keeps_its_mig_flag_and_aliases() -> None:
     spec = CatalogSpec(gpus={"a100-80gb": {"memory_gib": 80.0}})
-    model = get_gpu_model("A100 80GB", spec)
+    model = get_gpu_model("A100 80GB", spec.to_overrides())
     assert (model.name, model.memory_gib, model.mig_capable) == ("A100-80GB", 80.0, True)
-    assert normalize_gpu_model("nvidia-a100-80gb", spec) == "A100-80GB"
+    assert normalize_gpu_model("nvidia-a100-80gb", spec.to_overrides()) == "A100-80GB"
     assert get_gpu_model("A100-80GB").memory_gib == 80e9 / GIB
 
 
 def test_config_override_can_set_the_mig_flag() -> None:
     spec = CatalogSpec(gpus={"L4": {"memory_gib": 22.0, "mig_capable": True}})
-    assert get_gpu_model("l4", spec).mig_capable is True
+    assert get_gpu_model("l4", spec.to_overrides()).mig_capable is True

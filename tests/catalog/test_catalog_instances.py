@@ -276,7 +276,7 @@ def test_config_entry_replaces_the_builtin_entry_whole() -> None:
             }
         }
     )
-    instance = lookup_instance("aws", "g5.xlarge", spec)
+    instance = lookup_instance("aws", "g5.xlarge", spec.to_overrides())
     assert instance.machine_type == "g5.xlarge"
     assert instance.prices == (Price(1.1, "us-west-2", "AWS price list", "2026-09"),)
     assert (instance.vcpu, instance.memory_gib) == (None, None)
@@ -297,24 +297,24 @@ def test_config_adds_machine_types_and_gpu_models() -> None:
             },
         },
     )
-    rtx = lookup_instance("azure", "bm-gpu-rtx", spec)
+    rtx = lookup_instance("azure", "bm-gpu-rtx", spec.to_overrides())
     assert (rtx.gpu_model, rtx.gpu_count, rtx.gpu_memory_gib, rtx.prices) == (
         "RTX-6000-Ada",
         4,
         47.5,
         (),
     )
-    assert lookup_instance("gcp", "a4-custom", spec).gpu_model == "H200-141GB"
-    assert len(list_instances(overrides=spec)) == len(REFERENCE_SHAPES) + 2
+    assert lookup_instance("gcp", "a4-custom", spec.to_overrides()).gpu_model == "H200-141GB"
+    assert len(list_instances(overrides=spec.to_overrides())) == len(REFERENCE_SHAPES) + 2
     with pytest.raises(UnknownMachineTypeError):
         lookup_instance("azure", "bm-gpu-rtx")
 
 
 def test_gpu_memory_override_reaches_builtin_machine_types() -> None:
     spec = CatalogSpec(gpus={"A100-80GB": {"memory_gib": 80.0}})
-    assert lookup_instance("aws", "p4de.24xlarge", spec).gpu_memory_gib == 80.0
+    assert lookup_instance("aws", "p4de.24xlarge", spec.to_overrides()).gpu_memory_gib == 80.0
     assert lookup_instance("aws", "p4de.24xlarge").gpu_memory_gib == 80e9 / 2**30
 
 
 def test_empty_overrides_change_nothing() -> None:
-    assert list_instances(overrides=CatalogSpec()) == list_instances()
+    assert list_instances(overrides=CatalogSpec().to_overrides()) == list_instances()

@@ -12,7 +12,8 @@ from collections import Counter
 import yaml
 
 from helpers import run_platform
-from pulumi_llmops.offline.check import evaluate, policy_config_documents
+from pulumi_llmops.offline.analyzer import evaluate
+from pulumi_llmops.offline.check import policy_config_documents
 from pulumi_llmops.offline.recording import SECRET
 from pulumi_llmops.offline.stack_file import read_stack_file
 from pulumi_llmops.policy import PACKS

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from helpers import run_platform
+from pulumi_llmops.bundle import prepare
 from pulumi_llmops.config import ConfigError, load_platform_config
-from pulumi_llmops.serving.wiring import prepare_serving
 
 SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
 EKS: dict[str, Any] = {
@@ -45,7 +45,7 @@ def config(base: dict[str, Any], **overrides: Any) -> dict[str, Any]:
 
 def test_eks_model_is_priced_and_the_operator_skips_driver_and_toolkit() -> None:
     data = config(EKS, models={"llama": LLAMA})
-    plan = prepare_serving(load_platform_config(data))
+    plan = prepare(load_platform_config(data)).serving
     sizing = plan.sizing["llama"]
     assert (sizing.pool, sizing.tensor_parallel, sizing.pool_chosen_by) == ("l4", 1, "cheapest")
     assert sizing.usd_per_hour_min == pytest.approx(0.8048)
@@ -67,7 +67,7 @@ def test_eks_bottlerocket_needs_no_operator_by_default() -> None:
             "eks": {"ami_type": "BOTTLEROCKET_x86_64_NVIDIA"},
         }
     }
-    plan = prepare_serving(load_platform_config(config(EKS, node_pools=pools)))
+    plan = prepare(load_platform_config(config(EKS, node_pools=pools))).serving
     assert plan.gpu_operator is False
 
 
@@ -81,7 +81,7 @@ def test_pools_with_different_node_images_are_a_config_error() -> None:
         },
     }
     with pytest.raises(ConfigError) as err:
-        prepare_serving(load_platform_config(config(EKS, node_pools=pools)))
+        prepare(load_platform_config(config(EKS, node_pools=pools)))
     assert [p.render() for p in err.value.problems] == [
         "node_pools: GPU pools need different device plugin settings (a: operator, b: image); "
         "the GPU operator's settings are cluster-wide: use one node image / driver mode for "
@@ -92,7 +92,7 @@ def test_pools_with_different_node_images_are_a_config_error() -> None:
 def test_driver_preinstalled_is_on_prem_only() -> None:
     data = config(EKS, addons={**EKS["addons"], "gpu_operator": {"driver_preinstalled": True}})
     with pytest.raises(ConfigError) as err:
-        prepare_serving(load_platform_config(data))
+        prepare(load_platform_config(data))
     assert [p.render() for p in err.value.problems] == [
         "addons.gpu_operator.driver_preinstalled: on-prem only; on clouds the node image or "
         "the pool's cloud block decides the driver (got True)"

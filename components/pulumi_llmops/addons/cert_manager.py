@@ -13,9 +13,8 @@ import pulumi
 
 from ..cluster.handle import ClusterHandle
 from ..config.serving import CertManagerSpec
+from ..kube import deep_merge, helm_chart, labelled_namespace
 from ..versions import chart_pin
-from .helm import deep_merge, helm_chart
-from .namespaces import labelled_namespace
 
 NAMESPACE = "cert-manager"
 
@@ -26,7 +25,7 @@ def cert_manager_values() -> dict[str, Any]:
     return {"crds": {"enabled": True, "keep": True}}
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class CertManagerArgs:
     """Wiring: the cluster, the add-on spec and the stack's chart pin overrides."""
 
@@ -60,7 +59,7 @@ class CertManager(pulumi.ComponentResource):
         self.chart = helm_chart(
             f"{name}-chart",
             chart_pin("cert-manager", args.chart_overrides),
-            cluster=handle,
+            provider=handle.provider,
             namespace=NAMESPACE,
             values=self.values,
             parent=self,

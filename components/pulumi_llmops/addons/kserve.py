@@ -16,9 +16,8 @@ import pulumi_kubernetes as k8s
 
 from ..cluster.handle import ClusterHandle
 from ..config.serving import KServeSpec
+from ..kube import deep_merge, helm_chart, labelled_namespace
 from ..versions import chart_pin
-from .helm import deep_merge, helm_chart
-from .namespaces import labelled_namespace
 
 NAMESPACE = "kserve"
 
@@ -66,7 +65,7 @@ def localmodel_values(spec: KServeSpec, tolerations: Sequence[Mapping[str, str]]
     return {"kserve": {"localmodel": {"enabled": True, "agent": agent}}}
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class KServeArgs:
     """Wiring: the cluster, the spec, chart pin overrides, what must exist first (cert-manager),
     the tolerations the model-cache node agent needs to reach the cached pools, and whether
@@ -114,7 +113,7 @@ class KServe(pulumi.ComponentResource):
             return helm_chart(
                 f"{name}-{suffix}",
                 chart_pin(key, overrides),
-                cluster=handle,
+                provider=handle.provider,
                 namespace=NAMESPACE,
                 values=values,
                 parent=self,

@@ -1,4 +1,4 @@
-"""Platform namespaces with Pod Security Admission labels.
+"""`PlatformNamespaces`: the platform's namespaces, labelled for Pod Security.
 
 Upstream: https://kubernetes.io/docs/concepts/security/pod-security-admission/
 """
@@ -7,53 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 import pulumi
 import pulumi_kubernetes as k8s
 
+from .._deprecated import moved_names
 from ..cluster.handle import ClusterHandle
-
-PodSecurityLevel = Literal["privileged", "baseline", "restricted"]
-
-SYSTEM_NAMESPACE = "llmops-system"
-MODELS_NAMESPACE = "llmops-models"
-
-
-def namespace_labels(
-    level: PodSecurityLevel, extra: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    """Pod Security labels: enforce `level`, and warn/audit at `restricted` so gaps show up."""
-    labels = {
-        "app.kubernetes.io/managed-by": "pulumi-llmops",
-        "pod-security.kubernetes.io/enforce": level,
-        "pod-security.kubernetes.io/enforce-version": "latest",
-        "pod-security.kubernetes.io/warn": "restricted",
-        "pod-security.kubernetes.io/warn-version": "latest",
-        "pod-security.kubernetes.io/audit": "restricted",
-        "pod-security.kubernetes.io/audit-version": "latest",
-    }
-    labels.update(extra or {})
-    return dict(sorted(labels.items()))
-
-
-def labelled_namespace(
-    resource_name: str,
-    namespace: str,
-    level: PodSecurityLevel,
-    *,
-    opts: pulumi.ResourceOptions,
-    labels: Mapping[str, str] | None = None,
-) -> k8s.core.v1.Namespace:
-    """A Namespace enforcing Pod Security `level` (see `namespace_labels`).
-
-    `opts` must carry the parent and the handle's provider (and protect/retain for data).
-    """
-    return k8s.core.v1.Namespace(
-        resource_name,
-        metadata=k8s.meta.v1.ObjectMetaArgs(name=namespace, labels=namespace_labels(level, labels)),
-        opts=opts,
-    )
+from ..kube.namespaces import (
+    MODELS_NAMESPACE,
+    SYSTEM_NAMESPACE,
+    PodSecurityLevel,
+    labelled_namespace,
+)
 
 
 def base_namespaces() -> dict[str, PodSecurityLevel]:
@@ -65,7 +30,7 @@ def base_namespaces() -> dict[str, PodSecurityLevel]:
     return {SYSTEM_NAMESPACE: "restricted", MODELS_NAMESPACE: "baseline"}
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class PlatformNamespacesArgs:
     """Namespace name -> Pod Security level to enforce, plus labels for all of them."""
 
@@ -90,3 +55,14 @@ class PlatformNamespaces(pulumi.ComponentResource):
             for ns, level in sorted(args.namespaces.items())
         }
         self.register_outputs({"namespaces": sorted(self.namespaces)})
+
+
+__getattr__ = moved_names(
+    __name__,
+    {
+        "MODELS_NAMESPACE": "pulumi_llmops.kube",
+        "SYSTEM_NAMESPACE": "pulumi_llmops.kube",
+        "labelled_namespace": "pulumi_llmops.kube",
+        "namespace_labels": "pulumi_llmops.kube",
+    },
+)

@@ -12,10 +12,9 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ..config.catalog import CatalogSpec
+from .overrides import NO_OVERRIDES, CatalogOverrides
 
 MIB = 2**20
 GIB = 2**30
@@ -157,15 +156,23 @@ def canonical_gpu_key(name: str) -> str:
     return _builtin_index().get(gpu_name_key(name), name)
 
 
-def gpu_models(overrides: CatalogSpec | None = None) -> dict[str, GpuModel]:
+def gpu_models(overrides: CatalogOverrides = NO_OVERRIDES) -> dict[str, GpuModel]:
     """Every GPU model by canonical name: built-ins, then config overrides and additions.
 
     Default (no overrides): the built-in catalogue. An override replaces the built-in
     model's memory, and its MIG flag when given; its aliases add to the built-in ones.
+    The result is cached per `overrides` and shared: treat it as read-only.
     """
+    if not overrides:
+        return _builtin_gpu_models()
+    return _merged_gpu_models(overrides)
+
+
+@functools.cache
+def _merged_gpu_models(overrides: CatalogOverrides) -> dict[str, GpuModel]:
     models = dict(_builtin_gpu_models())
-    for key, spec in (overrides.gpus if overrides is not None else {}).items():
-        name = canonical_gpu_key(key)
+    for spec in overrides.gpus:
+        name = canonical_gpu_key(spec.key)
         builtin = models.get(name)
         mig = (
             spec.mig_capable
@@ -177,12 +184,17 @@ def gpu_models(overrides: CatalogSpec | None = None) -> dict[str, GpuModel]:
     return models
 
 
-def list_gpu_models(overrides: CatalogSpec | None = None) -> tuple[GpuModel, ...]:
+@functools.cache
+def _merged_index(overrides: CatalogOverrides) -> dict[str, str]:
+    return _alias_index(_merged_gpu_models(overrides))
+
+
+def list_gpu_models(overrides: CatalogOverrides = NO_OVERRIDES) -> tuple[GpuModel, ...]:
     """All GPU models sorted by name (built-ins plus config overrides; default: built-ins)."""
     return tuple(sorted(gpu_models(overrides).values(), key=lambda m: m.name))
 
 
-def normalize_gpu_model(name: str, overrides: CatalogSpec | None = None) -> str:
+def normalize_gpu_model(name: str, overrides: CatalogOverrides = NO_OVERRIDES) -> str:
     """Canonical catalogue name for a user spelling of a GPU model.
 
     `a100-80gb`, `nvidia-a100-80gb`, `A100 80GB` and `NVIDIA A100-SXM4-80GB` all give
@@ -192,11 +204,10 @@ def normalize_gpu_model(name: str, overrides: CatalogSpec | None = None) -> str:
 
     Raises `UnknownGpuModelError` naming the closest known spellings and every known model.
     """
-    if overrides is None:
-        models, index = _builtin_gpu_models(), _builtin_index()
+    if overrides:
+        models, index = _merged_gpu_models(overrides), _merged_index(overrides)
     else:
-        models = gpu_models(overrides)
-        index = _alias_index(models)
+        models, index = _builtin_gpu_models(), _builtin_index()
     key = gpu_name_key(name) if isinstance(name, str) else ""
     if key in index:
         return index[key]
@@ -205,7 +216,6 @@ def normalize_gpu_model(name: str, overrides: CatalogSpec | None = None) -> str:
     raise UnknownGpuModelError(str(name), tuple(sorted(models)), suggestions)
 
 
-def get_gpu_model(name: str, overrides: CatalogSpec | None = None) -> GpuModel:
+def get_gpu_model(name: str, overrides: CatalogOverrides = NO_OVERRIDES) -> GpuModel:
     """The `GpuModel` for any accepted spelling (see `normalize_gpu_model`)."""
-    models = gpu_models(overrides) if overrides is not None else _builtin_gpu_models()
-    return models[normalize_gpu_model(name, overrides)]
+    return gpu_models(overrides)[normalize_gpu_model(name, overrides)]

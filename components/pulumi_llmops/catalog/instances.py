@@ -12,13 +12,11 @@ import difflib
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from .gpus import CatalogError, GpuModel, gpu_models, normalize_gpu_model, read_data_file
+from .overrides import NO_OVERRIDES, CatalogOverrides
 from .pricing import Price
-
-if TYPE_CHECKING:
-    from ..config.catalog import CatalogSpec
 
 Cloud = Literal["aws", "gcp", "azure"]
 CLOUDS: tuple[str, ...] = ("aws", "gcp", "azure")
@@ -106,7 +104,7 @@ def check_cloud(cloud: str) -> str:
 
 
 def lookup_instance(
-    cloud: str, machine_type: str, overrides: CatalogSpec | None = None
+    cloud: str, machine_type: str, overrides: CatalogOverrides = NO_OVERRIDES
 ) -> InstanceType:
     """The catalogue entry of `machine_type` on `cloud`.
 
@@ -117,36 +115,29 @@ def lookup_instance(
     """
     check_cloud(cloud)
     key = (cloud, machine_type.lower())
-    if overrides is None:
-        found = _builtin_instances().get(key)
-        if found is not None:
-            return found
-        entries: Mapping[tuple[str, str], _Entry] = _builtin_entries()
-    else:
-        entries = _merged_entries(overrides)
-        if key in entries:
-            return _resolve(entries[key], gpu_models(overrides))
+    instances = _instances(overrides)
+    found = instances.get(key)
+    if found is not None:
+        return found
+    entries: Mapping[tuple[str, str], _Entry] = (
+        _merged_entries(overrides) if overrides else _builtin_entries()
+    )
     known = {e.machine_type.lower(): e.machine_type for e in entries.values() if e.cloud == cloud}
     close = difflib.get_close_matches(machine_type.lower(), sorted(known), n=5, cutoff=0.6)
     raise UnknownMachineTypeError(cloud, machine_type, tuple(known[c] for c in close))
 
 
 def list_instances(
-    cloud: str | None = None, overrides: CatalogSpec | None = None
+    cloud: str | None = None, overrides: CatalogOverrides = NO_OVERRIDES
 ) -> tuple[InstanceType, ...]:
     """All catalogue machine types, sorted by cloud then name.
 
     Default: every cloud, built-in entries only. `cloud` restricts to one cloud;
-    `overrides` merges `CatalogSpec.instances` (and its GPU models) over the built-ins.
+    `overrides` merges `catalog.instances` (and its GPU models) over the built-ins.
     """
     if cloud is not None:
         check_cloud(cloud)
-    if overrides is None:
-        instances = list(_builtin_instances().values())
-    else:
-        gpus = gpu_models(overrides)
-        instances = [_resolve(e, gpus) for e in _merged_entries(overrides).values()]
-    selected = [i for i in instances if cloud is None or i.cloud == cloud]
+    selected = [i for i in _instances(overrides).values() if cloud is None or i.cloud == cloud]
     return tuple(sorted(selected, key=lambda i: (CLOUDS.index(i.cloud), i.machine_type)))
 
 
@@ -168,20 +159,24 @@ def _resolve(entry: _Entry, gpus: Mapping[str, GpuModel]) -> InstanceType:
 
 
 @functools.cache
-def _builtin_instances() -> dict[tuple[str, str], InstanceType]:
-    gpus = gpu_models()
-    return {key: _resolve(entry, gpus) for key, entry in _builtin_entries().items()}
+def _instances(overrides: CatalogOverrides) -> dict[tuple[str, str], InstanceType]:
+    """Every machine type with its GPU model resolved, cached per `overrides`."""
+    gpus = gpu_models(overrides)
+    entries = _merged_entries(overrides) if overrides else _builtin_entries()
+    return {key: _resolve(entry, gpus) for key, entry in entries.items()}
 
 
-def _merged_entries(overrides: CatalogSpec) -> dict[tuple[str, str], _Entry]:
+@functools.cache
+def _merged_entries(overrides: CatalogOverrides) -> dict[tuple[str, str], _Entry]:
     entries = dict(_builtin_entries())
-    for machine_type, spec in overrides.instances.items():
+    for spec in overrides.instances:
+        machine_type = spec.machine_type
         key = (spec.cloud, machine_type.lower())
         existing = entries.get(key)
         name = existing.machine_type if existing else machine_type
         prices = tuple(
             Price(usd, region, spec.price_source or _OVERRIDE_SOURCE, spec.price_date)
-            for region, usd in sorted(spec.usd_per_hour.items())
+            for region, usd in spec.usd_per_hour
         )
         entries[key] = _Entry(
             cloud=spec.cloud,

@@ -11,14 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .gpus import GIB, CatalogError
 from .instances import InstanceType, list_instances
+from .overrides import NO_OVERRIDES, CatalogOverrides
 from .pricing import check_number, hourly_price
-
-if TYPE_CHECKING:
-    from ..config.catalog import CatalogSpec
 
 BYTES_PER_PARAM: dict[str, float] = {
     "fp32": 4.0,
@@ -364,7 +361,7 @@ def choose_pool(estimate: MemoryEstimate, pools: Sequence[PoolCandidate]) -> Poo
 def catalog_pools(
     cloud: str,
     region: str,
-    overrides: CatalogSpec | None = None,
+    overrides: CatalogOverrides = NO_OVERRIDES,
     *,
     priced_only: bool = False,
 ) -> tuple[PoolCandidate, ...]:

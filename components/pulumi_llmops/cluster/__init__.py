@@ -1,6 +1,6 @@
 """L1: clusters and GPU node pools. Cloud SDKs are imported only inside cluster/<cloud>/."""
 
-from .contract import GpuPoolContract, Taint, build_contract
+from .contracts import GpuPoolContract, Taint, build_contract, pool_contract
 from .existing import ExistingCluster, ExistingClusterArgs
 from .handle import ClusterHandle
 
@@ -11,4 +11,5 @@ __all__ = [
     "GpuPoolContract",
     "Taint",
     "build_contract",
+    "pool_contract",
 ]

@@ -12,7 +12,7 @@ import pulumi
 from .handle import connect
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class ExistingClusterArgs:
     """Wiring for an adopted cluster.
 

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from .contract import GpuPoolContract
 
-
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class ClusterHandle:
-    """A reachable Kubernetes cluster and the GPU pools on it.
+    """A reachable Kubernetes cluster: who it is and how to reach it. Immutable.
 
     `provider` is the explicit Kubernetes provider every Kubernetes child must use;
-    `kubeconfig` is a secret Output (None when the ambient kubeconfig is used);
-    `gpu_pools` maps pool name to its scheduling contract, filled by the pool components.
+    `kubeconfig` is a secret Output (None when the ambient kubeconfig is used). The GPU
+    pools on the cluster are not part of the handle: each pool component exposes its
+    `contract`, and components that place work on pools take those contracts explicitly.
     """
 
     name: str
@@ -26,18 +23,6 @@ class ClusterHandle:
     region: str
     provider: k8s.Provider
     kubeconfig: pulumi.Output[str] | None = None
-    _gpu_pools: dict[str, GpuPoolContract] = field(default_factory=dict, repr=False)
-
-    @property
-    def gpu_pools(self) -> Mapping[str, GpuPoolContract]:
-        """Read-only view: pool name -> scheduling contract."""
-        return MappingProxyType(self._gpu_pools)
-
-    def add_gpu_pool(self, contract: GpuPoolContract) -> None:
-        """Record a pool's contract; a second pool with the same name is a programming error."""
-        if contract.pool in self._gpu_pools:
-            raise ValueError(f"GPU pool {contract.pool!r} is already on cluster {self.name!r}")
-        self._gpu_pools[contract.pool] = contract
 
 
 def connect(

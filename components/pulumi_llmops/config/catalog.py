@@ -8,6 +8,7 @@ complete on its own. Built-in data: `pulumi_llmops/catalog/data/*.yaml`.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
@@ -19,6 +20,7 @@ from ..catalog.gpus import (
     list_gpu_models,
     normalize_gpu_model,
 )
+from ..catalog.overrides import CatalogOverrides, GpuOverride, InstanceOverride
 from .base import Spec
 from .errors import Problem, raise_if_any
 
@@ -179,7 +181,7 @@ class CatalogSpec(Spec):
         if not problems:
             for machine_type, entry in self.instances.items():
                 try:
-                    normalize_gpu_model(entry.gpu_model, self)
+                    normalize_gpu_model(entry.gpu_model, self.to_overrides())
                 except UnknownGpuModelError as exc:
                     problems.append(
                         Problem(f"instances.{machine_type}.gpu_model", str(exc), entry.gpu_model)
@@ -212,3 +214,31 @@ class CatalogSpec(Spec):
                 if owner != name:
                     problems.append(Problem(where, f"already names GPU model {owner}", alias))
         return problems
+
+    def to_overrides(self) -> CatalogOverrides:
+        """The catalogue's view of these overrides (what every `catalog` function takes)."""
+        return self._overrides
+
+    @cached_property
+    def _overrides(self) -> CatalogOverrides:
+        return CatalogOverrides(
+            gpus=tuple(
+                GpuOverride(key, spec.memory_gib, spec.mig_capable, tuple(spec.aliases))
+                for key, spec in self.gpus.items()
+            ),
+            instances=tuple(
+                InstanceOverride(
+                    machine_type=machine_type,
+                    cloud=spec.cloud,
+                    gpu_model=spec.gpu_model,
+                    gpu_count=spec.gpu_count,
+                    vcpu=spec.vcpu,
+                    memory_gib=spec.memory_gib,
+                    accelerator_type=spec.accelerator_type,
+                    usd_per_hour=tuple(sorted(spec.usd_per_hour.items())),
+                    price_source=spec.price_source,
+                    price_date=spec.price_date,
+                )
+                for machine_type, spec in self.instances.items()
+            ),
+        )

@@ -1,99 +1,33 @@
-"""Rules for cloud targets (eks, gke, aks) and the GPU shape of a cloud pool. Pure, no Pulumi.
+"""Rules for cloud targets (eks, gke, aks). Pure, no Pulumi.
 
-A pool's GPU shape comes from the catalogue entry of its machine type, or from its `gpu:`
-declaration, which wins field by field. Cloud-only options live in a block named after the
-target (`eks:`, `gke:`, `aks:`); a block for another target is an error.
+A pool's GPU shape comes from the catalogue (`catalog.shape.resolve_pool`). Cloud-only
+options live in a block named after the target (`eks:`, `gke:`, `aks:`); a block for
+another target is an error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from ..catalog.gpus import CatalogError, GpuModel, get_gpu_model
-from ..catalog.instances import InstanceType, UnknownMachineTypeError, lookup_instance
+from ..catalog.instances import UnknownMachineTypeError
+from ..catalog.overrides import CatalogOverrides
+from ..catalog.shape import PoolShape, mig_slice, resolve_pool
+from ..targets import CLOUD_TARGETS, target_info
 from .aks import agent_pool_name
-from .catalog import CatalogSpec
 from .cluster import ClusterSpec
 from .errors import Problem
 from .node_pool import GpuPoolSpec
 
-CLOUD_OF_TARGET: dict[str, str] = {"eks": "aws", "gke": "gcp", "aks": "azure"}
-"""Catalogue cloud of each cloud target."""
-
-SDK_EXTRA: dict[str, str] = {"eks": "aws", "gke": "gcp", "aks": "azure"}
-"""pip extra that installs each target's cloud SDK."""
-
-BLOCKS: tuple[str, ...] = ("eks", "gke", "aks")
-
-NATIVE_MIG_TARGETS = ("gke", "aks")
-"""Targets where the cloud partitions MIG itself: one slice size per pool, no all-balanced."""
-
-
-@dataclass(frozen=True)
-class PoolShape:
-    """The GPUs on each node of a cloud pool, and the catalogue entry they came from."""
-
-    gpu_model: str | None
-    gpu_count: int | None
-    gpu_memory_gib: float | None
-    mig_capable: bool | None
-    accelerator_type: str | None
-    instance: InstanceType | None
-
-
-def mig_slice(profile: str) -> str | None:
-    """MIG slice size of a single-size mig-parted profile (all-1g.10gb -> 1g.10gb), else None."""
-    size = profile.removeprefix("all-")
-    return None if size == "balanced" else size
-
-
-def pool_shape(target: str, spec: GpuPoolSpec, catalog: CatalogSpec | None = None) -> PoolShape:
-    """GPU shape of a cloud pool: `gpu:` fields win over the catalogue entry.
-
-    Raises `UnknownMachineTypeError` (with the closest names) when the machine type is not in
-    the catalogue and the pool declares no `gpu:`.
-    """
-    cloud = CLOUD_OF_TARGET[target]
-    instance: InstanceType | None = None
-    if spec.machine_type is not None:
-        try:
-            instance = lookup_instance(cloud, spec.machine_type, catalog)
-        except UnknownMachineTypeError:
-            if spec.gpu is None:
-                raise
-    declared = spec.gpu
-    model = declared.model if declared else (instance.gpu_model if instance else None)
-    known = _known_model(model, catalog)
-    memory = None
-    if declared and declared.memory_gib is not None:
-        memory = declared.memory_gib
-    elif known is not None:
-        memory = known.memory_gib
-    return PoolShape(
-        gpu_model=known.name if known else model,
-        gpu_count=declared.count if declared else (instance.gpu_count if instance else None),
-        gpu_memory_gib=memory,
-        mig_capable=known.mig_capable if known else None,
-        accelerator_type=instance.accelerator_type if instance else None,
-        instance=instance,
-    )
-
-
-def _known_model(model: str | None, catalog: CatalogSpec | None) -> GpuModel | None:
-    if model is None:
-        return None
-    try:
-        return get_gpu_model(model, catalog)
-    except CatalogError:
-        return None
+BLOCKS: tuple[str, ...] = CLOUD_TARGETS
+"""Target-named blocks of the cluster and pool specs."""
 
 
 def cloud_problems(
     target: str,
+    region: str,
     cluster: ClusterSpec,
     node_pools: Mapping[str, GpuPoolSpec],
-    catalog: CatalogSpec | None = None,
+    catalog: CatalogOverrides,
 ) -> list[Problem]:
     """Every problem of a cloud-target config, each named by its YAML path."""
     problems: list[Problem] = []
@@ -112,7 +46,7 @@ def cloud_problems(
     if target == "aks":
         problems += _aks_name_problems(node_pools)
     for name, pool in node_pools.items():
-        problems += _pool_problems(target, f"node_pools.{name}", pool, catalog)
+        problems += _pool_problems(target, region, f"node_pools.{name}", pool, catalog)
     return problems
 
 
@@ -149,7 +83,7 @@ def foreign_block_problems(
 
 
 def _pool_problems(
-    target: str, where: str, pool: GpuPoolSpec, catalog: CatalogSpec | None
+    target: str, region: str, where: str, pool: GpuPoolSpec, catalog: CatalogOverrides
 ) -> list[Problem]:
     problems: list[Problem] = []
     if pool.onprem is not None:
@@ -171,11 +105,15 @@ def _pool_problems(
         )
     if pool.machine_type is None:
         problems.append(
-            Problem(f"{where}.machine_type", f"required on {target} (e.g. {_EXAMPLE[target]})")
+            Problem(
+                f"{where}.machine_type",
+                f"required on {target} (e.g. {target_info(target).example_machine_type})",
+            )
         )
         return problems
     try:
-        shape = pool_shape(target, pool, catalog)
+        cloud = target_info(target).cloud
+        shape = resolve_pool(cloud, pool.machine_type, pool.gpu, region, catalog)
     except UnknownMachineTypeError as exc:
         problems.append(Problem(f"{where}.machine_type", str(exc), pool.machine_type))
         return problems
@@ -207,7 +145,7 @@ def _sharing_problems(
                 f"{shape.gpu_model} does not support MIG (A100, H100, H200 do); use time_slicing",
             )
         )
-    if target in NATIVE_MIG_TARGETS and mig_slice(mig.profile) is None:
+    if target_info(target).native_mig and mig_slice(mig.profile) is None:
         problems.append(
             Problem(
                 f"{where}.sharing.mig.profile",
@@ -225,6 +163,3 @@ def _sharing_problems(
             )
         )
     return problems
-
-
-_EXAMPLE = {"eks": "g6.xlarge", "gke": "g2-standard-8", "aks": "Standard_NC4as_T4_v3"}

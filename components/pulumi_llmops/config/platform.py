@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
 
+from ..targets import CLOUD_TARGETS, Target
 from .addons import AddonsSpec
 from .base import ResourceKey, Spec
 from .catalog import CatalogSpec
@@ -17,15 +18,10 @@ from .models import ModelSpec, model_problems
 from .node_pool import GpuPoolSpec
 from .versions import VersionsSpec
 
-Target = Literal["eks", "gke", "aks", "onprem"]
-CLOUD_TARGETS: tuple[str, ...] = ("eks", "gke", "aks")
+__all__ = ["CLOUD_TARGETS", "PlatformConfig", "Target", "load_platform_config"]
 
 TAG_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
 TAG_VALUE_PATTERN = r"^[a-z0-9_-]{0,63}$"
-
-# Targets this release can deploy; any other `Target` value is a config error rather than a
-# half-built platform.
-AVAILABLE_TARGETS: tuple[str, ...] = ("onprem", "eks", "gke", "aks")
 
 
 class PlatformConfig(Spec):
@@ -97,20 +93,13 @@ class PlatformConfig(Spec):
         return problems
 
     def _target_problems(self) -> list[Problem]:
-        if self.target not in AVAILABLE_TARGETS:
-            return [
-                Problem(
-                    "target",
-                    f"target {self.target!r} is not available in this release; "
-                    f"available: {', '.join(AVAILABLE_TARGETS)}",
-                    self.target,
-                )
-            ]
         if self.target == "onprem":
             return self._onprem_problems() + foreign_block_problems(
                 "onprem", self.cluster, self.node_pools
             )
-        return cloud_problems(self.target, self.cluster, self.node_pools, self.catalog)
+        return cloud_problems(
+            self.target, self.region, self.cluster, self.node_pools, self.catalog.to_overrides()
+        )
 
     def _onprem_problems(self) -> list[Problem]:
         problems = []
@@ -150,7 +139,7 @@ class PlatformConfig(Spec):
 
         assert pool.gpu is not None
         try:
-            known = get_gpu_model(pool.gpu.model, self.catalog)
+            known = get_gpu_model(pool.gpu.model, self.catalog.to_overrides())
         except CatalogError as exc:
             if pool.gpu.memory_gib is not None:
                 return []
@@ -171,19 +160,10 @@ class PlatformConfig(Spec):
             ]
         return []
 
-    def gpu_memory_gib(self, pool: str) -> float | None:
-        """Memory per GPU of an on-prem pool: declared, else from the catalogue."""
-        from ..catalog.gpus import CatalogError, get_gpu_model
-
-        gpu = self.node_pools[pool].gpu
-        if gpu is None:
-            return None
-        if gpu.memory_gib is not None:
-            return gpu.memory_gib
-        try:
-            return get_gpu_model(gpu.model, self.catalog).memory_gib
-        except CatalogError:
-            return None
+    @property
+    def deletion_protection(self) -> bool:
+        """Clusters are protected from deletion in `prod` (each cluster block may override)."""
+        return self.environment == "prod"
 
     @property
     def resource_tags(self) -> dict[str, str]:

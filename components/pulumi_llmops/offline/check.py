@@ -1,29 +1,26 @@
 """`llmops check`: the stack program run offline, every resource fed to every policy pack.
 
-The rules run through the real `pulumi_policy` classes: `ResourceValidationArgs` /
-`StackValidationArgs` are built from the mock engine's recording (engine-shaped camelCase
-props wrapped in CrossGuard's unknown-checking proxy, provider props, parents and
-dependencies) and `policy.validate(args, report)` is called, with config resolved the way the
-engine resolves `--policy-pack-config`. Default providers, which the engine registers from
-stack config (`aws:region`...), are synthesized the same way.
+This module finds the policy configuration (`policies/config/<environment>/<pack>.json` or
+`--policy-config`), runs the program on the mock engine and hands the recording to
+`offline.analyzer`, which evaluates the rules the way CrossGuard's analyzer would.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config.errors import ConfigError, Problem
 from ..policy import PACKS
-from ..policy.config import PolicySettings, read_config_file, resolve
-from ..policy.props import UNKNOWN_STRING
-from .recording import RecordedResource, Recording, Secret, Unknown
-from .stack_file import StackFile
+from ..policy.config import read_config_file, resolve
+from .analyzer import SECRET_VALUE, Violation, evaluate
+from .stack_file import StackFile, platform_config
 
-SECRET_VALUE = "[secret]"
+__all__ = ["CAVEATS", "CheckResult", "Violation", "check_stack", "policy_config_documents"]
+
 CAVEATS = (
     "Offline policy check on Pulumi's mock engine: no cloud account, no Pulumi CLI.",
     "Policies see the program's inputs (as under `pulumi preview`), not provider defaults or "
@@ -31,47 +28,6 @@ CAVEATS = (
     "Secret config values cannot be decrypted offline: policies see the placeholder "
     f"{SECRET_VALUE!r}.",
 )
-DEFAULT_PROVIDER_PACKAGES = ("aws", "gcp", "azure-native", "kubernetes")
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One reported violation, as the engine would report it."""
-
-    pack: str
-    policy: str
-    level: str  # mandatory | advisory
-    severity: str
-    urn: str | None
-    resource_type: str | None
-    resource_name: str | None
-    message: str
-    description: str
-    remediation: str
-
-    @property
-    def rule_id(self) -> str:
-        return f"{self.pack}/{self.policy}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule_id,
-            **{
-                k: getattr(self, k)
-                for k in (
-                    "pack",
-                    "policy",
-                    "level",
-                    "severity",
-                    "urn",
-                    "resource_type",
-                    "resource_name",
-                    "message",
-                    "description",
-                    "remediation",
-                )
-            },
-        }
 
 
 @dataclass
@@ -174,14 +130,9 @@ def check_stack(
     Raises `ConfigError` (stack config or policy config) before anything is evaluated.
     """
     from .. import program
-    from ..config.platform import load_platform_config
     from .engine import run_program
 
-    raw = stack_file.config.get(f"{program.CONFIG_NAMESPACE}:{program.PLATFORM_KEY}")
-    config = load_platform_config(
-        json.loads(raw) if raw is not None else None,
-        source=f"{program.CONFIG_NAMESPACE}:{program.PLATFORM_KEY} in {stack_file.path}",
-    )
+    config = platform_config(stack_file)
     documents, sources = policy_config_documents(config.environment, policy_configs, policies_dir)
     settings = {pack: resolve(PACKS[pack], documents[pack], sources[pack]) for pack in PACKS}
     recording, _ = run_program(
@@ -203,212 +154,4 @@ def check_stack(
             1 for pack in settings.values() for s in pack.values() if s.level != "disabled"
         ),
         violations=violations,
-    )
-
-
-# --- engine-shaped inputs ----------------------------------------------------------------
-
-
-def wire_props(value: Any) -> Any:
-    """Recorded inputs as the engine sends them: unknowns as the wire sentinel, secrets
-    unwrapped (offline: a placeholder), everything else as recorded."""
-    if isinstance(value, Unknown):
-        return UNKNOWN_STRING
-    if isinstance(value, Secret):
-        return SECRET_VALUE
-    if isinstance(value, Mapping):
-        return {str(k): wire_props(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [wire_props(v) for v in value]
-    return value
-
-
-def policy_props(inputs: Mapping[str, Any]) -> Any:
-    """Props exactly as CrossGuard hands them to a rule (deserialized, unknown-checking)."""
-    from pulumi_policy.deserialize import deserialize_properties
-    from pulumi_policy.proxy import unknown_checking_proxy
-
-    return unknown_checking_proxy(deserialize_properties(wire_props(inputs)))
-
-
-def default_providers(
-    recording: Recording, config: Mapping[str, str], stack: str, project: str = "llmops"
-) -> list[RecordedResource]:
-    """The default provider resources the engine would register for resources without an
-    explicit provider, with inputs from the stack's `<package>:<key>` config."""
-    needed = sorted(
-        {
-            r.type.split(":", 1)[0]
-            for r in recording
-            if r.custom
-            and not r.is_provider
-            and r.provider is None
-            and r.type.split(":", 1)[0] in DEFAULT_PROVIDER_PACKAGES
-        }
-    )
-    providers = []
-    for package in needed:
-        inputs = {}
-        for key, value in sorted(config.items()):
-            namespace, _, name = key.partition(":")
-            if namespace == package:
-                inputs[name] = _config_value(value)
-        providers.append(
-            RecordedResource(
-                urn=default_provider_urn(package, stack, project),
-                type=f"pulumi:providers:{package}",
-                name="default",
-                custom=True,
-                parent=None,
-                provider=None,
-                inputs=inputs,
-            )
-        )
-    return providers
-
-
-def default_provider_urn(package: str, stack: str, project: str = "llmops") -> str:
-    return f"urn:pulumi:{stack}::{project}::pulumi:providers:{package}::default"
-
-
-def _config_value(value: str) -> Any:
-    if value[:1] in "{[":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-def engine_view(
-    recording: Recording, config: Mapping[str, str], stack: str, project: str = "llmops"
-) -> tuple[list[Any], list[Any]]:
-    """(ResourceValidationArgs per resource, PolicyResources of the stack), engine-shaped."""
-    from pulumi_policy import (
-        PolicyCustomTimeouts,
-        PolicyProviderResource,
-        PolicyResource,
-        PolicyResourceOptions,
-        ResourceValidationArgs,
-    )
-
-    resources = [*default_providers(recording, config, stack, project), *recording.resources]
-    by_urn = {r.urn: r for r in resources}
-    props = {r.urn: policy_props(r.inputs) for r in resources}
-
-    def provider_of(r: RecordedResource) -> Any:
-        urn = r.provider
-        if urn is None and r.custom and not r.is_provider:
-            package = r.type.split(":", 1)[0]
-            if package in DEFAULT_PROVIDER_PACKAGES:
-                urn = default_provider_urn(package, stack, project)
-        found = by_urn.get(urn) if urn else None
-        if found is None:
-            return None
-        return PolicyProviderResource(found.type, props[found.urn], found.urn, found.name)
-
-    def options(r: RecordedResource) -> Any:
-        return PolicyResourceOptions(
-            r.protect, [], None, list(r.aliases), PolicyCustomTimeouts(0, 0, 0), [], r.parent
-        )
-
-    resource_args = [
-        ResourceValidationArgs(r.type, props[r.urn], r.urn, r.name, options(r), provider_of(r))
-        for r in resources
-    ]
-    stack_resources = {
-        r.urn: PolicyResource(
-            r.type, props[r.urn], r.urn, r.name, options(r), provider_of(r), None, [], {}
-        )
-        for r in resources
-    }
-    for r in resources:
-        node = stack_resources[r.urn]
-        node.parent = stack_resources.get(r.parent) if r.parent else None
-        node.dependencies = [stack_resources[d] for d in r.dependencies if d in stack_resources]
-    return resource_args, list(stack_resources.values())
-
-
-# --- evaluation ----------------------------------------------------------------------------
-
-
-def evaluate(
-    recording: Recording,
-    settings: Mapping[str, Mapping[str, PolicySettings]],
-    config: Mapping[str, str],
-    secret_keys: Sequence[str] = (),
-    stack: str = "offline",
-    project: str = "llmops",
-) -> list[Violation]:
-    """Run every enabled policy of every pack over the recording, like the engine would."""
-    import pulumi
-    from pulumi_policy import StackValidationArgs
-
-    # Policies read the stack config (the on-prem site) like a real analyzer does.
-    pulumi.runtime.set_all_config(dict(config), list(secret_keys))
-    resource_args, stack_resources = engine_view(recording, config, stack, project)
-    names = {args.urn: (args.resource_type, args.name) for args in resource_args}
-    violations: list[Violation] = []
-    for pack, rules in PACKS.items():
-        for rule in rules:
-            setting = settings[pack][rule.name]
-            if setting.level == "disabled":
-                continue
-            # REMEDIATE reports as MANDATORY (the engine "downgrades" it the same way).
-            level = "mandatory" if setting.level == "remediate" else setting.level
-            policy = rule.to_policy()
-            targets = (
-                [(_with_config(args, setting.config), args.urn) for args in resource_args]
-                if rule.kind == "resource"
-                else [(StackValidationArgs(stack_resources, setting.config), None)]
-            )
-            for args, urn in targets:
-                for where, message, at_level in _validate(policy, args, urn, level):
-                    type_, name = names.get(where or "", (None, None))
-                    violations.append(
-                        Violation(
-                            pack,
-                            rule.name,
-                            at_level,
-                            rule.severity,
-                            where,
-                            type_,
-                            name,
-                            message,
-                            rule.description,
-                            rule.remediation,
-                        )
-                    )
-    return violations
-
-
-def _validate(
-    policy: Any, args: Any, urn: str | None, level: str
-) -> list[tuple[str | None, str, str]]:
-    """(urn, message, level) reported by one `policy.validate` call, handled like the engine:
-    reading an unknown value ends the policy with an advisory "can't run during preview"."""
-    from pulumi_policy.policy import _NotApplicableError
-    from pulumi_policy.proxy import UnknownValueError
-
-    reported: list[tuple[str | None, str, str]] = []
-
-    def report(message: str, at: str | None = None) -> None:
-        reported.append((at or urn, message, level))
-
-    try:
-        policy.validate(args, report)
-    except UnknownValueError as exc:
-        reported.append(
-            (urn, f"can't run policy '{policy.name}' during preview: {exc.message}", "advisory")
-        )
-    except _NotApplicableError:
-        pass
-    return reported
-
-
-def _with_config(args: Any, config: Mapping[str, Any]) -> Any:
-    from pulumi_policy import ResourceValidationArgs
-
-    return ResourceValidationArgs(
-        args.resource_type, args.props, args.urn, args.name, args.opts, args.provider, config
     )

@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..targets import TARGETS
+
 FakeOutputs = Callable[[str, Mapping[str, Any]], dict[str, Any]]
 FakeCallResult = Callable[[Mapping[str, Any]], dict[str, Any]]
 
@@ -26,9 +28,9 @@ _FAKERS: dict[str, FakeOutputs] = {
 _CALL_FAKERS: dict[str, FakeCallResult] = {}
 
 _CLOUD_FAKES = {
-    "aws": "pulumi_llmops.cluster.aws.fakes",
-    "gcp": "pulumi_llmops.cluster.gcp.fakes",
-    "azure-native": "pulumi_llmops.cluster.azure.fakes",
+    t.provider_package: t.fakes_module
+    for t in TARGETS.values()
+    if t.provider_package and t.fakes_module
 }
 _LOADED: set[str] = set()
 # The mock monitor registers resources from several threads: load each cloud's fakes once,

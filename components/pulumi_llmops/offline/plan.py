@@ -6,15 +6,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..catalog.gpus import CatalogError
-from ..catalog.instances import lookup_instance
-from ..catalog.pricing import hourly_price, monthly_cost
-from ..config.cloud import CLOUD_OF_TARGET
-from ..config.platform import PlatformConfig, load_platform_config
+from ..catalog.pricing import monthly_cost
+from ..catalog.shape import PoolShape
+from ..config.platform import PlatformConfig
 from ..serving.report import ModelRow, model_rows
 from .engine import run_program
 from .recording import Recording, Secret, Unknown
-from .stack_file import StackFile
+from .stack_file import StackFile, platform_config
 
 CAVEATS = (
     "Offline plan on Pulumi's mock engine: no cloud account, no Pulumi CLI, no provider plugins.",
@@ -119,11 +117,7 @@ def plan_stack(stack_file: StackFile) -> Plan:
     """
     from .. import program
 
-    raw = stack_file.config.get(f"{program.CONFIG_NAMESPACE}:{program.PLATFORM_KEY}")
-    config = load_platform_config(
-        json.loads(raw) if raw is not None else None,
-        source=f"{program.CONFIG_NAMESPACE}:{program.PLATFORM_KEY} in {stack_file.path}",
-    )
+    config = platform_config(stack_file)
     recording, platform = run_program(
         program.main,
         config=stack_file.config,
@@ -142,32 +136,30 @@ def plan_stack(stack_file: StackFile) -> Plan:
             machine_type=c.machine_type,
             schedulable_gpus_per_node=c.schedulable_gpus_per_node,
             capacity="owned" if c.target == "onprem" else ("spot" if c.spot else "on-demand"),
-            **pool_price(config, c.target, c.machine_type),
+            **pool_price(platform.plan.shapes[name], c.machine_type, config.region),
         )
-        for _, c in sorted(platform.cluster.gpu_pools.items())
+        for name, c in sorted(platform.contracts.items())
     ]
     models = model_rows(platform.serving.plan.sizing)
     return Plan(stack_file.stack, str(stack_file.path), config, recording, inventory, models)
 
 
-def pool_price(config: PlatformConfig, target: str, machine_type: str | None) -> dict[str, Any]:
+def pool_price(shape: PoolShape, machine_type: str | None, region: str) -> dict[str, Any]:
     """On-demand $/hour of one node of a pool in the stack's region, with its source.
 
-    From the catalogue (with the stack's `catalog` overrides); `usd_per_hour` is None and the
-    source says why when the catalogue has no price: a price is never invented.
+    From the pool's shape (the catalogue with the stack's `catalog` overrides);
+    `usd_per_hour` is None and the source says why when there is no price: a price is never
+    invented. Pools without a machine type are owned hardware (on-prem).
     """
-    cloud = CLOUD_OF_TARGET.get(target)
-    if cloud is None or machine_type is None:
+    if machine_type is None:
         return {"usd_per_hour": None, "price_source": "n/a (owned hardware)"}
-    try:
-        instance = lookup_instance(cloud, machine_type, config.catalog)
-    except CatalogError:
+    if shape.instance is None:
         return {"usd_per_hour": None, "price_source": f"n/a ({machine_type} not in the catalogue)"}
-    price = hourly_price(instance, config.region)
+    price = shape.price
     if price is None:
         return {
             "usd_per_hour": None,
-            "price_source": f"n/a (no catalogue price for {machine_type} in {config.region})",
+            "price_source": f"n/a (no catalogue price for {machine_type} in {region})",
         }
     dated = f", {price.date}" if price.date and price.date not in price.source else ""
     source = f"{price.source}{dated}, {price.region}"

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ..config.errors import ConfigError, Problem
+from ..config.platform import PlatformConfig, load_platform_config
 
 SECRET_PLACEHOLDER = "offline-plan-secret-placeholder"
 
@@ -71,3 +72,14 @@ def _to_config_string(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def platform_config(stack_file: StackFile) -> PlatformConfig:
+    """The stack's validated `llmops:platform` (a `ConfigError` naming the file otherwise)."""
+    from ..program import CONFIG_NAMESPACE, PLATFORM_KEY
+
+    raw = stack_file.config.get(f"{CONFIG_NAMESPACE}:{PLATFORM_KEY}")
+    return load_platform_config(
+        json.loads(raw) if raw is not None else None,
+        source=f"{CONFIG_NAMESPACE}:{PLATFORM_KEY} in {stack_file.path}",
+    )

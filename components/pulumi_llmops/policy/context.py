@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..targets import CLOUD_OF_PROVIDER_PACKAGE
 from .props import UNKNOWN, get, is_unknown
 
 REGIONS_SCHEMA: dict[str, Any] = {
@@ -37,7 +38,7 @@ ALLOW_UNKNOWN_SCHEMA: dict[str, Any] = {
     "default": False,
 }
 
-CLOUD_PACKAGES = {"aws": "aws", "gcp": "gcp", "azure-native": "azure"}
+CLOUD_PACKAGES = CLOUD_OF_PROVIDER_PACKAGE
 _VERSIONED = re.compile(r"^(azure-native:[A-Za-z]+)/v\w+:")
 _GCP_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
 

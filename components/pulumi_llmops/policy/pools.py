@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..catalog.overrides import NO_OVERRIDES, CatalogOverrides
 from .context import location_of, normalize_region, platform_settings
 from .props import UNKNOWN, as_bool, as_int, elements, get, is_unknown
 
@@ -43,17 +44,18 @@ def _count(value: Any) -> Any:
     return UNKNOWN if is_unknown(value) else as_int(value)
 
 
-def catalog_overrides() -> Any:
-    """The stack's `CatalogSpec` (from `llmops:platform` `catalog`), or None."""
+def catalog_overrides() -> CatalogOverrides:
+    """The stack's catalogue overrides (from `llmops:platform` `catalog`); none when absent
+    or invalid (a bad catalogue is the program's error to report, not the policy's)."""
     raw = platform_settings().get("catalog")
     if not raw:
-        return None
+        return NO_OVERRIDES
     try:
         from ..config.catalog import CatalogSpec
 
-        return CatalogSpec.model_validate(raw)
-    except Exception:  # noqa: BLE001 - a bad catalogue is the program's error to report
-        return None
+        return CatalogSpec.model_validate(raw).to_overrides()
+    except Exception:  # noqa: BLE001
+        return NO_OVERRIDES
 
 
 def pools_of(resource: Any) -> list[Pool]:

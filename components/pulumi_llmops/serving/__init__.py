@@ -1,22 +1,32 @@
-"""L2 model serving: sizing glue (pure), KServe manifests (pure), `ModelDeployments`, wiring."""
+"""L2 model serving: sizing glue (pure), KServe manifests (pure) and `ModelDeployments`.
 
+How the bundle wires serving (GPU operator, cert-manager, KServe, models) lives in
+`pulumi_llmops.bundle.serving`.
+"""
+
+from .._deprecated import moved_names
 from .manifests import inference_service, local_model_cache, local_model_node_group
 from .models import ModelDeployments, ModelDeploymentsArgs
 from .sizing import ModelSizing, pool_units, size_model, size_models
-from .wiring import Serving, ServingPlan, build_serving, prepare_serving
 
 __all__ = [
     "ModelDeployments",
     "ModelDeploymentsArgs",
     "ModelSizing",
-    "Serving",
-    "ServingPlan",
-    "build_serving",
     "inference_service",
     "local_model_cache",
     "local_model_node_group",
     "pool_units",
-    "prepare_serving",
     "size_model",
     "size_models",
 ]
+
+__getattr__ = moved_names(
+    __name__,
+    {
+        "Serving": "pulumi_llmops.bundle.serving",
+        "ServingPlan": "pulumi_llmops.bundle.serving",
+        "build_serving": "pulumi_llmops.bundle.serving",
+        "prepare_serving": "pulumi_llmops.bundle.serving",
+    },
+)

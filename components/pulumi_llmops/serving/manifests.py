@@ -11,15 +11,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..cluster.contracts import POOL_LABEL
 from ..config.models import ModelSpec
 from ..config.serving import ModelCacheSpec
+from ..kube import MANAGED_BY
 from .sizing import ModelSizing, cache_size_gib
 
 ISVC_API = "serving.kserve.io/v1beta1"
 LOCALMODEL_API = "serving.kserve.io/v1alpha1"
 AUTOSCALER_CLASS = "serving.kserve.io/autoscalerClass"
 MODEL_LABEL = "llmops.dev/model"
-MANAGED_BY = {"app.kubernetes.io/managed-by": "pulumi-llmops"}
 
 _DTYPE_ARG = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}
 
@@ -126,7 +127,7 @@ def inference_service(
             predictor["tolerations"] = [dict(t) for t in placement.tolerations]
     labels = {**MANAGED_BY, MODEL_LABEL: name}
     if sizing.pool is not None:
-        labels["llmops.dev/pool"] = sizing.pool
+        labels[POOL_LABEL] = sizing.pool
     metadata: dict[str, Any] = {"name": name, "namespace": namespace, "labels": labels}
     if annotations:
         metadata["annotations"] = annotations

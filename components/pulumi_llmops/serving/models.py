@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-from ..addons.custom_resource import custom_resource
-from ..addons.namespaces import MODELS_NAMESPACE
+from ..cluster.contracts import GpuPoolContract
 from ..cluster.handle import ClusterHandle
 from ..config.models import ModelSpec
 from ..config.serving import ModelCacheSpec
+from ..kube import MODELS_NAMESPACE, custom_resource
 from .manifests import (
     Placement,
     gpu_resource_name,
@@ -26,14 +26,15 @@ from .manifests import (
 from .sizing import ModelSizing
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class ModelDeploymentsArgs:
-    """Wiring: the cluster (its pool contracts place replicas), the models with their sizing,
-    and what must exist first. `gpu_depends_on` is waited for by GPU models only (the GPU
-    operator), `depends_on` by every model (KServe, the models namespace), `cache_depends_on`
-    by the cache objects (the model cache CRDs and controller)."""
+    """Wiring: the cluster, the GPU pools' contracts (they place replicas), the models with
+    their sizing, and what must exist first. `gpu_depends_on` is waited for by GPU models
+    only (the GPU operator), `depends_on` by every model (KServe, the models namespace),
+    `cache_depends_on` by the cache objects (the model cache CRDs and controller)."""
 
     cluster: ClusterHandle
+    pools: Mapping[str, GpuPoolContract]
     models: Mapping[str, ModelSpec]
     sizing: Mapping[str, ModelSizing]
     deployment_mode: str = "Standard"
@@ -69,7 +70,7 @@ class ModelDeployments(pulumi.ComponentResource):
             {args.sizing[m].pool for m, spec in args.models.items() if spec.cache} - {None}
         )
         for pool in cached_pools:
-            contract = handle.gpu_pools[pool]
+            contract = args.pools[pool]
             self.node_groups[pool] = custom_resource(
                 f"{name}-{pool}-cache-nodes",
                 local_model_node_group(pool, contract.node_selector, args.model_cache),
@@ -81,7 +82,7 @@ class ModelDeployments(pulumi.ComponentResource):
             after: list[pulumi.Resource] = list(args.depends_on)
             placement = None
             if not sizing.cpu_only:
-                placement = self._placement(handle, sizing, args.mig_strategy)
+                placement = self._placement(args.pools, sizing, args.mig_strategy)
                 after += args.gpu_depends_on
             if spec.cache:
                 assert sizing.pool is not None
@@ -108,9 +109,11 @@ class ModelDeployments(pulumi.ComponentResource):
         )
 
     @staticmethod
-    def _placement(handle: ClusterHandle, sizing: ModelSizing, strategy: str) -> Placement:
+    def _placement(
+        pools: Mapping[str, GpuPoolContract], sizing: ModelSizing, strategy: str
+    ) -> Placement:
         assert sizing.pool is not None
-        contract = handle.gpu_pools[sizing.pool]
+        contract = pools[sizing.pool]
         resource = gpu_resource_name(
             contract.gpu_resource, contract.sharing, sizing.mig_profile, strategy
         )

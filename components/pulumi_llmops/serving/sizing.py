@@ -1,4 +1,4 @@
-"""GPU sizing glue: stack config (models + node pools) -> pool and GPUs per replica per model.
+"""GPU sizing glue: models + pool contracts -> pool and GPUs per replica per model.
 
 Pure functions, no Pulumi. Memory per replica comes from `catalog.sizing.estimate_memory`;
 the pool is the one the model names or, by default, the cheapest configured pool that fits
@@ -11,11 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..catalog.gpus import get_gpu_model
-from ..catalog.instances import lookup_instance
-from ..catalog.pricing import hourly_price
+from ..catalog.shape import PoolShape
 from ..catalog.sizing import (
     MemoryEstimate,
     NoPoolFitsError,
@@ -24,15 +22,9 @@ from ..catalog.sizing import (
     estimate_memory,
     max_tensor_parallel,
 )
-from ..cluster.contract import build_contract
-from ..config.cloud import CLOUD_OF_TARGET
+from ..cluster.contracts import GpuPoolContract
 from ..config.errors import ConfigError, Problem
 from ..config.models import ModelSpec
-from ..config.node_pool import GpuPoolSpec
-
-if TYPE_CHECKING:
-    from ..config.catalog import CatalogSpec
-    from ..config.platform import PlatformConfig
 
 CPU_ONLY_MAX_WEIGHTS_GIB = 8.0
 """Largest model (weights) served on CPU: bigger ones are too slow to be useful."""
@@ -93,64 +85,49 @@ class ModelSizing:
 
 
 def pool_units(
-    pools: Mapping[str, GpuPoolSpec],
-    target: str,
-    region: str,
-    catalog: CatalogSpec | None = None,
+    contracts: Mapping[str, GpuPoolContract], shapes: Mapping[str, PoolShape]
 ) -> tuple[dict[str, PoolUnit], dict[str, str]]:
-    """(pool -> unit a replica can use, pool -> why models cannot use it)."""
+    """(pool -> unit a replica can use, pool -> why models cannot use it).
+
+    `contracts` and `shapes` are keyed by pool name (the bundle's `PlatformPlan` has both);
+    a pool's node price is its shape's.
+    """
     units: dict[str, PoolUnit] = {}
     unusable: dict[str, str] = {}
-    for name, spec in sorted(pools.items()):
-        try:
-            model, count, memory, node_price = _pool_shape(spec, target, region, catalog)
-        except ValueError as exc:  # CatalogError included: unknown GPU or machine type
-            unusable[name] = str(exc)
+    for name, contract in sorted(contracts.items()):
+        model, count, memory = contract.gpu_model, contract.gpus_per_node, contract.gpu_memory_gib
+        if model is None or count is None:
+            unusable[name] = "its GPU model and count are unknown: declare gpu: {model, count}"
             continue
-        contract = build_contract(
-            name, spec, target, gpu_model=model, gpus_per_node=count, gpu_memory_gib=memory
-        )
+        if memory is None:
+            unusable[name] = (
+                f"the memory of GPU model {model!r} is unknown: declare gpu.memory_gib or add "
+                "the model under catalog.gpus"
+            )
+            continue
         if contract.sharing == "mig-mixed":
             unusable[name] = (
                 "MIG all-balanced mixes slice sizes, so the pool has no single GPU resource"
             )
             continue
+        node_price = shapes[name].usd_per_hour if name in shapes else None
         slots = contract.schedulable_gpus_per_node or count
         unit_price = None if node_price is None else node_price / slots
         if contract.sharing == "none":
             candidate = PoolCandidate(name, model, memory, count, node_price)
             units[name] = PoolUnit(candidate, "none")
         elif contract.sharing == "mig-single":
-            profile = spec.sharing.mig.profile  # type: ignore[union-attr]
-            slice_name = profile.removeprefix("all-")
+            slice_name = contract.mig_slice
             unit_memory = contract.memory_per_schedulable_gpu_gib or memory
             candidate = PoolCandidate(name, f"{model} MIG {slice_name}", unit_memory, 1, unit_price)
             units[name] = PoolUnit(candidate, "mig-single", mig_profile=slice_name)
         else:
-            replicas = spec.sharing.time_slicing.replicas  # type: ignore[union-attr]
+            replicas = contract.slots_per_gpu
             candidate = PoolCandidate(
                 name, f"{model} time-slice 1/{replicas}", memory / replicas, 1, unit_price
             )
             units[name] = PoolUnit(candidate, "time-slicing", None, 1 / replicas)
     return units, unusable
-
-
-def _pool_shape(
-    spec: GpuPoolSpec, target: str, region: str, catalog: CatalogSpec | None
-) -> tuple[str, int, float, float | None]:
-    """(GPU model, GPUs per node, GiB per GPU, USD/hour per node or None) of a pool."""
-    instance = None
-    if target in CLOUD_OF_TARGET and spec.machine_type:
-        instance = lookup_instance(CLOUD_OF_TARGET[target], spec.machine_type, catalog)
-    if spec.gpu is not None:
-        model, count = spec.gpu.model, spec.gpu.count
-        memory = spec.gpu.memory_gib or get_gpu_model(model, catalog).memory_gib
-    elif instance is not None:
-        model, count, memory = instance.gpu_model, instance.gpu_count, instance.gpu_memory_gib
-    else:
-        raise ValueError("a GPU pool needs `gpu` or a catalogue machine_type")
-    price = hourly_price(instance, region) if instance is not None else None
-    return model, count, memory, (price.usd_per_hour if price else None)
 
 
 def estimate_for(model: ModelSpec) -> MemoryEstimate:
@@ -270,15 +247,18 @@ def _chosen_by(model: ModelSpec, price: float | None) -> str:
     return "cheapest" if price is not None else "unpriced"
 
 
-def size_models(config: PlatformConfig) -> dict[str, ModelSizing]:
-    """Size every model of the stack; one `ConfigError` lists every model that cannot be placed."""
-    if not config.models:
+def size_models(
+    models: Mapping[str, ModelSpec],
+    contracts: Mapping[str, GpuPoolContract],
+    shapes: Mapping[str, PoolShape],
+) -> dict[str, ModelSizing]:
+    """Size every model; one `ConfigError` lists every model that cannot be placed."""
+    if not models:
         return {}
-    catalog = getattr(config, "catalog", None)
-    units, unusable = pool_units(config.node_pools, config.target, config.region, catalog)
+    units, unusable = pool_units(contracts, shapes)
     sized: dict[str, ModelSizing] = {}
     problems: list[Problem] = []
-    for name, model in sorted(config.models.items()):
+    for name, model in sorted(models.items()):
         try:
             sized[name] = size_model(name, model, units, unusable)
         except ConfigError as exc:

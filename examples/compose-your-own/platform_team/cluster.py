@@ -1,4 +1,4 @@
-"""L1: the EKS cluster. Its `handle` (provider, kubeconfig, GPU pool contracts) feeds the rest."""
+"""L1: the EKS cluster. Its `handle` (provider, kubeconfig) feeds the rest."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def create_cluster(settings: TeamSettings) -> EksCluster:
             cluster_name=settings.cluster_name,
             region=settings.region,
             spec=settings.eks,
-            environment=settings.environment,
+            deletion_protection=settings.environment == "prod",
             tags=settings.resource_tags,
         ),
     )

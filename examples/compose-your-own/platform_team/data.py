@@ -9,16 +9,20 @@ import pulumi
 
 from pulumi_llmops.addons import PlatformNamespaces, PlatformNamespacesArgs
 from pulumi_llmops.addons.gitops import GitOps, GitOpsArgs
-from pulumi_llmops.addons.namespaces import MODELS_NAMESPACE, SYSTEM_NAMESPACE
 from pulumi_llmops.addons.observability import (
     MetricsTarget,
     Observability,
     ObservabilityArgs,
-    gpu_hourly_prices,
 )
-from pulumi_llmops.addons.vector_db import API_KEY_SECRET, VectorDatabase, VectorDatabaseArgs
-from pulumi_llmops.addons.vector_db.values import API_KEY_KEY, CHART_MONITORS
+from pulumi_llmops.addons.vector_db import (
+    API_KEY_KEY,
+    API_KEY_SECRET,
+    CHART_MONITORS,
+    VectorDatabase,
+    VectorDatabaseArgs,
+)
 from pulumi_llmops.cluster import ClusterHandle
+from pulumi_llmops.kube import MODELS_NAMESPACE, SYSTEM_NAMESPACE
 
 from .settings import TeamSettings
 
@@ -40,7 +44,10 @@ class DataServices:
 
 
 def create_data_services(
-    settings: TeamSettings, handle: ClusterHandle, namespaces: PlatformNamespaces
+    settings: TeamSettings,
+    handle: ClusterHandle,
+    namespaces: PlatformNamespaces,
+    gpu_prices: dict[str, float],
 ) -> DataServices:
     """Vector DB, then observability scraping it (its ServiceMonitor needs the DB's Secret).
 
@@ -50,7 +57,7 @@ def create_data_services(
     vdb, obs = settings.vector_db, settings.observability
     after = pulumi.ResourceOptions(depends_on=[namespaces])
     if vdb.enabled and obs.enabled and vdb.engine in CHART_MONITORS:
-        observability = _observability(settings, handle, None, [], after)
+        observability = _observability(settings, handle, gpu_prices, None, [], after)
         vector_db = _vector_db(settings, handle, [observability.chart], after)
         return DataServices(vector_db, observability)
     vector_db = _vector_db(settings, handle, [], after) if vdb.enabled else None
@@ -67,7 +74,12 @@ def create_data_services(
                 secret_key=API_KEY_KEY,
             )
         observability = _observability(
-            settings, handle, target, [vector_db.chart] if target and vector_db else [], after
+            settings,
+            handle,
+            gpu_prices,
+            target,
+            [vector_db.chart] if target and vector_db else [],
+            after,
         )
     return DataServices(vector_db, observability)
 
@@ -100,6 +112,7 @@ def _vector_db(
 def _observability(
     settings: TeamSettings,
     handle: ClusterHandle,
+    gpu_prices: dict[str, float],
     target: MetricsTarget | None,
     target_depends_on: list[pulumi.Resource],
     opts: pulumi.ResourceOptions,
@@ -110,10 +123,7 @@ def _observability(
         ObservabilityArgs(
             cluster=handle,
             spec=obs,
-            # Per-GPU-model prices for the cost dashboard, from the catalogue.
-            gpu_prices=gpu_hourly_prices(
-                handle.gpu_pools.values(), "eks", settings.region, obs.cost.gpu_usd_per_hour
-            ),
+            gpu_prices=gpu_prices,
             # The GPU operator's chart ships the DCGM ServiceMonitor when it is installed.
             dcgm_service_monitor=False,
             vector_db=target,

@@ -9,36 +9,21 @@ from pulumi_llmops.addons import PlatformNamespaces
 from pulumi_llmops.addons.cert_manager import CertManager, CertManagerArgs
 from pulumi_llmops.addons.gpu_operator import GpuOperator, mig_strategy
 from pulumi_llmops.addons.kserve import KServe, KServeArgs
-from pulumi_llmops.addons.namespaces import MODELS_NAMESPACE
 from pulumi_llmops.cluster import ClusterHandle
-from pulumi_llmops.config import ConfigError
-from pulumi_llmops.serving import (
-    ModelDeployments,
-    ModelDeploymentsArgs,
-    ModelSizing,
-    pool_units,
-    size_model,
-)
+from pulumi_llmops.kube import MODELS_NAMESPACE
+from pulumi_llmops.serving import ModelDeployments, ModelDeploymentsArgs, ModelSizing
+from pulumi_llmops.serving import size_models as library_size_models
 
-from .gpu import gpu_setups
+from .gpu import GpuPools, gpu_setups
 from .settings import TeamSettings
 
 
-def size_models(settings: TeamSettings) -> dict[str, ModelSizing]:
+def size_models(settings: TeamSettings, plan: GpuPools) -> dict[str, ModelSizing]:
     """Pool and GPUs per replica of every model; one `ConfigError` names each that cannot fit.
 
     Call it before creating anything, so a model that fits no pool fails the preview early.
     """
-    units, unusable = pool_units(settings.gpu_pools, "eks", settings.region)
-    sized, problems = {}, []
-    for name, model in sorted(settings.models.items()):
-        try:
-            sized[name] = size_model(name, model, units, unusable)
-        except ConfigError as exc:
-            problems += exc.problems
-    if problems:
-        raise ConfigError(problems, "models")
-    return sized
+    return library_size_models(settings.models, plan.contracts, plan.shapes)
 
 
 @dataclass
@@ -51,6 +36,7 @@ class Serving:
 def create_serving(
     settings: TeamSettings,
     handle: ClusterHandle,
+    plan: GpuPools,
     sizing: dict[str, ModelSizing],
     namespaces: PlatformNamespaces,
     gpu_operator: GpuOperator | None,
@@ -76,10 +62,11 @@ def create_serving(
             f"{name}-models",
             ModelDeploymentsArgs(
                 cluster=handle,
+                pools=plan.contracts,
                 models=settings.models,
                 sizing=sizing,
                 deployment_mode=settings.kserve.deployment_mode,
-                mig_strategy=mig_strategy(gpu_setups(settings, handle)),
+                mig_strategy=mig_strategy(gpu_setups(settings, plan)),
                 model_cache=settings.kserve.model_cache,
                 depends_on=[namespaces.namespaces[MODELS_NAMESPACE], *kserve.ready],
                 gpu_depends_on=[gpu_operator.chart] if gpu_operator is not None else [],

@@ -14,14 +14,12 @@ import pulumi_kubernetes as k8s
 
 from ...cluster.handle import ClusterHandle
 from ...config.gitops import GitOpsSpec
+from ...kube import custom_resource, helm_chart, labelled_namespace
 from ...versions import chart_pin
-from ..custom_resource import custom_resource
-from ..helm import helm_chart
-from ..namespaces import labelled_namespace
 from . import resources as res
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class GitOpsArgs:
     """Wiring: cluster, spec, chart pin overrides, labels."""
 
@@ -59,7 +57,7 @@ class GitOps(pulumi.ComponentResource):
         self.chart = helm_chart(
             f"{name}-{'argo-cd' if argocd else 'flux2'}",
             chart_pin("argo-cd" if argocd else "flux2", args.chart_overrides),
-            cluster=cluster,
+            provider=cluster.provider,
             namespace=ns,
             values=res.argocd_values(spec) if argocd else res.flux_values(spec),
             parent=self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...config.gitops import GitApplicationSpec, GitOpsSpec
-from ..helm import deep_merge
+from ...kube import deep_merge
 
 IN_CLUSTER = "https://kubernetes.default.svc"
 

@@ -13,9 +13,9 @@ import pulumi_kubernetes as k8s
 
 from ...cluster.handle import ClusterHandle
 from ...config.serving import GpuOperatorSpec
+from ...kube import MANAGED_BY, deep_merge, helm_chart, labelled_namespace
+from ...targets import target_info
 from ...versions import chart_pin
-from ..helm import deep_merge, helm_chart
-from ..namespaces import labelled_namespace
 from .values import (
     NAMESPACE,
     TIME_SLICING_CONFIGMAP,
@@ -27,7 +27,7 @@ from .values import (
 GKE_CRITICAL_PRIORITY_CLASSES = ("system-node-critical", "system-cluster-critical")
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class GpuOperatorArgs:
     """Wiring: the cluster, the add-on spec, each pool's `PoolGpuSetup`, and whether the
     observability stack (ServiceMonitor CRD, Prometheus) is installed."""
@@ -79,40 +79,40 @@ class GpuOperator(pulumi.ComponentResource):
         if data:
             self.device_plugin_config = k8s.core.v1.ConfigMap(
                 f"{name}-device-plugin-config",
-                metadata=k8s.meta.v1.ObjectMetaArgs(
-                    name=TIME_SLICING_CONFIGMAP,
-                    namespace=NAMESPACE,
-                    labels={"app.kubernetes.io/managed-by": "pulumi-llmops"},
-                ),
+                metadata={
+                    "name": TIME_SLICING_CONFIGMAP,
+                    "namespace": NAMESPACE,
+                    "labels": dict(MANAGED_BY),
+                },
                 data=data,
                 opts=in_namespace,
             )
             before_chart.append(self.device_plugin_config)
         self.critical_pods_quota: k8s.core.v1.ResourceQuota | None = None
-        if handle.target == "gke":
+        if target_info(handle.target).critical_pod_quota:
             # GKE only admits system-node-critical pods in namespaces with a matching quota.
             self.critical_pods_quota = k8s.core.v1.ResourceQuota(
                 f"{name}-critical-pods",
-                metadata=k8s.meta.v1.ObjectMetaArgs(name="gpu-operator-quota", namespace=NAMESPACE),
-                spec=k8s.core.v1.ResourceQuotaSpecArgs(
-                    hard={"pods": "100"},
-                    scope_selector=k8s.core.v1.ScopeSelectorArgs(
-                        match_expressions=[
-                            k8s.core.v1.ScopedResourceSelectorRequirementArgs(
-                                operator="In",
-                                scope_name="PriorityClass",
-                                values=list(GKE_CRITICAL_PRIORITY_CLASSES),
-                            )
+                metadata={"name": "gpu-operator-quota", "namespace": NAMESPACE},
+                spec={
+                    "hard": {"pods": "100"},
+                    "scopeSelector": {
+                        "matchExpressions": [
+                            {
+                                "operator": "In",
+                                "scopeName": "PriorityClass",
+                                "values": list(GKE_CRITICAL_PRIORITY_CLASSES),
+                            }
                         ]
-                    ),
-                ),
+                    },
+                },
                 opts=in_namespace,
             )
             before_chart.append(self.critical_pods_quota)
         self.chart = helm_chart(
             f"{name}-chart",
             chart_pin("gpu-operator", args.chart_overrides),
-            cluster=handle,
+            provider=handle.provider,
             namespace=NAMESPACE,
             values=self.values,
             parent=self,

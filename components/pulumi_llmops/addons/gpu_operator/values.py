@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
+from ...cluster.contracts import GPU_RESOURCE, GPU_TAINT_KEY, GpuPoolContract
 from ...config.node_pool import GpuPoolSpec
 
 Manager = Literal["image", "operator", "cloud"]
@@ -25,7 +26,7 @@ DEFAULT_DEVICE_PLUGIN_CONFIG = "default"
 MIG_PARTED_CONFIGMAP = "llmops-mig-parted-config"
 GKE_NVIDIA_DIR = "/home/kubernetes/bin/nvidia"
 DEFAULT_DAEMONSET_TOLERATION = {
-    "key": "nvidia.com/gpu",
+    "key": GPU_TAINT_KEY,
     "operator": "Exists",
     "effect": "NoSchedule",
 }
@@ -62,25 +63,10 @@ class GpuSetupError(ValueError):
         super().__init__(message)
 
 
-def pool_sharing(spec: GpuPoolSpec) -> tuple[str, int | None]:
-    """(sharing mode, time-slicing replicas) of a pool, as the scheduling contract names it."""
-    if spec.sharing is None:
-        return "none", None
-    if spec.sharing.time_slicing is not None:
-        return "time-slicing", spec.sharing.time_slicing.replicas
-    assert spec.sharing.mig is not None
-    return ("mig-mixed" if spec.sharing.mig.compute_slices is None else "mig-single"), None
-
-
 def pool_gpu_setup(
-    pool: str,
-    spec: GpuPoolSpec,
-    target: str,
-    *,
-    driver_preinstalled: bool = False,
-    tolerations: Sequence[Mapping[str, str]] = (),
+    contract: GpuPoolContract, spec: GpuPoolSpec, *, driver_preinstalled: bool = False
 ) -> PoolGpuSetup:
-    """Who manages driver / toolkit / device plugin on a pool, from the target and its spec.
+    """Who manages driver / toolkit / device plugin on a pool, from its contract and spec.
 
     - onprem: the operator does everything; the driver is left alone when pre-installed.
     - eks: AL2023 NVIDIA AMIs ship driver and toolkit; Bottlerocket NVIDIA also ships its
@@ -89,8 +75,9 @@ def pool_gpu_setup(
       INSTALLATION_DISABLED (the operator path: toolkit and device plugin by the operator).
     - aks: `gpu_driver: None` leaves everything to the operator; `Install` (default) means
       AKS installs driver and runtime, the operator adds the device plugin.
+    The operator's DaemonSets must tolerate the contract's taints to run on the pool.
     """
-    sharing, replicas = pool_sharing(spec)
+    target = contract.target
     driver: Manager
     toolkit: Manager
     plugin: Manager
@@ -112,14 +99,15 @@ def pool_gpu_setup(
     else:
         driver = "image" if driver_preinstalled else "operator"
         toolkit, plugin = "operator", "operator"
+    time_slicing = spec.sharing.time_slicing if spec.sharing else None
     return PoolGpuSetup(
-        pool=pool,
+        pool=contract.pool,
         driver=driver,
         toolkit=toolkit,
         device_plugin=plugin,
-        sharing=sharing,
-        time_slicing_replicas=replicas,
-        tolerations=tuple(tuple(sorted(t.items())) for t in tolerations),
+        sharing=contract.sharing,
+        time_slicing_replicas=time_slicing.replicas if time_slicing else None,
+        tolerations=tuple(tuple(sorted(t.items())) for t in contract.tolerations),
     )
 
 
@@ -173,7 +161,7 @@ def time_slicing_config(setups: Sequence[PoolGpuSetup]) -> dict[str, str]:
                         "renameByDefault": False,
                         "failRequestsGreaterThanOne": True,
                         "resources": [
-                            {"name": "nvidia.com/gpu", "replicas": setup.time_slicing_replicas}
+                            {"name": GPU_RESOURCE, "replicas": setup.time_slicing_replicas}
                         ],
                     }
                 },
@@ -242,7 +230,7 @@ def _daemonset_tolerations(setups: Sequence[PoolGpuSetup]) -> list[dict[str, str
         for toleration in setup.tolerations:
             fields = dict(toleration)
             # The default (nvidia.com/gpu Exists NoSchedule) already tolerates the GPU taint.
-            if fields.get("key") == "nvidia.com/gpu" and fields.get("effect") == "NoSchedule":
+            if fields.get("key") == GPU_TAINT_KEY and fields.get("effect") == "NoSchedule":
                 continue
             seen.add(toleration)
     extra = sorted(seen)

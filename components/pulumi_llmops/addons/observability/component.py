@@ -5,7 +5,7 @@ Upstream: https://prometheus-operator.dev/docs/getting-started/installation/
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -13,12 +13,15 @@ import pulumi_kubernetes as k8s
 
 from ...cluster.handle import ClusterHandle
 from ...config.observability import ObservabilitySpec
+from ...kube import (
+    custom_resource,
+    data_protection,
+    generated_password,
+    helm_chart,
+    labelled_namespace,
+    secret_object,
+)
 from ...versions import chart_pin
-from ..custom_resource import custom_resource
-from ..helm import helm_chart
-from ..namespaces import labelled_namespace
-from ..vector_db.component import data_protection
-from ..vector_db.secrets import generated_password, secret_object
 from . import dashboards as dash
 from . import monitors
 from . import values as vals
@@ -26,7 +29,7 @@ from .cost import cost_expression
 from .rules import prometheus_rule
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MetricsTarget:
     """A Service to scrape with an API key: used for the vector database."""
 
@@ -38,7 +41,7 @@ class MetricsTarget:
     secret_key: str
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class ObservabilityArgs:
     """Wiring: cluster, spec, per-GPU-model prices for the cost dashboard, whether to create
     the DCGM ServiceMonitor (False when the GPU operator ships its own), the vector DB target,
@@ -49,7 +52,7 @@ class ObservabilityArgs:
     gpu_prices: Mapping[str, float] = field(default_factory=dict)
     dcgm_service_monitor: bool = True
     vector_db: MetricsTarget | None = None
-    vector_db_depends_on: list[pulumi.Resource] = field(default_factory=list)
+    vector_db_depends_on: Sequence[pulumi.Resource] = ()
     chart_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
 
@@ -73,18 +76,17 @@ class Observability(pulumi.ComponentResource):
     ) -> None:
         super().__init__("llmops:addons:Observability", name, None, opts)
         spec = args.spec
-        cluster = args.cluster
-        ns = spec.namespace
+        self._args = args
+        self._labels = {"app.kubernetes.io/part-of": "llmops-observability", **args.labels}
+        self._k8s = pulumi.ResourceOptions(parent=self, provider=args.cluster.provider)
         keep = data_protection(spec.allow_data_deletion)
-        labels = {"app.kubernetes.io/part-of": "llmops-observability", **args.labels}
-        k8s_opts = pulumi.ResourceOptions(parent=self, provider=cluster.provider)
 
         self.namespace = labelled_namespace(
             f"{name}-namespace",
-            ns,
+            spec.namespace,
             "baseline",
             labels=args.labels,
-            opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(**keep)),
+            opts=pulumi.ResourceOptions.merge(self._k8s, pulumi.ResourceOptions(**keep)),
         )
         # node-exporter alone needs hostNetwork/hostPID/hostPath: the only privileged part.
         self.node_exporter_namespace = labelled_namespace(
@@ -92,68 +94,102 @@ class Observability(pulumi.ComponentResource):
             spec.node_exporter_namespace,
             "privileged",
             labels=args.labels,
-            opts=k8s_opts,
+            opts=self._k8s,
         )
-        after_ns = pulumi.ResourceOptions.merge(
-            k8s_opts, pulumi.ResourceOptions(depends_on=[self.namespace])
-        )
-        self.grafana_admin_password_resource, self.grafana_admin_password = generated_password(
-            f"{name}-grafana-admin", parent=self
-        )
-        self.grafana_admin_secret = secret_object(
-            f"{name}-grafana-admin-secret",
-            cluster=cluster,
-            namespace=ns,
-            secret_name=vals.GRAFANA_ADMIN_SECRET,
-            string_data={
-                vals.GRAFANA_USER_KEY: "admin",
-                vals.GRAFANA_PASSWORD_KEY: self.grafana_admin_password,
-            },
-            labels=labels,
-            parent=self,
-            depends_on=[self.namespace],
-        )
+        self._grafana_admin(name)
         self.values = vals.kube_prometheus_stack_values(spec)
         self.chart = helm_chart(
             f"{name}-kube-prometheus-stack",
             chart_pin("kube-prometheus-stack", args.chart_overrides),
-            cluster=cluster,
-            namespace=ns,
+            provider=args.cluster.provider,
+            namespace=spec.namespace,
             values=self.values,
             parent=self,
             depends_on=[self.namespace, self.node_exporter_namespace, self.grafana_admin_secret],
             **keep,
         )
-        after_crds = pulumi.ResourceOptions.merge(
-            k8s_opts, pulumi.ResourceOptions(depends_on=[self.chart])
+        self._dashboards(name)
+        self._monitors(name)
+        self.opentelemetry = None
+        if spec.opentelemetry is not None and spec.opentelemetry.enabled:
+            self.opentelemetry = helm_chart(
+                f"{name}-opentelemetry-collector",
+                chart_pin("opentelemetry-collector", args.chart_overrides),
+                provider=args.cluster.provider,
+                namespace=spec.namespace,
+                values=vals.opentelemetry_values(spec.opentelemetry),
+                parent=self,
+                depends_on=[self.namespace],
+            )
+        self.register_outputs(
+            {
+                "namespace": spec.namespace,
+                "dashboards": sorted(self.dashboards),
+                "grafana_admin_password": self.grafana_admin_password,
+            }
         )
 
+    def _after(self, *resources: pulumi.Resource) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions.merge(
+            self._k8s, pulumi.ResourceOptions(depends_on=list(resources))
+        )
+
+    def _grafana_admin(self, name: str) -> None:
+        """A generated Grafana admin password, kept in the Secret Grafana reads."""
+        self.grafana_admin_password_resource, self.grafana_admin_password = generated_password(
+            f"{name}-grafana-admin", parent=self
+        )
+        self.grafana_admin_secret = secret_object(
+            f"{name}-grafana-admin-secret",
+            provider=self._args.cluster.provider,
+            namespace=self._args.spec.namespace,
+            secret_name=vals.GRAFANA_ADMIN_SECRET,
+            string_data={
+                vals.GRAFANA_USER_KEY: "admin",
+                vals.GRAFANA_PASSWORD_KEY: self.grafana_admin_password,
+            },
+            labels=self._labels,
+            parent=self,
+            depends_on=[self.namespace],
+        )
+
+    def _dashboards(self, name: str) -> None:
+        ns = self._args.spec.namespace
         self.dashboards: dict[str, k8s.core.v1.ConfigMap] = {}
-        for key, dashboard in sorted(dash.dashboards(dict(args.gpu_prices)).items()):
-            cm = dash.dashboard_configmap(key, dashboard, ns, labels)
+        for key, dashboard in sorted(dash.dashboards(dict(self._args.gpu_prices)).items()):
+            cm = dash.dashboard_configmap(key, dashboard, ns, self._labels)
             self.dashboards[key] = k8s.core.v1.ConfigMap(
-                f"{name}-dashboard-{key}", metadata=cm["metadata"], data=cm["data"], opts=after_ns
+                f"{name}-dashboard-{key}",
+                metadata=cm["metadata"],
+                data=cm["data"],
+                opts=self._after(self.namespace),
             )
 
+    def _monitors(self, name: str) -> None:
+        """The rules and monitors: custom resources whose CRDs come with the chart."""
+        args, spec, labels = self._args, self._args.spec, self._labels
+        after_crds = self._after(self.chart)
         self.cost_expression = cost_expression(args.gpu_prices, spec.cost.dcgm_model_regex)
         self.rules = custom_resource(
             f"{name}-rules",
-            prometheus_rule(ns, spec.alerts, self.cost_expression, labels),
+            prometheus_rule(spec.namespace, spec.alerts, self.cost_expression, labels),
             after_crds,
         )
         self.serving_monitor = custom_resource(
             f"{name}-kserve-vllm",
-            monitors.serving_pod_monitor(ns, spec.serving_metrics_port, labels),
+            monitors.serving_pod_monitor(spec.namespace, spec.serving_metrics_port, labels),
             after_crds,
         )
         self.dcgm_monitor = None
         if args.dcgm_service_monitor:
             self.dcgm_monitor = custom_resource(
-                f"{name}-dcgm-exporter", monitors.dcgm_service_monitor(ns, labels), after_crds
+                f"{name}-dcgm-exporter",
+                monitors.dcgm_service_monitor(spec.namespace, labels),
+                after_crds,
             )
         self.vector_db_monitor = None
-        if args.vector_db is not None:
-            target = args.vector_db
+        target = args.vector_db
+        if target is not None:
             self.vector_db_monitor = custom_resource(
                 f"{name}-vector-db",
                 monitors.vector_db_service_monitor(
@@ -165,28 +201,5 @@ class Observability(pulumi.ComponentResource):
                     target.secret_key,
                     labels,
                 ),
-                pulumi.ResourceOptions.merge(
-                    k8s_opts,
-                    pulumi.ResourceOptions(depends_on=[self.chart, *args.vector_db_depends_on]),
-                ),
+                self._after(self.chart, *args.vector_db_depends_on),
             )
-
-        self.opentelemetry = None
-        if spec.opentelemetry is not None and spec.opentelemetry.enabled:
-            self.opentelemetry = helm_chart(
-                f"{name}-opentelemetry-collector",
-                chart_pin("opentelemetry-collector", args.chart_overrides),
-                cluster=cluster,
-                namespace=ns,
-                values=vals.opentelemetry_values(spec.opentelemetry),
-                parent=self,
-                depends_on=[self.namespace],
-            )
-
-        self.register_outputs(
-            {
-                "namespace": ns,
-                "dashboards": sorted(self.dashboards),
-                "grafana_admin_password": self.grafana_admin_password,
-            }
-        )

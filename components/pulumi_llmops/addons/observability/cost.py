@@ -11,50 +11,40 @@ import re
 from collections.abc import Iterable, Mapping
 
 from ...catalog.gpus import CatalogError, normalize_gpu_model
-from ...catalog.instances import lookup_instance
-from ...catalog.pricing import hourly_price
-from ...cluster.contract import GpuPoolContract
+from ...catalog.overrides import NO_OVERRIDES, CatalogOverrides
+from ...catalog.shape import PoolShape
 
-TARGET_CLOUDS = {"eks": "aws", "gke": "gcp", "aks": "azure"}
 COST_RULE = "llmops:gpu_hourly_cost_usd"
 GPU_COUNT_RULE = "llmops:gpu_count"
 
 
 def gpu_hourly_prices(
-    pools: Iterable[GpuPoolContract],
-    target: str,
-    region: str,
+    shapes: Iterable[PoolShape],
     overrides: Mapping[str, float],
-    catalog: object | None = None,
+    catalog: CatalogOverrides = NO_OVERRIDES,
 ) -> dict[str, float]:
     """USD per GPU-hour keyed by catalogue GPU model.
 
-    Config overrides win; otherwise the catalogue price of each pool's machine type in
-    `region` divided by its GPUs. Two pools of one model with different prices: the higher
-    price is used (never under-report). Models without any price are left out (unknown is
-    not free). On-prem pools have no catalogue price.
+    Config overrides win; otherwise each pool's node price (its shape's catalogue price in
+    the platform's region) divided by its GPUs. Two pools of one model with different
+    prices: the higher price is used (never under-report). Models without any price are
+    left out (unknown is not free). On-prem pools have no catalogue price.
     """
     prices: dict[str, float] = {}
-    cloud = TARGET_CLOUDS.get(target)
-    for pool in pools:
-        if cloud is None or pool.gpu_model is None or pool.machine_type is None:
+    for shape in shapes:
+        instance, price = shape.instance, shape.price
+        if instance is None or price is None:
             continue
-        try:
-            instance = lookup_instance(cloud, pool.machine_type, catalog)  # type: ignore[arg-type]
-        except CatalogError:
-            continue
-        price = hourly_price(instance, region)
-        if price is not None:
-            per_gpu = round(price.usd_per_hour / instance.gpu_count, 6)
-            prices[instance.gpu_model] = max(prices.get(instance.gpu_model, 0.0), per_gpu)
+        per_gpu = round(price.usd_per_hour / instance.gpu_count, 6)
+        prices[instance.gpu_model] = max(prices.get(instance.gpu_model, 0.0), per_gpu)
     for model, usd in overrides.items():
         prices[_canonical(model, catalog)] = float(usd)
     return dict(sorted(prices.items()))
 
 
-def _canonical(model: str, catalog: object | None) -> str:
+def _canonical(model: str, catalog: CatalogOverrides) -> str:
     try:
-        return normalize_gpu_model(model, catalog)  # type: ignore[arg-type]
+        return normalize_gpu_model(model, catalog)
     except CatalogError:
         return model
 

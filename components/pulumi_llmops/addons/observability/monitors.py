@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..namespaces import MODELS_NAMESPACE
+from ...kube import MODELS_NAMESPACE
 
 API_VERSION = "monitoring.coreos.com/v1"
 

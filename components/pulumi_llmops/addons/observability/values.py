@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...config.observability import ObservabilitySpec, OpenTelemetrySpec
-from ..helm import deep_merge
+from ...kube import deep_merge
 
 GRAFANA_ADMIN_SECRET = "grafana-admin"
 GRAFANA_USER_KEY = "admin-user"

@@ -7,66 +7,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from ...cluster.handle import ClusterHandle
 from ...config.data import VectorDatabaseSpec
+from ...kube import (
+    data_protection,
+    generated_password,
+    helm_chart,
+    labelled_namespace,
+    secret_object,
+)
 from ...versions import chart_pin
-from ..helm import deep_merge, helm_chart
-from ..namespaces import MODELS_NAMESPACE, labelled_namespace
 from . import snapshots as snap
-from . import values as vals
-from .secrets import generated_password, secret_object
-
-CNPG_OPERATOR_NAMESPACE = "cnpg-system"
-MILVUS_USER_YAML = "<generated: user.yaml with the root password>"
-"""Stands in for Milvus' secret user.yaml while values are rendered and merged (pure)."""
+from .common import API_KEY_SECRET, SNAPSHOT_CREDENTIALS_SECRET
+from .engines import ENGINES, render_values
+from .network import client_namespaces, network_policy
 
 
-def data_protection(allow_data_deletion: bool) -> dict[str, bool]:
-    """Options of every resource whose deletion would delete data: protect and retain unless
-    the stack opted in with `allow_data_deletion: true`."""
-    keep = not allow_data_deletion
-    return {"protect": keep, "retain_on_delete": keep}
-
-
-def client_namespaces(spec: VectorDatabaseSpec, extra: Sequence[str] = ()) -> list[str]:
-    """Namespaces admitted by the NetworkPolicy: serving, configured apps, and `extra`
-    (monitoring, the CNPG operator), sorted and de-duplicated."""
-    return sorted({MODELS_NAMESPACE, *spec.allowed_namespaces, *extra})
-
-
-def render_values(
-    spec: VectorDatabaseSpec,
-    platform_region: str,
-    milvus_user_yaml: Any = None,
-    metrics: bool = False,
-) -> dict[str, Any]:
-    """The engine chart's values with `values_overrides` deep-merged last. `metrics` turns on
-    the chart's own monitor where the library has none (Weaviate, pgvector)."""
-    if spec.engine == "qdrant":
-        values = vals.qdrant_values(spec, platform_region)
-    elif spec.engine == "weaviate":
-        values = vals.weaviate_values(spec, platform_region, metrics)
-    elif spec.engine == "milvus":
-        values = vals.milvus_values(spec, milvus_user_yaml)
-    else:
-        values = vals.pgvector_values(spec, platform_region, metrics)
-    return deep_merge(values, spec.values_overrides)
-
-
-CHART_KEYS = {
-    "qdrant": "qdrant",
-    "weaviate": "weaviate",
-    "milvus": "milvus",
-    "pgvector": "cnpg-cluster",
-}
-
-
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class SnapshotCredentials:
     """Object-store keys as secret Outputs (when the library creates the credentials Secret)."""
 
@@ -74,7 +35,7 @@ class SnapshotCredentials:
     secret_access_key: pulumi.Input[str]
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class VectorDatabaseArgs:
     """Wiring: the cluster, the spec, the platform region (snapshot default), extra client
     namespaces, chart pin overrides, snapshot credentials read from secret config, and
@@ -109,132 +70,44 @@ class VectorDatabase(pulumi.ComponentResource):
     ) -> None:
         super().__init__("llmops:addons:VectorDatabase", name, None, opts)
         spec = args.spec
-        cluster = args.cluster
-        keep = data_protection(spec.allow_data_deletion)
-        labels = {"app.kubernetes.io/part-of": "llmops-vector-db", **args.labels}
-        k8s_opts = pulumi.ResourceOptions(parent=self, provider=cluster.provider)
+        self.engine = ENGINES[spec.engine]
+        self._args = args
+        self._keep = data_protection(spec.allow_data_deletion)
+        self._labels = {"app.kubernetes.io/part-of": "llmops-vector-db", **args.labels}
+        self._k8s = pulumi.ResourceOptions(parent=self, provider=args.cluster.provider)
 
         self.namespace = labelled_namespace(
             f"{name}-namespace",
             spec.namespace,
             "baseline",
             labels=args.labels,
-            opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(**keep)),
+            opts=pulumi.ResourceOptions.merge(self._k8s, pulumi.ResourceOptions(**self._keep)),
         )
-        self.api_key_password, self.api_key = generated_password(
-            f"{name}-api-key", parent=self, protect=keep["protect"]
-        )
-        self.api_key_secret = secret_object(
-            f"{name}-api-key-secret",
-            cluster=cluster,
-            namespace=spec.namespace,
-            secret_name=vals.API_KEY_SECRET,
-            string_data=_key_data(spec.engine, self.api_key),
-            secret_type="kubernetes.io/basic-auth" if spec.engine == "pgvector" else "Opaque",
-            labels=labels,
-            parent=self,
-            protect=keep["protect"],
-            depends_on=[self.namespace],
-        )
-        depends: list[pulumi.Resource] = [self.namespace, self.api_key_secret, *args.depends_on]
-        self.snapshot_credentials_secret = None
-        if spec.snapshots is not None and args.snapshot_credentials is not None:
-            creds = args.snapshot_credentials
-            self.snapshot_credentials_secret = secret_object(
-                f"{name}-snapshot-credentials",
-                cluster=cluster,
-                namespace=spec.namespace,
-                secret_name=vals.SNAPSHOT_CREDENTIALS_SECRET,
-                string_data={
-                    "AWS_ACCESS_KEY_ID": creds.access_key_id,
-                    "AWS_SECRET_ACCESS_KEY": creds.secret_access_key,
-                    # CloudNativePG's barman credentials use these key names.
-                    "ACCESS_KEY_ID": creds.access_key_id,
-                    "ACCESS_SECRET_KEY": creds.secret_access_key,
-                },
-                labels=labels,
-                parent=self,
-                depends_on=[self.namespace],
-            )
-            depends.append(self.snapshot_credentials_secret)
-
-        extra_clients = list(args.extra_client_namespaces)
+        depends = [self.namespace, *self._secrets(name), *args.depends_on]
+        clients = list(args.extra_client_namespaces)
         self.operator_namespace = self.operator_chart = None
-        if spec.engine == "pgvector":
-            extra_clients.append(CNPG_OPERATOR_NAMESPACE)
-            self.operator_namespace = labelled_namespace(
-                f"{name}-cnpg-namespace",
-                CNPG_OPERATOR_NAMESPACE,
-                "baseline",
-                labels=args.labels,
-                opts=k8s_opts,
-            )
-            self.operator_chart = helm_chart(
-                f"{name}-cnpg-operator",
-                chart_pin("cloudnative-pg", args.chart_overrides),
-                cluster=cluster,
-                namespace=CNPG_OPERATOR_NAMESPACE,
-                values={"fullnameOverride": "cnpg"},
-                parent=self,
-                depends_on=[self.operator_namespace],
-            )
-            depends.append(self.operator_chart)
-
-        self.values = render_values(spec, args.region, MILVUS_USER_YAML, args.metrics)
-        files = self.values.get("extraConfigFiles") or {}
-        if spec.engine == "milvus" and files.get("user.yaml") == MILVUS_USER_YAML:
-            # Inline-only in the Milvus chart: the values carry a secret Output (never plain).
-            files["user.yaml"] = pulumi.Output.secret(self.api_key.apply(vals.milvus_user_yaml))
+        if self.engine.operator is not None:
+            clients.append(self.engine.operator.namespace)
+            depends.append(self._operator(name))
+        self.values = render_values(spec, args.region, args.metrics)
+        if self.engine.inject_secret is not None:
+            self.engine.inject_secret(self.values, self.api_key)
         self.chart = helm_chart(
             f"{name}-{spec.engine}",
-            chart_pin(CHART_KEYS[spec.engine], args.chart_overrides),
-            cluster=cluster,
+            chart_pin(self.engine.chart_key, args.chart_overrides),
+            provider=args.cluster.provider,
             namespace=spec.namespace,
             values=self.values,
             parent=self,
             depends_on=depends,
-            **keep,
+            **self._keep,
         )
-
-        self.network_policy = None
-        if spec.network_policy:
-            policy = snap.network_policy(
-                spec.namespace, client_namespaces(spec, extra_clients), labels
-            )
-            self.network_policy = k8s.networking.v1.NetworkPolicy(
-                f"{name}-network-policy",
-                metadata=policy["metadata"],
-                spec=policy["spec"],
-                opts=pulumi.ResourceOptions.merge(
-                    k8s_opts, pulumi.ResourceOptions(depends_on=[self.namespace])
-                ),
-            )
-
+        self.network_policy = self._network_policy(name, clients) if spec.network_policy else None
         self.snapshot_script = self.snapshot_job = None
-        if spec.snapshots is not None and spec.engine in ("qdrant", "weaviate"):
-            cm = snap.script_configmap(spec, labels)
-            self.snapshot_script = k8s.core.v1.ConfigMap(
-                f"{name}-snapshot-script",
-                metadata=cm["metadata"],
-                data=cm["data"],
-                opts=pulumi.ResourceOptions.merge(
-                    k8s_opts, pulumi.ResourceOptions(depends_on=[self.namespace])
-                ),
-            )
-            image = spec.snapshots.image or snap.SNAPSHOT_IMAGE
-            job = snap.snapshot_cronjob(spec, labels, image)
-            self.snapshot_job = k8s.batch.v1.CronJob(
-                f"{name}-snapshot",
-                metadata=job["metadata"],
-                spec=job["spec"],
-                opts=pulumi.ResourceOptions.merge(
-                    k8s_opts, pulumi.ResourceOptions(depends_on=[self.chart, self.snapshot_script])
-                ),
-            )
-
-        endpoint = vals.ENDPOINTS[spec.engine]
-        self.endpoint = endpoint
-        self.url = endpoint.url(spec.namespace)
+        if spec.snapshots is not None and self.engine.snapshots == "cronjob":
+            self._snapshot_job(name)
+        self.endpoint = self.engine.endpoint
+        self.url = self.endpoint.url(spec.namespace)
         self.register_outputs(
             {
                 "engine": spec.engine,
@@ -244,12 +117,103 @@ class VectorDatabase(pulumi.ComponentResource):
             }
         )
 
+    def _after_namespace(self, *more: pulumi.Resource) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions.merge(
+            self._k8s, pulumi.ResourceOptions(depends_on=[self.namespace, *more])
+        )
 
-def _key_data(engine: str, key: pulumi.Output[str]) -> dict[str, pulumi.Input[str]]:
-    if engine == "pgvector":
-        return {"username": vals.PG_USER, "password": key}
-    data: dict[str, pulumi.Input[str]] = {vals.API_KEY_KEY: key}
-    if engine == "weaviate":
-        # The chart's envSecrets reads the Secret key named like the env var.
-        data["AUTHENTICATION_APIKEY_ALLOWED_KEYS"] = key
-    return data
+    def _secrets(self, name: str) -> list[pulumi.Resource]:
+        """The generated API key and its Secret; the snapshot credentials Secret when the
+        library holds the keys. Returns what the chart must wait for."""
+        spec, args = self._args.spec, self._args
+        self.api_key_password, self.api_key = generated_password(
+            f"{name}-api-key", parent=self, protect=self._keep["protect"]
+        )
+        self.api_key_secret = secret_object(
+            f"{name}-api-key-secret",
+            provider=args.cluster.provider,
+            namespace=spec.namespace,
+            secret_name=API_KEY_SECRET,
+            string_data=self.engine.key_data(self.api_key),
+            secret_type=self.engine.secret_type,
+            labels=self._labels,
+            parent=self,
+            protect=self._keep["protect"],
+            depends_on=[self.namespace],
+        )
+        created: list[pulumi.Resource] = [self.api_key_secret]
+        self.snapshot_credentials_secret = None
+        creds = args.snapshot_credentials
+        if spec.snapshots is not None and creds is not None:
+            self.snapshot_credentials_secret = secret_object(
+                f"{name}-snapshot-credentials",
+                provider=args.cluster.provider,
+                namespace=spec.namespace,
+                secret_name=SNAPSHOT_CREDENTIALS_SECRET,
+                string_data={
+                    "AWS_ACCESS_KEY_ID": creds.access_key_id,
+                    "AWS_SECRET_ACCESS_KEY": creds.secret_access_key,
+                    # CloudNativePG's barman credentials use these key names.
+                    "ACCESS_KEY_ID": creds.access_key_id,
+                    "ACCESS_SECRET_KEY": creds.secret_access_key,
+                },
+                labels=self._labels,
+                parent=self,
+                depends_on=[self.namespace],
+            )
+            created.append(self.snapshot_credentials_secret)
+        return created
+
+    def _operator(self, name: str) -> pulumi.Resource:
+        """The operator the engine's chart needs (CloudNativePG for pgvector)."""
+        operator = self.engine.operator
+        assert operator is not None
+        args = self._args
+        self.operator_namespace = labelled_namespace(
+            f"{name}-cnpg-namespace",
+            operator.namespace,
+            "baseline",
+            labels=args.labels,
+            opts=self._k8s,
+        )
+        self.operator_chart = helm_chart(
+            f"{name}-cnpg-operator",
+            chart_pin(operator.chart_key, args.chart_overrides),
+            provider=args.cluster.provider,
+            namespace=operator.namespace,
+            values=dict(operator.values),
+            parent=self,
+            depends_on=[self.operator_namespace],
+        )
+        return self.operator_chart
+
+    def _network_policy(self, name: str, clients: list[str]) -> k8s.networking.v1.NetworkPolicy:
+        spec = self._args.spec
+        policy = network_policy(spec.namespace, client_namespaces(spec, clients), self._labels)
+        return k8s.networking.v1.NetworkPolicy(
+            f"{name}-network-policy",
+            metadata=policy["metadata"],
+            spec=policy["spec"],
+            opts=self._after_namespace(),
+        )
+
+    def _snapshot_job(self, name: str) -> None:
+        """The CronJob that asks the engine for a snapshot, and its script."""
+        spec = self._args.spec
+        assert spec.snapshots is not None
+        cm = snap.script_configmap(spec, self._labels)
+        self.snapshot_script = k8s.core.v1.ConfigMap(
+            f"{name}-snapshot-script",
+            metadata=cm["metadata"],
+            data=cm["data"],
+            opts=self._after_namespace(),
+        )
+        job = snap.snapshot_cronjob(spec, self._labels, spec.snapshots.image or snap.SNAPSHOT_IMAGE)
+        self.snapshot_job = k8s.batch.v1.CronJob(
+            f"{name}-snapshot",
+            metadata=job["metadata"],
+            spec=job["spec"],
+            opts=pulumi.ResourceOptions.merge(
+                self._k8s, pulumi.ResourceOptions(depends_on=[self.chart, self.snapshot_script])
+            ),
+        )

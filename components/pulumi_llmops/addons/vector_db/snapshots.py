@@ -12,7 +12,8 @@ from typing import Any
 
 from ...config.data import VectorDatabaseSpec
 from ...versions import IMAGES
-from .values import API_KEY_KEY, API_KEY_SECRET, ENDPOINTS
+from .common import API_KEY_KEY, API_KEY_SECRET
+from .engines import ENDPOINTS
 
 SNAPSHOT_IMAGE = IMAGES["snapshot-job"]
 """Image of the snapshot CronJob (pinned in versions.py): the script needs only the stdlib."""
@@ -139,33 +140,4 @@ def snapshot_cronjob(
             "failedJobsHistoryLimit": 3,
             "jobTemplate": {"spec": {"backoffLimit": 2, "template": pod}},
         },
-    }
-
-
-def network_policy(
-    namespace: str, allowed_namespaces: list[str], labels: dict[str, str]
-) -> dict[str, Any]:
-    """Ingress to every pod of the vector DB namespace only from the namespace itself (peers,
-    snapshot job) and the allowed namespaces. Egress is not restricted (S3 endpoints vary)."""
-    allowed = sorted(set(allowed_namespaces) - {namespace})
-    sources: list[dict[str, Any]] = [{"podSelector": {}}]
-    if allowed:
-        sources.append(
-            {
-                "namespaceSelector": {
-                    "matchExpressions": [
-                        {
-                            "key": "kubernetes.io/metadata.name",
-                            "operator": "In",
-                            "values": allowed,
-                        }
-                    ]
-                }
-            }
-        )
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "NetworkPolicy",
-        "metadata": {"name": "vector-db-allow-clients", "namespace": namespace, "labels": labels},
-        "spec": {"podSelector": {}, "policyTypes": ["Ingress"], "ingress": [{"from": sources}]},
     }

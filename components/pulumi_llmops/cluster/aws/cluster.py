@@ -5,6 +5,7 @@ Upstream: https://docs.aws.amazon.com/eks/latest/best-practices/security.html
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -17,6 +18,7 @@ from .mapping import (
     CLUSTER_ROLE_POLICIES,
     NODE_ROLE_POLICIES,
     SYSTEM_AMI_TYPE,
+    SYSTEM_POOL_LABELS,
     assume_role_policy,
     kubeconfig,
     principal_key,
@@ -27,15 +29,26 @@ from .network import EksNetwork, EksNetworkArgs
 NODE_PREREQUISITE_ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class EksClusterArgs:
-    """Wiring: the cluster name in AWS, region, the `cluster.eks` spec, environment, tags."""
+    """Wiring: the cluster name in AWS, region, the `cluster.eks` spec, tags.
+
+    `deletion_protection` applies unless the spec sets its own. The `Input`s win over the
+    spec's plain strings (pass a `StackReference` output): `subnet_ids` for the control
+    plane and default node subnets, `existing_kms_key_arn` for secrets encryption;
+    `existing_node_role_arn` / `existing_cluster_role_arn` bring the IAM roles instead of
+    creating them.
+    """
 
     cluster_name: str
     region: str
     spec: EksClusterSpec
-    environment: str = "dev"
-    tags: dict[str, str] = field(default_factory=dict)
+    deletion_protection: bool = False
+    tags: Mapping[str, str] = field(default_factory=dict)
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    existing_kms_key_arn: pulumi.Input[str] | None = None
+    existing_node_role_arn: pulumi.Input[str] | None = None
+    existing_cluster_role_arn: pulumi.Input[str] | None = None
 
 
 class EksCluster(pulumi.ComponentResource):
@@ -50,8 +63,9 @@ class EksCluster(pulumi.ComponentResource):
     coredns; a CPU system node group (`<name>-system`); the minimal network when
     `create_network` is set.
     Creates (adopted, `existing: true`): only the node role; the cluster is read by name.
-    Always: the node IAM role (`<name>-node-role`) and an explicit Kubernetes provider
-    (`<name>-k8s`) whose kubeconfig (a secret) authenticates with `aws eks get-token`.
+    Always: the node IAM role (`<name>-node-role`, unless `existing_node_role_arn`) and an
+    explicit Kubernetes provider (`<name>-k8s`) whose kubeconfig (a secret) authenticates
+    with `aws eks get-token`.
     Does not create: GPU node groups (`EksGpuNodePool`), a cluster autoscaler or Karpenter.
     """
 
@@ -68,9 +82,15 @@ class EksCluster(pulumi.ComponentResource):
         self.system_node_group: aws.eks.NodeGroup | None = None
         self.kms_key: aws.kms.Key | None = None
         self.role_attachments: dict[str, list[aws.iam.RolePolicyAttachment]] = {}
-        self.node_role = self._role(
-            name, "node-role", "ec2.amazonaws.com", NODE_ROLE_POLICIES, args
-        )
+        self.node_role: aws.iam.Role | None = None
+        self.node_role_arn: pulumi.Output[str]
+        if args.existing_node_role_arn is not None:
+            self.node_role_arn = pulumi.Output.from_input(args.existing_node_role_arn)
+        else:
+            self.node_role = self._role(
+                name, "node-role", "ec2.amazonaws.com", NODE_ROLE_POLICIES, args
+            )
+            self.node_role_arn = self.node_role.arn
         if spec.existing:
             self.cluster = aws.eks.Cluster.get(
                 f"{name}-eks", args.cluster_name, opts=pulumi.ResourceOptions(parent=self)
@@ -100,7 +120,7 @@ class EksCluster(pulumi.ComponentResource):
             {
                 "cluster_name": args.cluster_name,
                 "endpoint": self.cluster.endpoint,
-                "node_role_arn": self.node_role.arn,
+                "node_role_arn": self.node_role_arn,
                 "subnet_ids": self.subnet_ids,
                 "kubeconfig": self.kubeconfig,
             }
@@ -110,30 +130,43 @@ class EksCluster(pulumi.ComponentResource):
     def node_prerequisites(self) -> list[pulumi.Resource]:
         """Resources node groups must wait for: the node role's policies, networking add-ons."""
         addons = [self.addons[a] for a in NODE_PREREQUISITE_ADDONS if a in self.addons]
-        return [*self.role_attachments["node-role"], *addons]
+        return [*self.role_attachments.get("node-role", []), *addons]
 
     def _create(self, name: str, args: EksClusterArgs) -> aws.eks.Cluster:
         spec = args.spec
         child = pulumi.ResourceOptions(parent=self)
-        subnet_ids: pulumi.Input[list[str]] = list(spec.subnet_ids)
+        subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]] = (
+            args.subnet_ids if args.subnet_ids is not None else list(spec.subnet_ids)
+        )
         if spec.create_network:
             self.network = EksNetwork(
                 f"{name}-network",
                 EksNetworkArgs(
-                    args.cluster_name,
-                    args.region,
-                    spec.network_cidr,
-                    list(spec.availability_zones),
-                    args.tags,
+                    cluster_name=args.cluster_name,
+                    region=args.region,
+                    cidr=spec.network_cidr,
+                    zones=tuple(spec.availability_zones),
+                    tags=args.tags,
                 ),
                 opts=child,
             )
             subnet_ids = self.network.private_subnet_ids
-        role = self._role(name, "cluster-role", "eks.amazonaws.com", CLUSTER_ROLE_POLICIES, args)
-        key_arn: pulumi.Input[str]
-        if spec.existing_kms_key_arn:
-            key_arn = spec.existing_kms_key_arn
+        role_arn: pulumi.Input[str]
+        role_depends: list[pulumi.Resource] = []
+        if args.existing_cluster_role_arn is not None:
+            role_arn = args.existing_cluster_role_arn
         else:
+            role = self._role(
+                name, "cluster-role", "eks.amazonaws.com", CLUSTER_ROLE_POLICIES, args
+            )
+            role_arn = role.arn
+            role_depends = [role, *self.role_attachments["cluster-role"]]
+        key_arn: pulumi.Input[str] | None = (
+            args.existing_kms_key_arn
+            if args.existing_kms_key_arn is not None
+            else spec.existing_kms_key_arn
+        )
+        if key_arn is None:
             self.kms_key = aws.kms.Key(
                 f"{name}-secrets-key",
                 description=f"EKS secrets envelope encryption for {args.cluster_name}",
@@ -153,12 +186,12 @@ class EksCluster(pulumi.ComponentResource):
         deletion_protection = (
             spec.deletion_protection
             if spec.deletion_protection is not None
-            else args.environment == "prod"
+            else args.deletion_protection
         )
         cluster = aws.eks.Cluster(
             f"{name}-eks",
             name=args.cluster_name,
-            role_arn=role.arn,
+            role_arn=role_arn,
             version=spec.kubernetes_version,
             access_config=aws.eks.ClusterAccessConfigArgs(
                 authentication_mode="API",
@@ -178,9 +211,7 @@ class EksCluster(pulumi.ComponentResource):
             bootstrap_self_managed_addons=False,
             deletion_protection=deletion_protection,
             tags=args.tags,
-            opts=pulumi.ResourceOptions(
-                parent=self, depends_on=[role, *self.role_attachments["cluster-role"]]
-            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=role_depends),
         )
         for arn in spec.admin_principal_arns:
             key = principal_key(arn)
@@ -213,7 +244,7 @@ class EksCluster(pulumi.ComponentResource):
         self.system_node_group = aws.eks.NodeGroup(
             f"{name}-system",
             cluster_name=cluster.name,
-            node_role_arn=self.node_role.arn,
+            node_role_arn=self.node_role_arn,
             subnet_ids=subnet_ids,
             ami_type=SYSTEM_AMI_TYPE,
             capacity_type="ON_DEMAND",
@@ -223,7 +254,7 @@ class EksCluster(pulumi.ComponentResource):
                 desired_size=spec.system_nodes,
                 max_size=spec.system_nodes,
             ),
-            labels={"llmops.dev/pool": "system"},
+            labels=SYSTEM_POOL_LABELS,
             update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1),
             tags=args.tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=self.node_prerequisites),

@@ -10,16 +10,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ...config.cloud import PoolShape
 from ...config.eks import EksPoolSpec
 from ...config.node_pool import GpuPoolSpec
-from ..contract import GpuPoolContract, build_contract, label_value
+from ..contracts import POOL_LABEL, TAINT_EFFECTS, GpuPoolContract, label_value
+from ..kubeconfig import exec_kubeconfig
 
-TAINT_EFFECTS = {
-    "NoSchedule": "NO_SCHEDULE",
-    "NoExecute": "NO_EXECUTE",
-    "PreferNoSchedule": "PREFER_NO_SCHEDULE",
-}
 CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 CLUSTER_ROLE_POLICIES = ("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",)
 NODE_ROLE_POLICIES = (
@@ -49,21 +44,12 @@ def principal_key(arn: str) -> str:
     return label_value(arn.rsplit("/", 1)[-1]) or "principal"
 
 
-def eks_pool_contract(pool: str, spec: GpuPoolSpec, shape: PoolShape) -> GpuPoolContract:
-    """The pool's scheduling contract on EKS (GPU-operator labels kept: EKS has no native
-    GPU sharing, so time-slicing and MIG are done by the operator reading those labels)."""
-    return build_contract(
-        pool,
-        spec,
-        "eks",
-        gpu_model=shape.gpu_model,
-        gpus_per_node=shape.gpu_count,
-        gpu_memory_gib=shape.gpu_memory_gib,
-    )
+SYSTEM_POOL_LABELS = {POOL_LABEL: "system"}
 
 
 def node_group_args(spec: GpuPoolSpec, contract: GpuPoolContract) -> dict[str, Any]:
-    """Plain `aws.eks.NodeGroup` keyword arguments of a GPU pool (wiring excluded)."""
+    """`aws.eks.NodeGroup` keyword arguments of a GPU pool, exactly as the provider takes
+    them (nested inputs in dict form), wiring (cluster, role, subnets, tags) excluded."""
     eks = spec.eks or EksPoolSpec()
     return {
         "ami_type": eks.ami_type,
@@ -92,45 +78,22 @@ def node_group_args(spec: GpuPoolSpec, contract: GpuPoolContract) -> dict[str, A
 
 def kubeconfig(cluster_name: str, region: str, endpoint: str, ca_data: str) -> str:
     """Kubeconfig (sorted JSON) that authenticates with `aws eks get-token` (AWS CLI v2)."""
-    user = f"{cluster_name}-aws"
-    return json.dumps(
-        {
-            "apiVersion": "v1",
-            "kind": "Config",
-            "clusters": [
-                {
-                    "name": cluster_name,
-                    "cluster": {"server": endpoint, "certificate-authority-data": ca_data},
-                }
-            ],
-            "contexts": [
-                {"name": cluster_name, "context": {"cluster": cluster_name, "user": user}}
-            ],
-            "current-context": cluster_name,
-            "users": [
-                {
-                    "name": user,
-                    "user": {
-                        "exec": {
-                            "apiVersion": "client.authentication.k8s.io/v1beta1",
-                            "command": "aws",
-                            "args": [
-                                "eks",
-                                "get-token",
-                                "--cluster-name",
-                                cluster_name,
-                                "--region",
-                                region,
-                                "--output",
-                                "json",
-                            ],
-                            "interactiveMode": "Never",
-                        }
-                    },
-                }
-            ],
-        },
-        sort_keys=True,
+    return exec_kubeconfig(
+        cluster_name,
+        server=endpoint,
+        ca_data=ca_data,
+        user=f"{cluster_name}-aws",
+        command="aws",
+        args=(
+            "eks",
+            "get-token",
+            "--cluster-name",
+            cluster_name,
+            "--region",
+            region,
+            "--output",
+            "json",
+        ),
     )
 
 

@@ -5,6 +5,7 @@ Upstream: https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -13,15 +14,18 @@ from ._sdk import aws, ec2
 from .mapping import network_plan
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class EksNetworkArgs:
-    """Wiring of the network: cluster name (for subnet tags), region, CIDR, zones, tags."""
+    """Wiring of the network: cluster name (for subnet tags), region, CIDR, zones, tags.
+
+    `zones` default: `<region>a` and `<region>b`.
+    """
 
     cluster_name: str
     region: str
     cidr: str
-    zones: list[str] = field(default_factory=list)
-    tags: dict[str, str] = field(default_factory=dict)
+    zones: Sequence[str] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class EksNetwork(pulumi.ComponentResource):
@@ -54,7 +58,7 @@ class EksNetwork(pulumi.ComponentResource):
         )
         cluster_tag = f"kubernetes.io/cluster/{args.cluster_name}"
         self.subnets: dict[str, aws.ec2.Subnet] = {}
-        for plan in network_plan(args.region, args.cidr, args.zones):
+        for plan in network_plan(args.region, args.cidr, list(args.zones)):
             role = "kubernetes.io/role/elb" if plan.public else "kubernetes.io/role/internal-elb"
             self.subnets[plan.key] = ec2.Subnet(
                 f"{name}-{plan.key}",

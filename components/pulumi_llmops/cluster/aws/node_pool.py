@@ -5,37 +5,42 @@ Upstream: https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-optimized-ami.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pulumi
 
-from ...config.catalog import CatalogSpec
-from ...config.cloud import pool_shape
-from ...config.eks import EksPoolSpec
+from ...catalog.overrides import NO_OVERRIDES, CatalogOverrides
+from ...catalog.shape import PoolShape, resolve_pool
 from ...config.node_pool import GpuPoolSpec
-from ..handle import ClusterHandle
+from ..contracts import GpuPoolContract, pool_contract
 from ._sdk import aws
-from .mapping import eks_pool_contract, node_group_args
+from .mapping import node_group_args
+
+if TYPE_CHECKING:
+    from .cluster import EksCluster
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class EksGpuNodePoolArgs:
-    """Wiring: the cluster handle, EKS cluster name, node role, default subnets, the pool.
+    """Wiring: the cluster the pool joins, the pool's key and spec.
 
-    `subnet_ids` is used unless the spec's `eks.subnet_ids` names the pool's own subnets;
-    `depends_on` are the resources nodes need first (the cluster's networking add-ons).
+    `subnet_ids` wins over the spec's `eks.subnet_ids`, which wins over the cluster's
+    subnets; `existing_node_role_arn` replaces the cluster's shared node role. `shape`
+    defaults to the catalogue entry of the machine type (with `catalog` overrides, priced in
+    the cluster's region); `contract` to `pool_contract("eks", ...)`. The bundle passes both.
     """
 
-    cluster: ClusterHandle
+    cluster: EksCluster
     pool: str
     spec: GpuPoolSpec
-    cluster_name: pulumi.Input[str]
-    node_role_arn: pulumi.Input[str]
-    subnet_ids: pulumi.Input[Sequence[str]]
-    catalog: CatalogSpec | None = None
-    tags: dict[str, str] = field(default_factory=dict)
-    depends_on: Sequence[pulumi.Resource] = ()
+    shape: PoolShape | None = None
+    contract: GpuPoolContract | None = None
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    existing_node_role_arn: pulumi.Input[str] | None = None
+    catalog: CatalogOverrides = NO_OVERRIDES
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class EksGpuNodePool(pulumi.ComponentResource):
@@ -45,8 +50,9 @@ class EksGpuNodePool(pulumi.ComponentResource):
     type (SPOT or ON_DEMAND), one instance type, disk, the contract's labels (pool, GPU
     model, GPU-operator sharing selectors `nvidia.com/device-plugin.config` /
     `nvidia.com/mig.config`) and taints, scaling min/max with desired = min (scale to zero
-    when min is 0), node auto-repair. `desiredSize` is ignored after creation so an
-    autoscaler's changes are not reverted. Registers the pool's contract on the handle.
+    when min is 0), node auto-repair. It waits for the cluster's node prerequisites (the
+    node role's policies, networking add-ons). `desiredSize` is ignored after creation so an
+    autoscaler's changes are not reverted.
     Does not create: the cluster autoscaler or Karpenter that scales the group, the GPU
     operator (the AMI ships the driver and toolkit), launch templates.
     """
@@ -55,34 +61,25 @@ class EksGpuNodePool(pulumi.ComponentResource):
         self, name: str, args: EksGpuNodePoolArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("llmops:aws:EksGpuNodePool", name, None, opts)
-        spec = args.spec
-        eks = spec.eks or EksPoolSpec()
-        shape = pool_shape("eks", spec, args.catalog)
-        self.contract = eks_pool_contract(args.pool, spec, shape)
-        plain = node_group_args(spec, self.contract)
+        spec, cluster = args.spec, args.cluster
+        self.shape = args.shape or resolve_pool(
+            "aws", spec.machine_type, spec.gpu, cluster.handle.region, args.catalog
+        )
+        self.contract = args.contract or pool_contract("eks", args.pool, spec, self.shape)
+        own_subnets = list(spec.eks.subnet_ids) if spec.eks else []
         self.node_group = aws.eks.NodeGroup(
             f"{name}-nodes",
-            cluster_name=args.cluster_name,
-            node_role_arn=args.node_role_arn,
-            subnet_ids=list(eks.subnet_ids) or args.subnet_ids,
-            ami_type=plain["ami_type"],
-            capacity_type=plain["capacity_type"],
-            instance_types=plain["instance_types"],
-            disk_size=plain["disk_size"],
-            labels=plain["labels"],
-            taints=[aws.eks.NodeGroupTaintArgs(**t) for t in plain["taints"]],
-            scaling_config=aws.eks.NodeGroupScalingConfigArgs(**plain["scaling_config"]),
-            update_config=aws.eks.NodeGroupUpdateConfigArgs(**plain["update_config"]),
-            node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(**plain["node_repair_config"]),
-            release_version=plain["release_version"],
+            cluster_name=cluster.cluster.name,
+            node_role_arn=args.existing_node_role_arn or cluster.node_role_arn,
+            subnet_ids=args.subnet_ids or own_subnets or cluster.subnet_ids,
             tags={**args.tags, "llmops-pool": args.pool},
+            **node_group_args(spec, self.contract),
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=list(args.depends_on),
+                depends_on=cluster.node_prerequisites,
                 ignore_changes=["scalingConfig.desiredSize"],
             ),
         )
-        args.cluster.add_gpu_pool(self.contract)
         self.register_outputs(
             {
                 "pool": args.pool,

@@ -5,6 +5,7 @@ Upstream: https://learn.microsoft.com/azure/aks/concepts-security
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pulumi
@@ -12,18 +13,27 @@ import pulumi
 from ...config.aks import AksClusterSpec
 from ..handle import connect
 from ._sdk import authorization, containerservice, managedidentity, resources
-from .mapping import KEY_VAULT_CRYPTO_USER, azurecli_kubeconfig, role_definition_id
+from .mapping import (
+    KEY_VAULT_CRYPTO_USER,
+    SYSTEM_POOL_LABELS,
+    azurecli_kubeconfig,
+    role_definition_id,
+)
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class AksClusterArgs:
-    """Wiring: the cluster name in Azure, region (location), `cluster.aks`, environment, tags."""
+    """Wiring: the cluster name in Azure, region (location), `cluster.aks`, tags.
+
+    `deletion_protection`: AKS has no deletion-protection flag, so the cluster is protected
+    in Pulumi instead; protected clusters also default to the Standard tier (uptime SLA).
+    """
 
     cluster_name: str
     region: str
     spec: AksClusterSpec
-    environment: str = "dev"
-    tags: dict[str, str] = field(default_factory=dict)
+    deletion_protection: bool = False
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class AksCluster(pulumi.ComponentResource):
@@ -104,7 +114,7 @@ class AksCluster(pulumi.ComponentResource):
     def _create(self, name: str, args: AksClusterArgs) -> containerservice.ManagedCluster:
         spec = args.spec
         public = bool(spec.authorized_ip_ranges)
-        tier = spec.sku_tier or ("Standard" if args.environment == "prod" else "Free")
+        tier = spec.sku_tier or ("Standard" if args.deletion_protection else "Free")
         identity, kms, depends_on = self._kms(name, args)
         return containerservice.ManagedCluster(
             f"{name}-aks",
@@ -124,7 +134,7 @@ class AksCluster(pulumi.ComponentResource):
                     vm_size=spec.system_vm_size,
                     count=spec.system_nodes,
                     enable_auto_scaling=False,
-                    node_labels={"llmops.dev/pool": "system"},
+                    node_labels=SYSTEM_POOL_LABELS,
                 )
             ],
             api_server_access_profile=containerservice.ManagedClusterAPIServerAccessProfileArgs(
@@ -161,7 +171,7 @@ class AksCluster(pulumi.ComponentResource):
                 # refresh; the system pool is set once here.
                 ignore_changes=["agentPoolProfiles"],
                 # AKS has no deletion protection flag: protect the prod cluster in Pulumi.
-                protect=args.environment == "prod",
+                protect=args.deletion_protection,
                 depends_on=depends_on,
             ),
         )

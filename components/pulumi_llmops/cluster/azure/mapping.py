@@ -7,52 +7,20 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import replace
 from typing import Any
 
 import yaml
 
 from ...config.aks import AksPoolSpec, agent_pool_name
-from ...config.cloud import PoolShape
 from ...config.node_pool import GpuPoolSpec
-from ..contract import (
-    MIG_CONFIG_LABEL,
-    GpuPoolContract,
-    Taint,
-    build_contract,
-)
+from ..contracts import AKS_SPOT_TAINT, POOL_LABEL, GpuPoolContract
+from ..kubeconfig import exec_credential
 
-SPOT_TAINT = Taint("kubernetes.azure.com/scalesetpriority", "spot", "NoSchedule")
-"""AKS puts this taint on every spot node itself; pods on spot pools must tolerate it."""
+SYSTEM_POOL_LABELS = {POOL_LABEL: "system"}
 KEY_VAULT_CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424"
 """Built-in Azure role: perform cryptographic operations with Key Vault keys."""
 AKS_AAD_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
 """The Entra application id of the AKS AAD server, the token audience kubelogin asks for."""
-
-
-def aks_pool_contract(pool: str, spec: GpuPoolSpec, shape: PoolShape) -> GpuPoolContract:
-    """The pool's contract on AKS.
-
-    MIG is AKS-native (`gpu_instance_profile`): the GPU operator's `nvidia.com/mig.config`
-    label is dropped so its MIG manager does not repartition the GPUs. Time-slicing has no
-    AKS mechanism, so the operator's device-plugin label stays. Spot pools add AKS's spot
-    taint to the contract (AKS sets it on the nodes; it is not in `node_taints`).
-    """
-    contract = build_contract(
-        pool,
-        spec,
-        "aks",
-        gpu_model=shape.gpu_model,
-        gpus_per_node=shape.gpu_count,
-        gpu_memory_gib=shape.gpu_memory_gib,
-    )
-    labels = dict(contract.labels)
-    labels.pop(MIG_CONFIG_LABEL, None)
-    labels.update(spec.additional_labels)
-    taints = contract.taints
-    if spec.spot and SPOT_TAINT.key not in {t.key for t in taints}:
-        taints = tuple(sorted((*taints, SPOT_TAINT), key=lambda t: t.key))
-    return replace(contract, labels=dict(sorted(labels.items())), taints=taints)
 
 
 def gpu_instance_profile(spec: GpuPoolSpec) -> str | None:
@@ -64,12 +32,13 @@ def gpu_instance_profile(spec: GpuPoolSpec) -> str | None:
 
 
 def agent_pool_args(spec: GpuPoolSpec, pool: str, contract: GpuPoolContract) -> dict[str, Any]:
-    """Plain `containerservice.AgentPool` arguments of a GPU pool (wiring excluded)."""
+    """`containerservice.AgentPool` keyword arguments of a GPU pool, exactly as the provider
+    takes them (nested inputs in dict form), wiring (resource group, cluster, tags) excluded."""
     aks = spec.aks or AksPoolSpec()
     node_taints = [
         f"{t.key}={t.value}:{t.effect}" if t.value else f"{t.key}:{t.effect}"
         for t in contract.taints
-        if t != SPOT_TAINT
+        if t != AKS_SPOT_TAINT
     ]
     args: dict[str, Any] = {
         "agent_pool_name": agent_pool_name(pool),
@@ -112,10 +81,7 @@ def azurecli_kubeconfig(encoded: str) -> str:
     document = yaml.safe_load(base64.b64decode(encoded).decode())
     for user in document.get("users") or []:
         if "exec" in (user.get("user") or {}):
-            user["user"]["exec"] = {
-                "apiVersion": "client.authentication.k8s.io/v1beta1",
-                "command": "kubelogin",
-                "args": ["get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_ID],
-                "interactiveMode": "Never",
-            }
+            user["user"]["exec"] = exec_credential(
+                "kubelogin", ("get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_ID)
+            )
     return json.dumps(document, sort_keys=True)

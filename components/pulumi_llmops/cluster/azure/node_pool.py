@@ -5,29 +5,39 @@ Upstream: https://learn.microsoft.com/azure/aks/gpu-cluster
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pulumi
 
-from ...config.catalog import CatalogSpec
-from ...config.cloud import pool_shape
+from ...catalog.overrides import NO_OVERRIDES, CatalogOverrides
+from ...catalog.shape import PoolShape, resolve_pool
 from ...config.node_pool import GpuPoolSpec
-from ..handle import ClusterHandle
+from ..contracts import GpuPoolContract, pool_contract
 from ._sdk import containerservice
-from .mapping import agent_pool_args, aks_pool_contract
+from .mapping import agent_pool_args
+
+if TYPE_CHECKING:
+    from .cluster import AksCluster
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class AksGpuNodePoolArgs:
-    """Wiring: the cluster handle, the AKS cluster's resource group and name, the pool."""
+    """Wiring: the cluster the pool joins, the pool's key and spec, tags.
 
-    cluster: ClusterHandle
+    `shape` defaults to the catalogue entry of the VM size (with `catalog` overrides, priced
+    in the cluster's region); `contract` to `pool_contract("aks", ...)`. The bundle passes
+    both.
+    """
+
+    cluster: AksCluster
     pool: str
     spec: GpuPoolSpec
-    resource_group_name: pulumi.Input[str]
-    cluster_resource_name: pulumi.Input[str]
-    catalog: CatalogSpec | None = None
-    tags: dict[str, str] = field(default_factory=dict)
+    shape: PoolShape | None = None
+    contract: GpuPoolContract | None = None
+    catalog: CatalogOverrides = NO_OVERRIDES
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class AksGpuNodePool(pulumi.ComponentResource):
@@ -46,41 +56,24 @@ class AksGpuNodePool(pulumi.ComponentResource):
         self, name: str, args: AksGpuNodePoolArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("llmops:azure:AksGpuNodePool", name, None, opts)
-        spec = args.spec
-        shape = pool_shape("aks", spec, args.catalog)
-        self.contract = aks_pool_contract(args.pool, spec, shape)
-        plain = agent_pool_args(spec, args.pool, self.contract)
+        spec, cluster = args.spec, args.cluster
+        self.shape = args.shape or resolve_pool(
+            "azure", spec.machine_type, spec.gpu, cluster.handle.region, args.catalog
+        )
+        self.contract = args.contract or pool_contract("aks", args.pool, spec, self.shape)
+        pool_args = agent_pool_args(spec, args.pool, self.contract)
         self.agent_pool = containerservice.AgentPool(
             f"{name}-nodes",
-            resource_group_name=args.resource_group_name,
-            resource_name_=args.cluster_resource_name,
-            agent_pool_name=plain["agent_pool_name"],
-            mode=plain["mode"],
-            os_type=plain["os_type"],
-            os_sku=plain["os_sku"],
-            vm_size=plain["vm_size"],
-            os_disk_size_gb=plain["os_disk_size_gb"],
-            enable_auto_scaling=plain["enable_auto_scaling"],
-            count=plain["count"],
-            min_count=plain["min_count"],
-            max_count=plain["max_count"],
-            node_labels=plain["node_labels"],
-            node_taints=plain["node_taints"],
-            scale_set_priority=plain["scale_set_priority"],
-            spot_max_price=plain.get("spot_max_price"),
-            scale_set_eviction_policy=plain.get("scale_set_eviction_policy"),
-            gpu_instance_profile=plain["gpu_instance_profile"],
-            gpu_profile=containerservice.GPUProfileArgs(**plain["gpu_profile"]),
-            availability_zones=plain["availability_zones"],
-            vnet_subnet_id=plain["vnet_subnet_id"],
+            resource_group_name=cluster.resource_group_name,
+            resource_name_=cluster.managed_cluster_name,
             tags={**args.tags, "llmops-pool": args.pool},
+            **pool_args,
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["count"]),
         )
-        args.cluster.add_gpu_pool(self.contract)
         self.register_outputs(
             {
                 "pool": args.pool,
-                "agent_pool_name": plain["agent_pool_name"],
+                "agent_pool_name": pool_args["agent_pool_name"],
                 "labels": self.contract.labels,
             }
         )

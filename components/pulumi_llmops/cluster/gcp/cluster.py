@@ -5,6 +5,7 @@ Upstream: https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pulumi
@@ -15,21 +16,25 @@ from ._sdk import gcp
 from .mapping import (
     NODE_SERVICE_ACCOUNT_ROLES,
     OAUTH_SCOPES,
+    SYSTEM_POOL_LABELS,
     cluster_id,
     kubeconfig,
     node_service_account_id,
 )
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class GkeClusterArgs:
-    """Wiring: cluster name in GCP, region (the cluster's location), `cluster.gke`, labels."""
+    """Wiring: cluster name in GCP, region (the cluster's location), `cluster.gke`, labels.
+
+    `deletion_protection` applies unless the spec sets its own.
+    """
 
     cluster_name: str
     region: str
     spec: GkeClusterSpec
-    environment: str = "dev"
-    labels: dict[str, str] = field(default_factory=dict)
+    deletion_protection: bool = False
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 class GkeCluster(pulumi.ComponentResource):
@@ -55,6 +60,8 @@ class GkeCluster(pulumi.ComponentResource):
         spec = args.spec
         child = pulumi.ResourceOptions(parent=self)
         self.cluster_name = args.cluster_name
+        self.project = spec.project
+        self.location = args.region
         self.system_node_pool: gcp.container.NodePool | None = None
         self.service_account: gcp.serviceaccount.Account | None = None
         self.node_service_account: pulumi.Output[str]
@@ -125,7 +132,7 @@ class GkeCluster(pulumi.ComponentResource):
         deletion_protection = (
             spec.deletion_protection
             if spec.deletion_protection is not None
-            else args.environment == "prod"
+            else args.deletion_protection
         )
         cluster = gcp.container.Cluster(
             f"{name}-gke",
@@ -190,7 +197,7 @@ class GkeCluster(pulumi.ComponentResource):
                 machine_type=spec.system_machine_type,
                 service_account=self.node_service_account,
                 oauth_scopes=list(OAUTH_SCOPES),
-                labels={"llmops.dev/pool": "system"},
+                labels=SYSTEM_POOL_LABELS,
                 workload_metadata_config=(
                     gcp.container.NodePoolNodeConfigWorkloadMetadataConfigArgs(mode="GKE_METADATA")
                 ),

@@ -5,27 +5,16 @@ Upstream: https://cloud.google.com/kubernetes-engine/docs/how-to/gpus
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import replace
 from typing import Any
 
-from ...config.cloud import PoolShape, mig_slice
+from ...catalog.shape import PoolShape, mig_slice
 from ...config.gke import GkePoolSpec
 from ...config.node_pool import GpuPoolSpec
-from ..contract import (
-    DEVICE_PLUGIN_CONFIG_LABEL,
-    MIG_CONFIG_LABEL,
-    GpuPoolContract,
-    build_contract,
-)
+from ..contracts import POOL_LABEL, TAINT_EFFECTS, GpuPoolContract, gke_operator_managed
+from ..kubeconfig import exec_kubeconfig
 
-TAINT_EFFECTS = {
-    "NoSchedule": "NO_SCHEDULE",
-    "NoExecute": "NO_EXECUTE",
-    "PreferNoSchedule": "PREFER_NO_SCHEDULE",
-}
-NO_DEFAULT_DEVICE_PLUGIN_LABEL = "gke-no-default-nvidia-gpu-device-plugin"
+SYSTEM_POOL_LABELS = {POOL_LABEL: "system"}
 NODE_SERVICE_ACCOUNT_ROLES = (
     "roles/container.defaultNodeServiceAccount",
     "roles/artifactregistry.reader",
@@ -33,37 +22,6 @@ NODE_SERVICE_ACCOUNT_ROLES = (
 OAUTH_SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 REGIONAL_ZONES = 3
 """Zones a regional GKE cluster spreads node pools over unless node_locations says otherwise."""
-
-
-def operator_managed(spec: GpuPoolSpec) -> bool:
-    """The GPU operator, not GKE, installs the driver and device plugin on this pool."""
-    return (spec.gke or GkePoolSpec()).gpu_driver_version == "INSTALLATION_DISABLED"
-
-
-def gke_pool_contract(pool: str, spec: GpuPoolSpec, shape: PoolShape) -> GpuPoolContract:
-    """The pool's contract on GKE.
-
-    With GKE-managed drivers, GPU sharing is GKE's own (time-sharing / MIG partitions on
-    the node pool), so the GPU-operator selector labels are dropped: nothing reads them and
-    a MIG manager acting on them would fight GKE. With INSTALLATION_DISABLED the operator
-    does everything: its labels stay and GKE's device plugin is switched off by label.
-    """
-    contract = build_contract(
-        pool,
-        spec,
-        "gke",
-        gpu_model=shape.gpu_model,
-        gpus_per_node=shape.gpu_count,
-        gpu_memory_gib=shape.gpu_memory_gib,
-    )
-    labels = dict(contract.labels)
-    if operator_managed(spec):
-        labels[NO_DEFAULT_DEVICE_PLUGIN_LABEL] = "true"
-    else:
-        labels.pop(DEVICE_PLUGIN_CONFIG_LABEL, None)
-        labels.pop(MIG_CONFIG_LABEL, None)
-    labels.update(spec.additional_labels)
-    return replace(contract, labels=dict(sorted(labels.items())))
 
 
 def guest_accelerator(spec: GpuPoolSpec, shape: PoolShape) -> dict[str, Any]:
@@ -74,7 +32,7 @@ def guest_accelerator(spec: GpuPoolSpec, shape: PoolShape) -> dict[str, Any]:
         "count": shape.gpu_count,
         "gpu_driver_installation_config": {"gpu_driver_version": gke.gpu_driver_version},
     }
-    if spec.sharing is None or operator_managed(spec):
+    if spec.sharing is None or gke_operator_managed(spec):
         return accelerator
     if spec.sharing.time_slicing:
         accelerator["gpu_sharing_config"] = {
@@ -95,7 +53,9 @@ def initial_node_count(spec: GpuPoolSpec) -> int:
 def node_pool_args(
     spec: GpuPoolSpec, shape: PoolShape, contract: GpuPoolContract
 ) -> dict[str, Any]:
-    """Plain `gcp.container.NodePool` arguments of a GPU pool (wiring excluded)."""
+    """`gcp.container.NodePool` keyword arguments of a GPU pool, exactly as the provider takes
+    them (nested inputs in dict form), wiring excluded: the component adds the cluster,
+    project, location, and in `node_config` the service account and resource labels."""
     gke = spec.gke or GkePoolSpec()
     return {
         "node_locations": list(gke.node_locations) or None,
@@ -140,39 +100,15 @@ def cluster_id(project: str, location: str, name: str) -> str:
 
 def kubeconfig(cluster_name: str, endpoint: str, ca_data: str) -> str:
     """Kubeconfig (sorted JSON) that authenticates with gke-gcloud-auth-plugin."""
-    user = f"{cluster_name}-gke"
-    return json.dumps(
-        {
-            "apiVersion": "v1",
-            "kind": "Config",
-            "clusters": [
-                {
-                    "name": cluster_name,
-                    "cluster": {
-                        "server": f"https://{endpoint}",
-                        "certificate-authority-data": ca_data,
-                    },
-                }
-            ],
-            "contexts": [
-                {"name": cluster_name, "context": {"cluster": cluster_name, "user": user}}
-            ],
-            "current-context": cluster_name,
-            "users": [
-                {
-                    "name": user,
-                    "user": {
-                        "exec": {
-                            "apiVersion": "client.authentication.k8s.io/v1beta1",
-                            "command": "gke-gcloud-auth-plugin",
-                            "installHint": "Install gke-gcloud-auth-plugin: "
-                            "gcloud components install gke-gcloud-auth-plugin",
-                            "provideClusterInfo": True,
-                            "interactiveMode": "Never",
-                        }
-                    },
-                }
-            ],
+    return exec_kubeconfig(
+        cluster_name,
+        server=f"https://{endpoint}",
+        ca_data=ca_data,
+        user=f"{cluster_name}-gke",
+        command="gke-gcloud-auth-plugin",
+        extra={
+            "installHint": "Install gke-gcloud-auth-plugin: "
+            "gcloud components install gke-gcloud-auth-plugin",
+            "provideClusterInfo": True,
         },
-        sort_keys=True,
     )

@@ -5,31 +5,40 @@ Upstream: https://cloud.google.com/kubernetes-engine/docs/how-to/gpus
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pulumi
 
-from ...config.catalog import CatalogSpec
-from ...config.cloud import pool_shape
+from ...catalog.overrides import NO_OVERRIDES, CatalogOverrides
+from ...catalog.shape import PoolShape, resolve_pool
 from ...config.node_pool import GpuPoolSpec
-from ..handle import ClusterHandle
+from ..contracts import GpuPoolContract, gke_operator_managed, pool_contract
 from ._sdk import gcp
-from .mapping import gke_pool_contract, node_pool_args, operator_managed
+from .mapping import node_pool_args
+
+if TYPE_CHECKING:
+    from .cluster import GkeCluster
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class GkeGpuNodePoolArgs:
-    """Wiring: the cluster handle, GKE cluster id, project, location, node service account."""
+    """Wiring: the cluster the pool joins, the pool's key and spec, resource labels.
 
-    cluster: ClusterHandle
+    `service_account` replaces the cluster's node service account. `shape` defaults to the
+    catalogue entry of the machine type (with `catalog` overrides, priced in the cluster's
+    region); `contract` to `pool_contract("gke", ...)`. The bundle passes both.
+    """
+
+    cluster: GkeCluster
     pool: str
     spec: GpuPoolSpec
-    cluster_id: pulumi.Input[str]
-    project: str
-    location: str
-    service_account: pulumi.Input[str]
-    catalog: CatalogSpec | None = None
-    labels: dict[str, str] = field(default_factory=dict)
+    shape: PoolShape | None = None
+    contract: GpuPoolContract | None = None
+    service_account: pulumi.Input[str] | None = None
+    catalog: CatalogOverrides = NO_OVERRIDES
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 class GkeGpuNodePool(pulumi.ComponentResource):
@@ -49,63 +58,26 @@ class GkeGpuNodePool(pulumi.ComponentResource):
         self, name: str, args: GkeGpuNodePoolArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("llmops:gcp:GkeGpuNodePool", name, None, opts)
-        spec = args.spec
-        shape = pool_shape("gke", spec, args.catalog)
-        self.contract = gke_pool_contract(args.pool, spec, shape)
-        self.operator_managed = operator_managed(spec)
-        plain = node_pool_args(spec, shape, self.contract)
-        config = plain["node_config"]
-        accelerator = config["guest_accelerators"][0]
-        node_config = gcp.container.NodePoolNodeConfigArgs(
-            machine_type=config["machine_type"],
-            disk_size_gb=config["disk_size_gb"],
-            disk_type=config["disk_type"],
-            image_type=config["image_type"],
-            spot=config["spot"],
-            service_account=args.service_account,
-            oauth_scopes=config["oauth_scopes"],
-            labels=config["labels"],
-            resource_labels={**args.labels, "llmops-pool": args.pool},
-            taints=[gcp.container.NodePoolNodeConfigTaintArgs(**t) for t in config["taints"]],
-            guest_accelerators=[
-                gcp.container.NodePoolNodeConfigGuestAcceleratorArgs(
-                    type=accelerator["type"],
-                    count=accelerator["count"],
-                    gpu_driver_installation_config=(
-                        gcp.container.NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfigArgs(
-                            **accelerator["gpu_driver_installation_config"]
-                        )
-                    ),
-                    gpu_sharing_config=(
-                        gcp.container.NodePoolNodeConfigGuestAcceleratorGpuSharingConfigArgs(
-                            **accelerator["gpu_sharing_config"]
-                        )
-                        if "gpu_sharing_config" in accelerator
-                        else None
-                    ),
-                    gpu_partition_size=accelerator.get("gpu_partition_size"),
-                )
-            ],
-            workload_metadata_config=gcp.container.NodePoolNodeConfigWorkloadMetadataConfigArgs(
-                **config["workload_metadata_config"]
-            ),
-            shielded_instance_config=gcp.container.NodePoolNodeConfigShieldedInstanceConfigArgs(
-                **config["shielded_instance_config"]
-            ),
+        spec, cluster = args.spec, args.cluster
+        self.shape = args.shape or resolve_pool(
+            "gcp", spec.machine_type, spec.gpu, cluster.handle.region, args.catalog
         )
+        self.contract = args.contract or pool_contract("gke", args.pool, spec, self.shape)
+        self.operator_managed = gke_operator_managed(spec)
+        pool_args = node_pool_args(spec, self.shape, self.contract)
+        pool_args["node_config"] = {
+            **pool_args["node_config"],
+            "service_account": args.service_account or cluster.node_service_account,
+            "resource_labels": {**args.labels, "llmops-pool": args.pool},
+        }
         self.node_pool = gcp.container.NodePool(
             f"{name}-nodes",
-            cluster=args.cluster_id,
-            project=args.project,
-            location=args.location,
-            node_locations=plain["node_locations"],
-            initial_node_count=plain["initial_node_count"],
-            autoscaling=gcp.container.NodePoolAutoscalingArgs(**plain["autoscaling"]),
-            management=gcp.container.NodePoolManagementArgs(**plain["management"]),
-            node_config=node_config,
+            cluster=cluster.cluster_id,
+            project=cluster.project,
+            location=cluster.location,
+            **pool_args,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        args.cluster.add_gpu_pool(self.contract)
         self.register_outputs(
             {"pool": args.pool, "node_pool": self.node_pool.name, "labels": self.contract.labels}
         )

@@ -5,26 +5,35 @@ Upstream: https://www.pulumi.com/registry/packages/kubernetes/how-to-guides/mana
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_kubernetes as k8s
 
+from ...catalog.overrides import NO_OVERRIDES, CatalogOverrides
+from ...catalog.shape import PoolShape, resolve_pool
 from ...config.node_pool import GpuPoolSpec
-from ..contract import GpuPoolContract, Taint, build_contract
-from ..handle import ClusterHandle
+from ..contracts import GpuPoolContract, pool_contract
+from ..existing import ExistingCluster
 
 PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class OnPremGpuPoolArgs:
-    """Wiring for an on-prem pool: the cluster handle, the pool's key and its spec."""
+    """Wiring for an on-prem pool: its cluster, the pool's key and its spec.
 
-    cluster: ClusterHandle
+    `shape` defaults to the declared `gpu:` resolved against the catalogue (with `catalog`
+    overrides); `contract` defaults to `pool_contract("onprem", pool, spec, shape)`. The
+    bundle passes both, computed once for the whole platform.
+    """
+
+    cluster: ExistingCluster
     pool: str
     spec: GpuPoolSpec
-    gpu_memory_gib: float | None = None
+    shape: PoolShape | None = None
+    contract: GpuPoolContract | None = None
+    catalog: CatalogOverrides = NO_OVERRIDES
 
 
 class OnPremGpuPool(pulumi.ComponentResource):
@@ -45,53 +54,31 @@ class OnPremGpuPool(pulumi.ComponentResource):
         onprem = args.spec.onprem
         if onprem is None:
             raise ValueError(f"pool {args.pool!r}: on-prem pools need an `onprem` block")
-        self.contract = self._contract(args)
+        handle = args.cluster.handle
+        self.shape = args.shape or resolve_pool(
+            None, None, args.spec.gpu, handle.region, args.catalog
+        )
+        self.contract = args.contract or pool_contract("onprem", args.pool, args.spec, self.shape)
         self.node_patches: dict[str, k8s.core.v1.NodePatch] = {}
         for node in onprem.node_names:
             self.node_patches[node] = k8s.core.v1.NodePatch(
                 f"{name}-{node}",
-                metadata=k8s.meta.v1.ObjectMetaPatchArgs(
-                    name=node,
-                    labels=self.contract.labels,
-                    annotations=({PATCH_FORCE_ANNOTATION: "true"} if onprem.force_patch else None),
-                ),
+                metadata={
+                    "name": node,
+                    "labels": self.contract.labels,
+                    **(
+                        {"annotations": {PATCH_FORCE_ANNOTATION: "true"}}
+                        if onprem.force_patch
+                        else {}
+                    ),
+                },
                 spec=(
-                    k8s.core.v1.NodeSpecPatchArgs(
-                        taints=[
-                            k8s.core.v1.TaintPatchArgs(**t.to_k8s()) for t in self.contract.taints
-                        ]
-                    )
+                    {"taints": [t.to_k8s() for t in self.contract.taints]}
                     if onprem.manage_taints
                     else None
                 ),
-                opts=pulumi.ResourceOptions(parent=self, provider=args.cluster.provider),
+                opts=pulumi.ResourceOptions(parent=self, provider=handle.provider),
             )
-        args.cluster.add_gpu_pool(self.contract)
         self.register_outputs(
             {"pool": args.pool, "nodes": sorted(self.node_patches), "labels": self.contract.labels}
-        )
-
-    @staticmethod
-    def _contract(args: OnPremGpuPoolArgs) -> GpuPoolContract:
-        onprem = args.spec.onprem
-        assert onprem is not None
-        base = build_contract(
-            args.pool,
-            args.spec,
-            "onprem",
-            gpu_memory_gib=args.gpu_memory_gib,
-            min_nodes=len(onprem.node_names) or onprem.node_count,
-            max_nodes=len(onprem.node_names) or onprem.node_count,
-        )
-        if onprem.node_names:
-            return base
-        # Adopted by selector: nothing is patched, so the contract is what the nodes already have.
-        taints = tuple(
-            Taint(key, t.value, t.effect) for key, t in sorted(onprem.existing_taints.items())
-        )
-        return replace(
-            base,
-            labels=dict(onprem.node_selector),
-            node_selector=dict(onprem.node_selector),
-            taints=taints,
         )

@@ -1,0 +1,152 @@
+"""How the bundle wires the data and operations add-ons: vector database, observability,
+GitOps. Everything here can be done by hand with the L2 components.
+
+`data_addon_problems` is pure and runs inside `prepare`; `build_data_addons` creates the
+components, ordered so every monitor finds its CRDs and Secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+
+from ..addons.gitops import GitOps, GitOpsArgs
+from ..addons.observability import MetricsTarget, Observability, ObservabilityArgs
+from ..addons.vector_db import (
+    API_KEY_KEY,
+    API_KEY_SECRET,
+    CHART_MONITORS,
+    SnapshotCredentials,
+    VectorDatabase,
+    VectorDatabaseArgs,
+)
+from ..cluster.handle import ClusterHandle
+from ..config.errors import Problem
+from ..config.platform import PlatformConfig
+from ..targets import target_info
+
+
+@dataclass
+class DataAddons:
+    """The components created (None when disabled)."""
+
+    vector_db: VectorDatabase | None = None
+    observability: Observability | None = None
+    gitops: GitOps | None = None
+
+
+def data_addon_problems(config: PlatformConfig) -> list[Problem]:
+    """Rules that need the whole platform config (so not in the add-on specs)."""
+    problems: list[Problem] = []
+    vdb = config.addons.vector_db
+    snap = vdb.snapshots
+    cloud = target_info(config.target).is_cloud
+    if vdb.enabled and snap is not None and snap.region and cloud and snap.region != config.region:
+        problems.append(
+            Problem(
+                "addons.vector_db.snapshots.region",
+                f"snapshots must stay in the platform's region {config.region!r}; "
+                "leave region unset to use it",
+                snap.region,
+            )
+        )
+    return problems
+
+
+def snapshot_credentials_needed(config: PlatformConfig) -> bool:
+    """The library creates the snapshot credentials Secret from secret stack config."""
+    vdb = config.addons.vector_db
+    snap = vdb.snapshots
+    return vdb.enabled and snap is not None and not snap.credentials.existing_secret
+
+
+def dcgm_monitor_wanted(config: PlatformConfig, gpu_operator_installed: bool) -> bool:
+    """`observability.dcgm_service_monitor`, or by default: only without the library's GPU
+    operator (its chart creates a DCGM ServiceMonitor when observability is on)."""
+    explicit = config.addons.observability.dcgm_service_monitor
+    return (not gpu_operator_installed) if explicit is None else explicit
+
+
+def build_data_addons(
+    name: str,
+    config: PlatformConfig,
+    cluster: ClusterHandle,
+    opts: pulumi.ResourceOptions,
+    *,
+    gpu_prices: Mapping[str, float],
+    snapshot_credentials: SnapshotCredentials | None = None,
+    gpu_operator_installed: bool = False,
+    depends_on: list[pulumi.Resource] | None = None,
+) -> DataAddons:
+    """Vector DB and observability (ordered so every monitor finds its CRDs and Secret), then
+    GitOps."""
+    addons = config.addons
+    overrides = config.versions.as_overrides()
+    after = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=depends_on or []))
+    result = DataAddons()
+    obs = addons.observability
+    vdb = addons.vector_db
+
+    def observability(target: MetricsTarget | None, target_depends_on: list[pulumi.Resource]):
+        return Observability(
+            f"{name}-observability",
+            ObservabilityArgs(
+                cluster=cluster,
+                spec=obs,
+                gpu_prices=gpu_prices,
+                dcgm_service_monitor=dcgm_monitor_wanted(config, gpu_operator_installed),
+                vector_db=target,
+                vector_db_depends_on=target_depends_on,
+                chart_overrides=overrides,
+                labels=config.tags,
+            ),
+            opts=after,
+        )
+
+    # Weaviate/pgvector charts render their own monitor, so they need the CRDs first; the
+    # library's Qdrant/Milvus ServiceMonitor instead waits for the vector DB chart.
+    chart_monitor = vdb.enabled and obs.enabled and vdb.engine in CHART_MONITORS
+    if chart_monitor:
+        result.observability = observability(None, [])
+    if vdb.enabled:
+        result.vector_db = VectorDatabase(
+            f"{name}-vectordb",
+            VectorDatabaseArgs(
+                cluster=cluster,
+                spec=vdb,
+                region=config.region,
+                extra_client_namespaces=[obs.namespace] if obs.enabled else [],
+                chart_overrides=overrides,
+                snapshot_credentials=snapshot_credentials,
+                labels=config.tags,
+                metrics=obs.enabled,
+                depends_on=[result.observability.chart] if result.observability else [],
+            ),
+            opts=after,
+        )
+    if obs.enabled and not chart_monitor:
+        target = None
+        vector = result.vector_db
+        if vector is not None and vector.endpoint.metrics_port is not None:
+            target = MetricsTarget(
+                namespace=vdb.namespace,
+                selector=vector.endpoint.metrics_selector,
+                port=vector.endpoint.metrics_port,
+                path=vector.endpoint.metrics_path,
+                secret_name=API_KEY_SECRET,
+                secret_key=API_KEY_KEY,
+            )
+        result.observability = observability(
+            target, [vector.chart] if target is not None and vector else []
+        )
+    if addons.gitops.active:
+        result.gitops = GitOps(
+            f"{name}-gitops",
+            GitOpsArgs(
+                cluster=cluster, spec=addons.gitops, chart_overrides=overrides, labels=config.tags
+            ),
+            opts=after,
+        )
+    return result

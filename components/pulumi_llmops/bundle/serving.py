@@ -1,0 +1,208 @@
+"""How the bundle wires GPU scheduling and model serving: GPU operator, cert-manager, KServe,
+models. Everything here can be done by hand with the L2 components.
+
+`plan_serving` is pure and runs inside `prepare`, before anything registers (bad models or
+conflicting GPU pools are problems of the one `ConfigError`); `build_serving` creates the
+components in order: cert-manager -> KServe CRDs -> controller -> runtimes; GPU operator ->
+GPU models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+
+from ..addons.cert_manager import CertManager, CertManagerArgs
+from ..addons.gpu_operator import (
+    GpuOperator,
+    GpuOperatorArgs,
+    GpuSetupError,
+    PoolGpuSetup,
+    gpu_operator_values,
+    mig_strategy,
+    operator_needed,
+    pool_gpu_setup,
+)
+from ..addons.kserve import KServe, KServeArgs
+from ..addons.namespaces import PlatformNamespaces
+from ..catalog.shape import PoolShape
+from ..cluster.contracts import GpuPoolContract
+from ..cluster.handle import ClusterHandle
+from ..config.errors import ConfigError, Problem
+from ..config.models import kserve_enabled
+from ..config.platform import PlatformConfig
+from ..kube import MODELS_NAMESPACE
+from ..serving.models import ModelDeployments, ModelDeploymentsArgs
+from ..serving.sizing import ModelSizing, cache_size_gib, size_models
+
+
+@dataclass(frozen=True)
+class ServingPlan:
+    """What `plan_serving` decided from the config alone."""
+
+    sizing: Mapping[str, ModelSizing]
+    gpu_operator: bool
+    cert_manager: bool
+    kserve: bool
+    mig_strategy: str
+    setups: tuple[PoolGpuSetup, ...] = ()
+
+
+@dataclass
+class Serving:
+    """The serving components the bundle created (None when skipped)."""
+
+    plan: ServingPlan
+    gpu_operator: GpuOperator | None = None
+    cert_manager: CertManager | None = None
+    kserve: KServe | None = None
+    models: ModelDeployments | None = None
+
+
+def plan_serving(
+    config: PlatformConfig,
+    contracts: Mapping[str, GpuPoolContract],
+    shapes: Mapping[str, PoolShape],
+) -> tuple[ServingPlan, list[Problem]]:
+    """Size models and check GPU operator settings: the plan and every problem found."""
+    problems: list[Problem] = []
+    try:
+        sizing = size_models(config.models, contracts, shapes)
+    except ConfigError as exc:
+        problems += exc.problems
+        sizing = {}
+    spec = config.addons.gpu_operator
+    setups = tuple(
+        pool_gpu_setup(
+            contract, config.node_pools[pool], driver_preinstalled=spec.driver_preinstalled
+        )
+        for pool, contract in sorted(contracts.items())
+    )
+    operator = bool(setups or spec.enabled) and operator_needed(spec.enabled, setups)
+    if operator:
+        try:
+            gpu_operator_values(config.target, setups, observability=False)
+        except GpuSetupError as exc:
+            problems.append(Problem(exc.path, str(exc)))
+    if spec.driver_preinstalled and config.target != "onprem":
+        problems.append(
+            Problem(
+                "addons.gpu_operator.driver_preinstalled",
+                "on-prem only; on clouds the "
+                "node image or the pool's cloud block decides the driver",
+                True,
+            )
+        )
+    problems += _cache_problems(config, sizing)
+    kserve_on = kserve_enabled(config.addons.kserve.enabled, config.models)
+    cert = config.addons.cert_manager.enabled
+    plan = ServingPlan(
+        sizing=sizing,
+        gpu_operator=operator,
+        cert_manager=kserve_on if cert is None else cert,
+        kserve=kserve_on,
+        mig_strategy=mig_strategy(setups),
+        setups=setups,
+    )
+    return plan, problems
+
+
+def _cache_problems(config: PlatformConfig, sizing: Mapping[str, ModelSizing]) -> list[Problem]:
+    cache = config.addons.kserve.model_cache
+    per_pool: dict[str, int] = {}
+    for name, model in config.models.items():
+        if model.cache and name in sizing and sizing[name].pool is not None:
+            pool = sizing[name].pool
+            per_pool[pool] = per_pool.get(pool, 0) + cache_size_gib(sizing[name].estimate)
+    return [
+        Problem(
+            "addons.kserve.model_cache.storage_gib",
+            f"cached models on pool {pool} need {need} GiB; the cache holds "
+            f"{cache.storage_gib} GiB per node",
+            cache.storage_gib,
+        )
+        for pool, need in sorted(per_pool.items())
+        if need > cache.storage_gib
+    ]
+
+
+def build_serving(
+    name: str,
+    config: PlatformConfig,
+    cluster: ClusterHandle,
+    plan: ServingPlan,
+    contracts: Mapping[str, GpuPoolContract],
+    opts: pulumi.ResourceOptions,
+    namespaces: PlatformNamespaces | None = None,
+    observability: pulumi.Resource | None = None,
+) -> Serving:
+    """Create the GPU operator, cert-manager, KServe and the models as `plan` says.
+
+    `observability`: the Prometheus stack's chart when installed; the GPU operator then
+    enables the DCGM exporter and its ServiceMonitor, and waits for that chart (the
+    ServiceMonitor CRD).
+    """
+    overrides = config.versions.as_overrides()
+    addons = config.addons
+    serving = Serving(plan)
+    if plan.gpu_operator:
+        serving.gpu_operator = GpuOperator(
+            f"{name}-gpu-operator",
+            GpuOperatorArgs(
+                cluster=cluster,
+                spec=addons.gpu_operator,
+                setups=plan.setups,
+                observability=observability is not None,
+                chart_overrides=overrides,
+                depends_on=[observability] if observability is not None else [],
+            ),
+            opts=opts,
+        )
+    if plan.cert_manager:
+        serving.cert_manager = CertManager(
+            f"{name}-cert-manager",
+            CertManagerArgs(cluster=cluster, spec=addons.cert_manager, chart_overrides=overrides),
+            opts=opts,
+        )
+    if not plan.kserve:
+        return serving
+    cached = sorted(
+        {s.pool for m, s in plan.sizing.items() if config.models[m].cache and s.pool is not None}
+    )
+    tolerations = {tuple(sorted(t.items())) for p in cached for t in contracts[p].tolerations}
+    serving.kserve = KServe(
+        f"{name}-kserve",
+        KServeArgs(
+            cluster=cluster,
+            spec=addons.kserve,
+            chart_overrides=overrides,
+            depends_on=[serving.cert_manager.chart] if serving.cert_manager else [],
+            cache_tolerations=[dict(t) for t in sorted(tolerations)],
+            runtime_dev_shm=any(s.tensor_parallel > 1 for s in plan.sizing.values()),
+        ),
+        opts=opts,
+    )
+    if not config.models:
+        return serving
+    before: list[pulumi.Resource] = list(serving.kserve.ready)
+    if namespaces is not None and MODELS_NAMESPACE in namespaces.namespaces:
+        before.insert(0, namespaces.namespaces[MODELS_NAMESPACE])
+    serving.models = ModelDeployments(
+        f"{name}-models",
+        ModelDeploymentsArgs(
+            cluster=cluster,
+            pools=contracts,
+            models=config.models,
+            sizing=plan.sizing,
+            deployment_mode=addons.kserve.deployment_mode,
+            mig_strategy=plan.mig_strategy,
+            model_cache=addons.kserve.model_cache,
+            depends_on=before,
+            gpu_depends_on=[serving.gpu_operator.chart] if serving.gpu_operator else [],
+            cache_depends_on=serving.kserve.cache_ready,
+        ),
+        opts=opts,
+    )
+    return serving

@@ -1,0 +1,143 @@
+"""Vector DB Helm values: golden files per engine, chart-key conformance, security defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers.data_cases import (
+    MINIO_SNAPSHOTS,
+    assert_documented_in_comments,
+    unknown_keys,
+)
+from helpers.golden import check_golden
+from pulumi_llmops.addons.vector_db import ENGINES, render_values
+from pulumi_llmops.addons.vector_db.engines.milvus import milvus_user_yaml
+from pulumi_llmops.addons.vector_db.engines.pgvector import cnpg_schedule
+from pulumi_llmops.config.data import VectorDatabaseSpec
+
+GOLDEN = Path(__file__).parent / "golden"
+
+CASES = {
+    "qdrant-defaults": {},
+    "qdrant-ha-snapshots": {
+        "replicas": 3,
+        "storage_gib": 100,
+        "storage_class": "fast-retain",
+        "snapshots": MINIO_SNAPSHOTS,
+    },
+    "weaviate-snapshots": {"engine": "weaviate", "snapshots": MINIO_SNAPSHOTS},
+    "milvus-standalone": {"engine": "milvus", "storage_class": "fast"},
+    "milvus-cluster": {"engine": "milvus", "replicas": 3},
+    "pgvector-backups": {"engine": "pgvector", "replicas": 3, "snapshots": MINIO_SNAPSHOTS},
+}
+
+# Keys the charts document only in comments (no default in values.yaml).
+COMMENTED = {
+    "qdrant": {"apiKey", "persistence.storageClassName"},
+    "weaviate": {
+        "env.AUTHENTICATION_APIKEY_ENABLED",
+        "env.AUTHENTICATION_APIKEY_USERS",
+        "backups.s3.envconfig.AWS_REGION",
+        "backups.s3.envconfig.BACKUP_S3_ENDPOINT",
+        "backups.s3.envconfig.BACKUP_S3_PATH",
+        "backups.s3.envconfig.BACKUP_S3_USE_SSL",
+    },
+}
+
+
+def render(case: str) -> dict:
+    # Milvus' user.yaml is a secret Output in the component; the engine's placeholder stands
+    # in for it here.
+    return render_values(VectorDatabaseSpec(**CASES[case]), "lab-dc1")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_values_match_golden_file(case: str) -> None:
+    check_golden(GOLDEN, f"vector-db-{case}", render(case))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_values_key_exists_in_the_pinned_chart(case: str) -> None:
+    spec = VectorDatabaseSpec(**CASES[case])
+    chart = ENGINES[spec.engine].chart_key
+    unknown = unknown_keys(chart, render(case))
+    allowed = COMMENTED.get(spec.engine, set())
+    assert set(unknown) <= allowed, f"not in {chart}'s values.yaml: {set(unknown) - allowed}"
+    assert_documented_in_comments(chart, unknown)
+
+
+def test_qdrant_reads_its_api_key_from_the_secret_and_stays_internal() -> None:
+    values = render("qdrant-defaults")
+    assert values["apiKey"] == {
+        "valueFrom": {"secretKeyRef": {"name": "vector-db-api-key", "key": "api-key"}}
+    }
+    assert values["service"] == {"type": "ClusterIP"}
+
+
+def test_qdrant_snapshots_use_native_s3_storage_with_keys_from_a_secret() -> None:
+    env = {e["name"]: e for e in render("qdrant-ha-snapshots")["env"]}
+    prefix = "QDRANT__STORAGE__SNAPSHOTS_CONFIG__"
+    assert env[f"{prefix}SNAPSHOTS_STORAGE"]["value"] == "s3"
+    assert env[f"{prefix}S3_CONFIG__BUCKET"]["value"] == "vector-snapshots"
+    assert env[f"{prefix}S3_CONFIG__REGION"]["value"] == "us-east-1"
+    assert env[f"{prefix}S3_CONFIG__ENDPOINT_URL"]["value"] == "https://minio.lab.internal:9000"
+    assert env[f"{prefix}S3_CONFIG__ACCESS_KEY"]["valueFrom"] == {
+        "secretKeyRef": {"name": "minio-creds", "key": "AWS_ACCESS_KEY_ID"}
+    }
+    assert all("value" not in env[f"{prefix}S3_CONFIG__{k}"] for k in ("ACCESS_KEY", "SECRET_KEY"))
+
+
+def test_weaviate_overrides_both_public_load_balancers_and_anonymous_access() -> None:
+    values = render("weaviate-snapshots")
+    assert values["service"]["type"] == "ClusterIP"
+    assert values["grpcService"]["type"] == "ClusterIP"
+    assert values["authentication"] == {"anonymous_access": {"enabled": False}}
+    assert values["envSecrets"] == {"AUTHENTICATION_APIKEY_ALLOWED_KEYS": "vector-db-api-key"}
+    assert values["backups"]["s3"]["envconfig"]["BACKUP_S3_ENDPOINT"] == "minio.lab.internal:9000"
+    assert values["backups"]["s3"]["envconfig"]["BACKUP_S3_USE_SSL"] == "true"
+
+
+def test_milvus_mode_follows_replicas() -> None:
+    assert render("milvus-standalone")["cluster"] == {"enabled": False}
+    assert render("milvus-standalone")["pulsarv3"] == {"enabled": False}
+    assert render("milvus-cluster")["cluster"] == {"enabled": True}
+    assert render("milvus-cluster")["queryNode"]["replicas"] == 3
+
+
+def test_milvus_user_yaml_enables_authentication() -> None:
+    assert milvus_user_yaml("pw") == (
+        "common:\n  security:\n    authorizationEnabled: true\n    defaultRootPassword: pw\n"
+    )
+
+
+def test_pgvector_backups_are_cnpg_native_with_a_seconds_field() -> None:
+    backups = render("pgvector-backups")["backups"]
+    assert backups["scheduledBackups"][0]["schedule"] == "0 0 2 * * *"
+    assert backups["secret"] == {"create": False, "name": "minio-creds"}
+    assert backups["retentionPolicy"] == "14d"
+    assert cnpg_schedule("30 1 * * 0") == "0 30 1 * * 0"
+
+
+def test_values_overrides_win_dicts_merge_lists_replace() -> None:
+    spec = VectorDatabaseSpec(
+        values_overrides={
+            "service": {"type": "NodePort"},
+            "persistence": {"size": "1Ti"},
+            "tolerations": [{"key": "db", "operator": "Exists"}],
+        }
+    )
+    values = render_values(spec, "lab-dc1")
+    assert values["service"] == {"type": "NodePort"}
+    assert values["persistence"] == {"size": "1Ti"}
+    assert values["tolerations"] == [{"key": "db", "operator": "Exists"}]
+    assert values["replicaCount"] == 1
+
+
+@pytest.mark.parametrize("engine", ["weaviate", "pgvector"])
+def test_metrics_values_keys_exist_in_the_pinned_chart(engine: str) -> None:
+    values = render_values(VectorDatabaseSpec(engine=engine), "lab-dc1", metrics=True)
+    chart = ENGINES[engine].chart_key
+    unknown = unknown_keys(chart, values)
+    assert set(unknown) <= COMMENTED.get(engine, set())
