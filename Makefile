@@ -35,8 +35,9 @@ lint: $(STAMP)
 bench: $(STAMP)  ## Plan-time and scaling measurements -> benchmarks/README.md figures
 	$(BIN)/python benchmarks/plan_time.py
 
-docs: $(STAMP)  ## Regenerate docs/config-reference.md from the pydantic models
+docs: $(STAMP)  ## Regenerate the generated docs: config reference, examples table
 	$(BIN)/python -m pulumi_llmops.config.reference > docs/config-reference.md
+	$(BIN)/python tests/examples/readme_table.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info components/*.egg-info

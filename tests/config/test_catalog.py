@@ -190,7 +190,7 @@ def test_invalid_gpu_models(gpu: dict, expected: str) -> None:
 
 @pytest.mark.parametrize("model", [CatalogSpec, InstanceEntrySpec, GpuModelSpec])
 def test_every_field_documents_itself(model: type[BaseModel]) -> None:
+    # Defaults are printed by the config reference from the field defaults
+    # (tests/config/test_defaults_said_once.py keeps descriptions from restating them).
     for name, field in model.model_fields.items():
         assert field.description, f"{model.__name__}.{name} has no description"
-        if not field.is_required():
-            assert "Default" in field.description, f"{model.__name__}.{name}: no default stated"

@@ -13,12 +13,8 @@ import pulumi_kubernetes as k8s
 
 from .._deprecated import moved_names
 from ..cluster.handle import ClusterHandle
-from ..kube.namespaces import (
-    MODELS_NAMESPACE,
-    SYSTEM_NAMESPACE,
-    PodSecurityLevel,
-    labelled_namespace,
-)
+from ..kube import namespaces as kube_ns
+from ..kube.namespaces import PodSecurityLevel, labelled_namespace
 
 
 def base_namespaces() -> dict[str, PodSecurityLevel]:
@@ -27,7 +23,7 @@ def base_namespaces() -> dict[str, PodSecurityLevel]:
     Model servers run vendor images (vLLM) that do not all meet `restricted`, so the models
     namespace enforces `baseline` and warns at `restricted`.
     """
-    return {SYSTEM_NAMESPACE: "restricted", MODELS_NAMESPACE: "baseline"}
+    return {kube_ns.SYSTEM_NAMESPACE: "restricted", kube_ns.MODELS_NAMESPACE: "baseline"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,7 +58,6 @@ __getattr__ = moved_names(
     {
         "MODELS_NAMESPACE": "pulumi_llmops.kube",
         "SYSTEM_NAMESPACE": "pulumi_llmops.kube",
-        "labelled_namespace": "pulumi_llmops.kube",
         "namespace_labels": "pulumi_llmops.kube",
     },
 )

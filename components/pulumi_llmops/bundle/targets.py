@@ -1,11 +1,13 @@
 """The bundle's per-target table: how to build the cluster and its GPU pools on each target.
 
-Every builder has the same shape, `(name, plan, opts) -> TargetParts`, and imports its
-cloud package lazily, so a stack loads only the SDK of the target it uses.
+Every builder has the same shape, `(name, plan, opts) -> TargetParts`. Cloud targets share
+one builder driven by `CLOUD_TARGETS` and import their cluster package (`targets.py`)
+lazily, so a stack loads only the SDK of the target it uses.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +15,8 @@ from typing import Any
 import pulumi
 
 from ..cluster.existing import ExistingCluster, ExistingClusterArgs
+from ..config.aks import AksClusterSpec
+from ..targets import target_info
 from .prepare import PlatformPlan
 
 
@@ -71,72 +75,57 @@ def _onprem(name: str, plan: PlatformPlan, opts: pulumi.ResourceOptions) -> Targ
     return _pools(name, plan, opts, cluster, OnPremGpuPool, OnPremGpuPoolArgs)
 
 
-def _eks(name: str, plan: PlatformPlan, opts: pulumi.ResourceOptions) -> TargetParts:
-    from ..cluster.aws import EksCluster, EksClusterArgs, EksGpuNodePool, EksGpuNodePoolArgs
+@dataclass(frozen=True)
+class CloudTarget:
+    """How the bundle builds one cloud target: its cluster package's component and Args
+    names, the `cluster.<block>` spec, and the keyword its Args use for tags."""
 
+    block: str
+    cluster: str
+    pool: str
+    tags_field: str = "tags"
+    default_spec: Callable[[], Any] | None = None
+    """The spec when `cluster.<block>` is absent (None: PlatformConfig requires the block)."""
+
+
+CLOUD_TARGETS: Mapping[str, CloudTarget] = {
+    "eks": CloudTarget("eks", "EksCluster", "EksGpuNodePool"),
+    "gke": CloudTarget("gke", "GkeCluster", "GkeGpuNodePool", tags_field="labels"),
+    "aks": CloudTarget("aks", "AksCluster", "AksGpuNodePool", default_spec=AksClusterSpec),
+}
+
+
+def _cloud(name: str, plan: PlatformPlan, opts: pulumi.ResourceOptions) -> TargetParts:
+    """A cloud cluster created (or adopted) from `cluster.<target>`, and its GPU pools."""
     config = plan.config
-    assert config.cluster.eks is not None  # PlatformConfig requires cluster.eks on eks
-    tags = config.resource_tags
-    cluster = EksCluster(
+    info = target_info(config.target)
+    cloud = CLOUD_TARGETS[config.target]
+    assert info.cluster_package is not None
+    package = importlib.import_module(info.cluster_package)
+    spec = getattr(config.cluster, cloud.block)
+    if spec is None:
+        assert cloud.default_spec is not None  # PlatformConfig requires the block otherwise
+        spec = cloud.default_spec()
+    tags = {cloud.tags_field: config.resource_tags}
+    cluster = getattr(package, cloud.cluster)(
         f"{name}-cluster",
-        EksClusterArgs(
+        getattr(package, f"{cloud.cluster}Args")(
             cluster_name=config.cluster.name,
             region=config.region,
-            spec=config.cluster.eks,
+            spec=spec,
             deletion_protection=config.deletion_protection,
-            tags=tags,
+            **tags,
         ),
         opts=opts,
     )
-
-    return _pools(name, plan, opts, cluster, EksGpuNodePool, EksGpuNodePoolArgs, tags=tags)
-
-
-def _gke(name: str, plan: PlatformPlan, opts: pulumi.ResourceOptions) -> TargetParts:
-    from ..cluster.gcp import GkeCluster, GkeClusterArgs, GkeGpuNodePool, GkeGpuNodePoolArgs
-
-    config = plan.config
-    assert config.cluster.gke is not None  # PlatformConfig requires cluster.gke on gke
-    labels = config.resource_tags
-    cluster = GkeCluster(
-        f"{name}-cluster",
-        GkeClusterArgs(
-            cluster_name=config.cluster.name,
-            region=config.region,
-            spec=config.cluster.gke,
-            deletion_protection=config.deletion_protection,
-            labels=labels,
-        ),
-        opts=opts,
-    )
-
-    return _pools(name, plan, opts, cluster, GkeGpuNodePool, GkeGpuNodePoolArgs, labels=labels)
-
-
-def _aks(name: str, plan: PlatformPlan, opts: pulumi.ResourceOptions) -> TargetParts:
-    from ..cluster.azure import AksCluster, AksClusterArgs, AksGpuNodePool, AksGpuNodePoolArgs
-    from ..config.aks import AksClusterSpec
-
-    config = plan.config
-    tags = config.resource_tags
-    cluster = AksCluster(
-        f"{name}-cluster",
-        AksClusterArgs(
-            cluster_name=config.cluster.name,
-            region=config.region,
-            spec=config.cluster.aks or AksClusterSpec(),
-            deletion_protection=config.deletion_protection,
-            tags=tags,
-        ),
-        opts=opts,
-    )
-
-    return _pools(name, plan, opts, cluster, AksGpuNodePool, AksGpuNodePoolArgs, tags=tags)
+    component = getattr(package, cloud.pool)
+    args_type = getattr(package, f"{cloud.pool}Args")
+    return _pools(name, plan, opts, cluster, component, args_type, **tags)
 
 
 TARGET_BUILDERS: Mapping[
     str, Callable[[str, PlatformPlan, pulumi.ResourceOptions], TargetParts]
-] = {"onprem": _onprem, "eks": _eks, "gke": _gke, "aks": _aks}
+] = {"onprem": _onprem, "eks": _cloud, "gke": _cloud, "aks": _cloud}
 """Target name -> builder of its cluster and GPU pools."""
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
-from ..catalog.shape import PoolShape, mig_slice
+from ..catalog.overrides import CatalogOverrides
+from ..catalog.shape import PoolShape, mig_slice, resolve_pool
 from ..config.node_pool import GpuPoolSpec, TaintSpec
+from ..targets import catalog_cloud
 
 POOL_LABEL = "llmops.dev/pool"
 GPU_MODEL_LABEL = "llmops.dev/gpu-model"
@@ -222,6 +225,36 @@ def pool_contract(target: str, pool: str, spec: GpuPoolSpec, shape: PoolShape) -
     if target == "aks":
         return _aks_contract(spec, contract)
     return contract
+
+
+class PoolArgs(Protocol):
+    """What every pool component's Args carry (`EksGpuNodePoolArgs`, `OnPremGpuPoolArgs`...)."""
+
+    @property
+    def pool(self) -> str: ...
+
+    @property
+    def spec(self) -> GpuPoolSpec: ...
+
+    @property
+    def shape(self) -> PoolShape | None: ...
+
+    @property
+    def contract(self) -> GpuPoolContract | None: ...
+
+    @property
+    def catalog(self) -> CatalogOverrides: ...
+
+
+def pool_facts(target: str, args: PoolArgs, region: str) -> tuple[PoolShape, GpuPoolContract]:
+    """A pool component's shape and contract: those in `args` (the bundle passes what
+    `prepare` computed), else resolved from the catalogue (`args.catalog` overrides, priced
+    in `region`) and `pool_contract`."""
+    spec = args.spec
+    shape = args.shape or resolve_pool(
+        catalog_cloud(target), spec.machine_type, spec.gpu, region, args.catalog
+    )
+    return shape, args.contract or pool_contract(target, args.pool, spec, shape)
 
 
 def _with_labels(

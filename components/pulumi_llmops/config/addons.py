@@ -16,25 +16,25 @@ class AddonsSpec(Spec):
 
     gpu_operator: GpuOperatorSpec = Field(
         default_factory=GpuOperatorSpec,
-        description="NVIDIA GPU operator. Default: on when GPU pools need it.",
+        description="NVIDIA GPU operator (see its section).",
     )
     cert_manager: CertManagerSpec = Field(
         default_factory=CertManagerSpec,
-        description="cert-manager. Default: on when KServe is installed.",
+        description="cert-manager (see its section).",
     )
     kserve: KServeSpec = Field(
         default_factory=KServeSpec,
-        description="KServe model serving. Default: on when models are configured.",
+        description="KServe model serving (see its section).",
     )
     vector_db: VectorDatabaseSpec = Field(
         default_factory=VectorDatabaseSpec,
-        description="Vector database. Default: on (Qdrant, 1 replica, 20 GiB, data retained).",
+        description="Vector database (see its section).",
     )
     observability: ObservabilitySpec = Field(
         default_factory=ObservabilitySpec,
-        description="kube-prometheus-stack, dashboards, alerts. Default: on.",
+        description="kube-prometheus-stack, dashboards, alerts (see its section).",
     )
     gitops: GitOpsSpec = Field(
         default_factory=GitOpsSpec,
-        description="Argo CD or Flux. Default: on only when applications are configured.",
+        description="Argo CD or Flux (see its section).",
     )

@@ -44,7 +44,7 @@ class AksClusterSpec(Spec):
         False,
         description=(
             "Adopt the existing AKS cluster named `cluster.name` in "
-            "`existing_resource_group`. Only the GPU agent pools are created. Default: false."
+            "`existing_resource_group`. Only the GPU agent pools are created."
         ),
     )
     existing_resource_group: ResourceGroupName | None = Field(
@@ -60,16 +60,18 @@ class AksClusterSpec(Spec):
     authorized_ip_ranges: list[Cidr] = Field(
         default_factory=list,
         description=(
-            "Keep a public API server, reachable only from these CIDRs. Default: none, so "
+            "Keep a public API server, reachable only from these CIDRs. Empty: "
             "the API server is private (private cluster)."
         ),
     )
     admin_group_object_ids: list[Uuid] = Field(
         default_factory=list,
-        description="Entra ID groups made cluster admins (Azure RBAC). Default: none.",
+        description="Entra ID groups made cluster admins (Azure RBAC).",
     )
     sku_tier: Literal["Free", "Standard", "Premium"] | None = Field(
-        None, description="Control-plane tier. Default: Standard (with SLA) in prod, else Free."
+        None,
+        description="Control-plane tier. Default: the Standard tier (uptime SLA) when the "
+        "cluster is deletion-protected (environment prod), else Free.",
     )
     key_vault_key_id: str | None = Field(
         None,
@@ -77,7 +79,7 @@ class AksClusterSpec(Spec):
         description=(
             "Versioned Key Vault key for KMS etcd encryption of secrets (public-network key "
             "vault with the Azure RBAC permission model). Needs key_vault_resource_id. "
-            "Default: none (AKS platform-managed keys)."
+            "Unset: AKS platform-managed keys."
         ),
     )
     key_vault_resource_id: str | None = Field(
@@ -85,14 +87,14 @@ class AksClusterSpec(Spec):
         pattern=r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
         r"Microsoft\.KeyVault/vaults/[A-Za-z0-9-]+$",
         description="ARM id of the key vault holding key_vault_key_id (the cluster identity "
-        "gets Key Vault Crypto User on it). Default: none.",
+        "gets Key Vault Crypto User on it).",
     )
     system_vm_size: str = Field(
         "Standard_D4ds_v5",
         min_length=1,
-        description="VM size of the system pool. Default: Standard_D4ds_v5.",
+        description="VM size of the system pool.",
     )
-    system_nodes: int = Field(2, ge=1, le=20, description="System pool nodes. Default: 2.")
+    system_nodes: int = Field(2, ge=1, le=20, description="System pool nodes.")
 
     @model_validator(mode="after")
     def _create_or_adopt(self) -> AksClusterSpec:
@@ -123,21 +125,18 @@ class AksPoolSpec(Spec):
     gpu_driver: Literal["Install", "None"] = Field(
         "Install",
         description=(
-            "AKS installs the NVIDIA driver (Install) or leaves it to the GPU operator "
-            "(None). Default: Install."
+            "AKS installs the NVIDIA driver (Install) or leaves it to the GPU operator (None)."
         ),
     )
-    os_sku: Literal["Ubuntu", "AzureLinux"] = Field(
-        "Ubuntu", description="Node OS. Default: Ubuntu."
-    )
+    os_sku: Literal["Ubuntu", "AzureLinux"] = Field("Ubuntu", description="Node OS.")
     spot_max_price: float = Field(
         -1,
-        description="Spot only: highest USD per hour per VM; -1 pays up to the on-demand "
-        "price. Default: -1.",
+        description="Spot only: highest USD per hour per VM; -1 pays up to the on-demand price.",
     )
     spot_eviction_policy: Literal["Delete", "Deallocate"] = Field(
         "Delete",
-        description="Spot only: what happens to evicted VMs. Default: Delete (no disk cost).",
+        description="Spot only: what happens to evicted VMs (Delete keeps no disk, so no "
+        "disk cost).",
     )
     availability_zones: list[Literal["1", "2", "3"]] = Field(
         default_factory=list, description="Zones of this pool. Default: no zone pinning."

@@ -60,7 +60,7 @@ class GpuModelSpec(Spec):
         (),
         description=(
             "Other spellings that name this model (a cloud accelerator name, the nvidia-smi "
-            "product name). Default: none; a built-in model keeps its built-in aliases."
+            "product name). A built-in model keeps its built-in aliases too."
         ),
     )
 
@@ -81,14 +81,14 @@ class InstanceEntrySpec(Spec):
     )
     gpu_count: int = Field(ge=1, le=16, description="GPUs per machine, 1 to 16. Required.")
     vcpu: int | None = Field(
-        None, ge=1, le=4096, description="Host vCPUs. Default: unknown (not reported)."
+        None, ge=1, le=4096, description="Host vCPUs. Unset: unknown (not reported)."
     )
     memory_gib: float | None = Field(
         None,
         gt=0,
         le=65536,
         allow_inf_nan=False,
-        description="Host memory in GiB. Default: unknown (not reported).",
+        description="Host memory in GiB. Unset: unknown (not reported).",
     )
     accelerator_type: str | None = Field(
         None,
@@ -97,14 +97,14 @@ class InstanceEntrySpec(Spec):
         pattern=r"^[a-z0-9][a-z0-9-]*$",
         description=(
             "GCP only, required there: the guest accelerator type GKE node pools request "
-            "(e.g. nvidia-l4). Default: none."
+            "(e.g. nvidia-l4)."
         ),
     )
     usd_per_hour: dict[RegionKey, UsdPerHour] = Field(
         default_factory=dict,
         description=(
             "On-demand USD per hour of one machine, by region (e.g. us-east-1: 1.006). "
-            "Default: none, so cost reports show the machine as unpriced."
+            "Empty: cost reports show the machine as unpriced."
         ),
     )
     price_source: str | None = Field(
@@ -113,13 +113,13 @@ class InstanceEntrySpec(Spec):
         max_length=200,
         description=(
             "Where the prices come from (e.g. 'AWS price list, 2026-09'). Required when "
-            "usd_per_hour is set. Default: none."
+            "usd_per_hour is set."
         ),
     )
     price_date: str | None = Field(
         None,
         pattern=r"^\d{4}-\d{2}(-\d{2})?$",
-        description="Date of the prices, YYYY-MM or YYYY-MM-DD. Default: undated.",
+        description="Date of the prices, YYYY-MM or YYYY-MM-DD. Unset: undated.",
     )
 
     @model_validator(mode="after")
@@ -153,14 +153,14 @@ class CatalogSpec(Spec):
         default_factory=dict,
         description=(
             "Machine types keyed by name (matched case-insensitively). An entry replaces "
-            "the built-in entry of that name whole. Default: none."
+            "the built-in entry of that name whole."
         ),
     )
     gpus: dict[GpuModelKey, GpuModelSpec] = Field(
         default_factory=dict,
         description=(
             "GPU models keyed by name. A key that is a spelling of a built-in model "
-            "(a100-80gb) corrects it; any other key adds a model. Default: none."
+            "(a100-80gb) corrects it; any other key adds a model."
         ),
     )
 

@@ -29,19 +29,18 @@ class SnapshotCredentialsSpec(Spec):
         None,
         pattern=_NAMESPACE,
         description="Name of a Secret you created in the vector DB namespace with keys "
-        "`access_key_id` and `secret_access_key`. Default: none.",
+        "`access_key_id` and `secret_access_key`.",
     )
     access_key_id_config_key: str | None = Field(
         None,
         min_length=1,
         description="Pulumi config key (namespace `llmops`, set with `pulumi config set "
-        "--secret`) holding the access key id; the library then creates the Secret. "
-        "Default: none.",
+        "--secret`) holding the access key id; the library then creates the Secret.",
     )
     secret_access_key_config_key: str | None = Field(
         None,
         min_length=1,
-        description="Pulumi config key (`--secret`) holding the secret access key. Default: none.",
+        description="Pulumi config key (`--secret`) holding the secret access key.",
     )
 
     @model_validator(mode="after")
@@ -88,7 +87,7 @@ class SnapshotSpec(Spec):
     path: str = Field(
         "vector-db",
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$",
-        description="Key prefix inside the bucket. Default: `vector-db`.",
+        description="Key prefix inside the bucket.",
     )
     schedule: str = Field(
         "0 2 * * *",
@@ -100,13 +99,13 @@ class SnapshotSpec(Spec):
         ge=1,
         le=3650,
         description="pgvector: backup retention the operator enforces. Qdrant/Weaviate: "
-        "enforce it with a bucket lifecycle rule (documented). Default: 14 days.",
+        "enforce it with a bucket lifecycle rule (documented).",
     )
     image: str | None = Field(
         None,
         min_length=1,
         description="Image of the Qdrant/Weaviate snapshot CronJob (needs `python` with the "
-        "standard library; e.g. a mirror). Default: the library's pin, python:3.13-alpine.",
+        "standard library; e.g. a mirror). Default: the library's pin (versions.py).",
     )
     credentials: SnapshotCredentialsSpec = Field(
         description="Object-store credentials: an existing Secret or two secret config keys."
@@ -116,24 +115,20 @@ class SnapshotSpec(Spec):
 class VectorDatabaseSpec(Spec):
     """The vector database add-on. Default: enabled, Qdrant, 1 replica, 20 GiB, data retained."""
 
-    enabled: bool = Field(True, description="Install the vector database. Default: true.")
+    enabled: bool = Field(True, description="Install the vector database.")
     engine: VectorDbEngine = Field(
         "qdrant",
         description="qdrant (default), milvus, weaviate, or pgvector (CloudNativePG).",
     )
-    namespace: str = Field(
-        "llmops-vectordb", pattern=_NAMESPACE, description="Namespace. Default: llmops-vectordb."
-    )
+    namespace: str = Field("llmops-vectordb", pattern=_NAMESPACE, description="Namespace.")
     replicas: int = Field(
         1,
         ge=1,
         le=9,
         description="Database replicas (Qdrant/Weaviate pods, Milvus cluster mode when > 1, "
-        "PostgreSQL instances). Default: 1.",
+        "PostgreSQL instances).",
     )
-    storage_gib: int = Field(
-        20, ge=1, le=65536, description="Volume size per replica in GiB. Default: 20."
-    )
+    storage_gib: int = Field(20, ge=1, le=65536, description="Volume size per replica in GiB.")
     storage_class: str | None = Field(
         None,
         pattern=_STORAGE_CLASS,
@@ -141,36 +136,35 @@ class VectorDatabaseSpec(Spec):
         "Prefer a class with `reclaimPolicy: Retain` in production.",
     )
     cpu_millicores: int = Field(
-        500, ge=50, le=256000, description="CPU request per replica (millicores). Default: 500."
+        500, ge=50, le=256000, description="CPU request per replica (millicores)."
     )
     memory_gib: int = Field(
         2,
         ge=1,
         le=4096,
-        description="Memory request and limit per replica in GiB. Default: 2.",
+        description="Memory request and limit per replica in GiB.",
     )
     allowed_namespaces: list[str] = Field(
         default_factory=list,
         description="Application namespaces allowed to connect, in addition to "
-        "`llmops-models` (always) and `monitoring` (when observability is on). Default: none.",
+        "`llmops-models` (always) and `monitoring` (when observability is on).",
     )
     network_policy: bool = Field(
         True,
-        description="Create the NetworkPolicy that admits only the allowed namespaces. "
-        "Default: true.",
+        description="Create the NetworkPolicy that admits only the allowed namespaces.",
     )
     snapshots: SnapshotSpec | None = Field(
-        None, description="Scheduled snapshots to a bucket. Default: none (no snapshots)."
+        None, description="Scheduled snapshots to a bucket. Unset: no snapshots."
     )
     allow_data_deletion: bool = Field(
         False,
         description="Lift protect/retain_on_delete so `pulumi destroy` can delete the data. "
-        "Default: false (destroy refuses; volumes are kept).",
+        "When false, destroy refuses and the volumes are kept.",
     )
     values_overrides: dict[str, Any] = Field(
         default_factory=dict,
         description="Helm values deep-merged last over the rendered values (dicts merge, "
-        "lists replace). Default: none.",
+        "lists replace).",
     )
 
     @model_validator(mode="after")

@@ -52,7 +52,7 @@ class EksClusterSpec(Spec):
         False,
         description=(
             "Adopt the existing EKS cluster named `cluster.name` instead of creating one. "
-            "Only the node role and the GPU node groups are created. Default: false."
+            "Only the node role and the GPU node groups are created."
         ),
     )
     kubernetes_version: KubernetesVersion | None = Field(
@@ -62,19 +62,17 @@ class EksClusterSpec(Spec):
         default_factory=list,
         description=(
             "Existing private subnets (at least two, in different AZs) for the control plane "
-            "ENIs and the nodes. Default: none; set these or `create_network: true`."
+            "ENIs and the nodes. Set these or `create_network: true`."
         ),
     )
     create_network: bool = Field(
         False,
         description=(
             "Create a minimal network: a VPC, one private and one public subnet per AZ, an "
-            "internet gateway and one NAT gateway (nodes stay private). Default: false."
+            "internet gateway and one NAT gateway (nodes stay private)."
         ),
     )
-    network_cidr: Cidr = Field(
-        "10.40.0.0/16", description="VPC CIDR with `create_network`. Default: 10.40.0.0/16."
-    )
+    network_cidr: Cidr = Field("10.40.0.0/16", description="VPC CIDR with `create_network`.")
     availability_zones: list[str] = Field(
         default_factory=list,
         description="AZs for `create_network` (two or three). Default: <region>a and <region>b.",
@@ -82,7 +80,7 @@ class EksClusterSpec(Spec):
     public_access_cidrs: list[Cidr] = Field(
         default_factory=list,
         description=(
-            "Open the public API endpoint to these CIDRs only. Default: none, so the API "
+            "Open the public API endpoint to these CIDRs only. Empty: the API "
             "endpoint is private (reachable from the VPC only)."
         ),
     )
@@ -90,14 +88,14 @@ class EksClusterSpec(Spec):
         default_factory=list,
         description=(
             "IAM roles/users given cluster-admin through access entries "
-            "(AmazonEKSClusterAdminPolicy, cluster scope). Default: none."
+            "(AmazonEKSClusterAdminPolicy, cluster scope)."
         ),
     )
     bootstrap_creator_admin: bool = Field(
         True,
         description=(
             "Give the identity that creates the cluster admin access (Pulumi needs it to "
-            "install the platform). Default: true."
+            "install the platform)."
         ),
     )
     existing_kms_key_arn: str | None = Field(
@@ -113,17 +111,14 @@ class EksClusterSpec(Spec):
     )
     enabled_log_types: list[EksLogType] = Field(
         default_factory=lambda: ["api", "audit", "authenticator"],
-        description="Control-plane logs sent to CloudWatch. Default: api, audit, authenticator.",
+        description="Control-plane logs sent to CloudWatch.",
     )
     system_instance_type: str = Field(
         "m7i.large",
         min_length=1,
-        description="Instance type of the CPU system node group (CoreDNS, controllers). "
-        "Default: m7i.large.",
+        description="Instance type of the CPU system node group (CoreDNS, controllers).",
     )
-    system_nodes: int = Field(
-        2, ge=1, le=20, description="Nodes in the system node group. Default: 2."
-    )
+    system_nodes: int = Field(2, ge=1, le=20, description="Nodes in the system node group.")
     addon_versions: dict[EksAddon, str] = Field(
         default_factory=dict,
         description=(
@@ -169,7 +164,7 @@ class EksPoolSpec(Spec):
         description=(
             "EKS-optimized NVIDIA AMI. AL2023 ships the driver and container toolkit (the GPU "
             "operator then only runs the device plugin); Bottlerocket also ships its own "
-            "device plugin. Default: AL2023_x86_64_NVIDIA."
+            "device plugin."
         ),
     )
     subnet_ids: list[SubnetId] = Field(
@@ -180,8 +175,8 @@ class EksPoolSpec(Spec):
         None, min_length=1, description="AMI release version. Default: latest for the cluster."
     )
     node_repair: bool = Field(
-        True, description="EKS node auto-repair (replaces unhealthy GPU nodes). Default: true."
+        True, description="EKS node auto-repair (replaces unhealthy GPU nodes)."
     )
     max_unavailable: int = Field(
-        1, ge=1, le=100, description="Nodes replaced at once during updates. Default: 1."
+        1, ge=1, le=100, description="Nodes replaced at once during updates."
     )

@@ -23,29 +23,23 @@ class GitApplicationSpec(Spec):
         pattern=r"^(https://|ssh://|git@)\S+$",
         description="Git repository URL (https://, ssh:// or git@).",
     )
-    path: str = Field(
-        ".", min_length=1, description="Directory of the manifests in the repo. Default: `.`."
-    )
+    path: str = Field(".", min_length=1, description="Directory of the manifests in the repo.")
     revision: str = Field(
         "main",
         min_length=1,
-        description="Branch (Flux: a branch; Argo CD: branch, tag or commit). Default: main.",
+        description="Branch (Flux: a branch; Argo CD: branch, tag or commit).",
     )
     namespace: str = Field(
         pattern=_NAMESPACE, description="Destination namespace of the workloads."
     )
     automated: bool = Field(
-        True, description="Sync automatically (Argo CD automated / Flux interval). Default: true."
+        True, description="Sync automatically (Argo CD automated / Flux interval)."
     )
-    prune: bool = Field(True, description="Delete objects removed from Git. Default: true.")
-    self_heal: bool = Field(
-        True, description="Argo CD: revert drift made outside Git. Default: true."
-    )
-    create_namespace: bool = Field(
-        True, description="Create the destination namespace. Default: true."
-    )
+    prune: bool = Field(True, description="Delete objects removed from Git.")
+    self_heal: bool = Field(True, description="Argo CD: revert drift made outside Git.")
+    create_namespace: bool = Field(True, description="Create the destination namespace.")
     interval_minutes: int = Field(
-        5, ge=1, le=1440, description="Flux reconcile interval in minutes. Default: 5."
+        5, ge=1, le=1440, description="Flux reconcile interval in minutes."
     )
 
 
@@ -66,14 +60,14 @@ class GitOpsSpec(Spec):
         "llmops-apps",
         pattern=_NAMESPACE,
         description="Argo CD AppProject holding the applications (restricted to their repos "
-        "and namespaces). Default: llmops-apps.",
+        "and namespaces).",
     )
     applications: dict[ResourceKey, GitApplicationSpec] = Field(
-        default_factory=dict, description="Applications keyed by name. Default: none."
+        default_factory=dict, description="Applications keyed by name."
     )
     values_overrides: dict[str, Any] = Field(
         default_factory=dict,
-        description="Helm values of the engine chart, deep-merged last. Default: none.",
+        description="Helm values of the engine chart, deep-merged last.",
     )
 
     @property

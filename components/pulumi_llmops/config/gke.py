@@ -40,27 +40,27 @@ class GkeClusterSpec(Spec):
         description=(
             "Adopt the existing regional cluster named `cluster.name` in `region`. Only the "
             "node service account (unless existing_node_service_account) and the GPU node "
-            "pools are created. Default: false."
+            "pools are created."
         ),
     )
-    network: str = Field("default", min_length=1, description="VPC network. Default: default.")
+    network: str = Field("default", min_length=1, description="VPC network.")
     subnetwork: str | None = Field(
         None, min_length=1, description="Subnetwork. Default: the network's subnet in the region."
     )
     release_channel: Literal["RAPID", "REGULAR", "STABLE"] = Field(
-        "REGULAR", description="GKE release channel (automatic upgrades). Default: REGULAR."
+        "REGULAR", description="GKE release channel (automatic upgrades)."
     )
     public_endpoint_cidrs: list[Cidr] = Field(
         default_factory=list,
         description=(
             "Keep the public control-plane endpoint, reachable only from these CIDRs "
-            "(master authorized networks). Default: none, so the endpoint is private."
+            "(master authorized networks). Empty: the endpoint is private."
         ),
     )
     master_ipv4_cidr_block: Cidr | None = Field(
         None,
-        description="/28 for the control plane of a peering-based private cluster. Default: "
-        "none (GKE uses Private Service Connect).",
+        description="/28 for the control plane of a peering-based private cluster. Unset: "
+        "GKE uses Private Service Connect.",
     )
     deletion_protection: bool | None = Field(
         None, description="GKE deletion protection. Default: on when environment is prod."
@@ -82,10 +82,10 @@ class GkeClusterSpec(Spec):
     system_machine_type: str = Field(
         "e2-standard-4",
         min_length=1,
-        description="Machine type of the CPU system pool. Default: e2-standard-4.",
+        description="Machine type of the CPU system pool.",
     )
     system_nodes_per_zone: int = Field(
-        1, ge=1, le=10, description="System pool nodes per zone (3 zones). Default: 1."
+        1, ge=1, le=10, description="System pool nodes per zone (3 zones)."
     )
 
     @model_validator(mode="after")
@@ -109,7 +109,7 @@ class GkePoolSpec(Spec):
         description=(
             "GKE-managed NVIDIA driver: DEFAULT or LATEST. INSTALLATION_DISABLED when the "
             "GPU operator installs the driver (the pool then also gets the label "
-            "gke-no-default-nvidia-gpu-device-plugin=true). Default: DEFAULT."
+            "gke-no-default-nvidia-gpu-device-plugin=true)."
         ),
     )
     accelerator_type: str | None = Field(
@@ -122,16 +122,15 @@ class GkePoolSpec(Spec):
     )
     sharing_strategy: Literal["TIME_SHARING", "MPS"] = Field(
         "TIME_SHARING",
-        description="GKE GPU sharing strategy used for `sharing.time_slicing`. Default: "
-        "TIME_SHARING.",
+        description="GKE GPU sharing strategy used for `sharing.time_slicing`.",
     )
     node_locations: list[str] = Field(
         default_factory=list,
         description="Zones of this pool (where the GPU exists). Default: the cluster's zones.",
     )
     image_type: Literal["COS_CONTAINERD", "UBUNTU_CONTAINERD"] = Field(
-        "COS_CONTAINERD", description="Node image. Default: COS_CONTAINERD."
+        "COS_CONTAINERD", description="Node image."
     )
     disk_type: Literal["pd-balanced", "pd-ssd", "pd-standard", "hyperdisk-balanced"] = Field(
-        "pd-balanced", description="Boot disk type. Default: pd-balanced."
+        "pd-balanced", description="Boot disk type."
     )

@@ -56,7 +56,7 @@ class ModelSpec(Spec):
     )
     precision: Precision = Field(
         "bf16",
-        description="Weight precision (int4/int8/fp8 for quantised checkpoints). Default: bf16.",
+        description="Weight precision (int4/int8/fp8 for quantised checkpoints).",
     )
     architecture: ArchitectureSpec | None = Field(
         None,
@@ -67,19 +67,19 @@ class ModelSpec(Spec):
         8192,
         ge=128,
         le=2_097_152,
-        description="Max tokens per sequence (vLLM --max_model_len). Default: 8192.",
+        description="Max tokens per sequence (vLLM --max_model_len).",
     )
     concurrent_sequences: int = Field(
         1,
         ge=1,
         le=4096,
-        description="Sequences at full context the KV cache must hold. Default: 1.",
+        description="Sequences at full context the KV cache must hold.",
     )
     gpu_memory_utilization: float = Field(
         0.9,
         gt=0,
         le=1,
-        description="Share of each GPU vLLM may use (--gpu-memory-utilization). Default: 0.9.",
+        description="Share of each GPU vLLM may use (--gpu-memory-utilization).",
     )
     pool: ResourceKey | None = Field(
         None,
@@ -92,17 +92,16 @@ class ModelSpec(Spec):
     )
     cpu_only: bool = Field(
         False,
-        description="Serve on CPU nodes with the Hugging Face backend (small models only). "
-        "Default: false.",
+        description="Serve on CPU nodes with the Hugging Face backend (small models only).",
     )
     min_replicas: int = Field(
-        1, ge=0, le=1000, description="Minimum replicas; 0 needs Knative mode. Default: 1."
+        1, ge=0, le=1000, description="Minimum replicas; 0 needs Knative mode."
     )
-    max_replicas: int = Field(1, ge=1, le=1000, description="Maximum replicas. Default: 1.")
+    max_replicas: int = Field(1, ge=1, le=1000, description="Maximum replicas.")
     scale_metric: ScaleMetric | None = Field(
         None,
-        description="Autoscaling metric. Default: cpu in Standard mode (HPA), concurrency in "
-        "Knative mode. Standard mode supports cpu and memory only.",
+        description="Autoscaling metric. Default: by mode, cpu in Standard mode (HPA), "
+        "concurrency in Knative mode. Standard mode supports cpu and memory only.",
     )
     scale_target: int | None = Field(
         None,
@@ -111,27 +110,23 @@ class ModelSpec(Spec):
         description="Target value of scale_metric per replica (percent for cpu/memory). "
         "Default: KServe's default.",
     )
-    cpu_cores: int = Field(
-        4, ge=1, le=512, description="CPU cores requested per replica. Default: 4."
-    )
-    memory_gib: int = Field(
-        32, ge=1, le=8192, description="Host memory per replica in GiB. Default: 32."
-    )
+    cpu_cores: int = Field(4, ge=1, le=512, description="CPU cores requested per replica.")
+    memory_gib: int = Field(32, ge=1, le=8192, description="Host memory per replica in GiB.")
     lora_adapters: dict[str, str] = Field(
         default_factory=dict,
         description="LoRA adapters served next to the base model, name -> hf://org/adapter "
-        "or an absolute path in the container. Default: none.",
+        "or an absolute path in the container.",
     )
     cache: bool = Field(
         False,
         description="Pre-download the model to the pool's nodes (KServe LocalModelCache). "
-        "Needs addons.kserve.model_cache.enabled. Default: false.",
+        "Needs addons.kserve.model_cache.enabled.",
     )
     hf_token_secret: str | None = Field(
         None,
         pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
         description="Existing Secret in the models namespace whose key HF_TOKEN is the Hugging "
-        "Face token (gated models such as Llama). Default: none (public models).",
+        "Face token (gated models such as Llama). Unset: public models only.",
     )
     service_account: str | None = Field(
         None,
@@ -141,7 +136,7 @@ class ModelSpec(Spec):
     )
     extra_args: list[str] = Field(
         default_factory=list,
-        description="Extra runtime arguments appended after the library's. Default: none.",
+        description="Extra runtime arguments appended after the library's.",
     )
 
     @model_validator(mode="after")

@@ -22,8 +22,8 @@ _NODE_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a
 class TaintSpec(Spec):
     """A node taint; its key is the map key in `additional_taints`."""
 
-    value: LabelValue = Field("", description="Taint value. Default: empty.")
-    effect: TaintEffect = Field("NoSchedule", description="Taint effect. Default: NoSchedule.")
+    value: LabelValue = Field("", description="Taint value.")
+    effect: TaintEffect = Field("NoSchedule", description="Taint effect.")
 
 
 class GpuShapeSpec(Spec):
@@ -120,20 +120,20 @@ class OnPremPoolSpec(Spec):
     )
     existing_taints: dict[LabelKey, TaintSpec] = Field(
         default_factory=dict,
-        description="Taints the selected nodes already carry. Default: none.",
+        description="Taints the selected nodes already carry.",
     )
     manage_taints: bool = Field(
         True,
         description=(
             "Patch the node taint list. Kubernetes treats it as one atomic list under "
-            "server-side apply: the patch sets the whole list. Default: true."
+            "server-side apply: the patch sets the whole list."
         ),
     )
     force_patch: bool = Field(
         False,
         description=(
             "Take over fields another manager owns (e.g. taints registered by kubelet). "
-            "Default: false, so conflicts fail the deploy instead of overwriting."
+            "When false, conflicts fail the deploy instead of overwriting."
         ),
     )
 
@@ -177,17 +177,17 @@ class GpuPoolSpec(Spec):
         "Required on-prem.",
     )
     min_nodes: int = Field(
-        0, ge=0, le=1000, description="Minimum nodes. Default: 0 (scale to zero)."
+        0, ge=0, le=1000, description="Minimum nodes; 0 lets the pool scale to zero."
     )
-    max_nodes: int = Field(1, ge=1, le=1000, description="Maximum nodes. Default: 1.")
-    spot: bool = Field(False, description="Use spot/preemptible capacity. Default: false.")
+    max_nodes: int = Field(1, ge=1, le=1000, description="Maximum nodes.")
+    spot: bool = Field(False, description="Use spot/preemptible capacity.")
     disk_size_gib: int = Field(
-        200, ge=20, le=16384, description="Node root disk in GiB. Default: 200 (images are big)."
+        200, ge=20, le=16384, description="Node root disk in GiB (LLM serving images are large)."
     )
     gpu_taint: bool = Field(
         True,
         description="Taint nodes nvidia.com/gpu=present:NoSchedule so only pods that "
-        "tolerate it land there. Default: true.",
+        "tolerate it land there.",
     )
     additional_labels: dict[LabelKey, LabelValue] = Field(
         default_factory=dict, description="Extra node labels, merged over the library's."

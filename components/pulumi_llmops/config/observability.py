@@ -22,29 +22,28 @@ class AlertThresholdsSpec(Spec):
         2.0,
         gt=0,
         le=600,
-        description="Alert when a model's p95 time to first token stays above this for 10 "
-        "minutes. Default: 2.0 s.",
+        description="Alert when a model's p95 time to first token stays above this for 10 minutes.",
     )
     queue_depth_max: int = Field(
         10,
         ge=1,
         le=100000,
         description="Alert when more requests than this wait in a model's vLLM queue for 5 "
-        "minutes. Default: 10.",
+        "minutes.",
     )
     gpu_memory_used_percent: int = Field(
         95,
         ge=50,
         le=100,
         description="Alert when a GPU's framebuffer use stays above this share for 15 "
-        "minutes. Default: 95 (vLLM preallocates ~90% by design).",
+        "minutes (vLLM preallocates ~90% by design).",
     )
     gpu_idle_minutes: int = Field(
         60,
         ge=5,
         le=10080,
         description="Alert when a node's GPUs stay at 0% utilisation this long while the node "
-        "runs (paid for, unused). Default: 60.",
+        "runs (paid for, unused).",
     )
 
 
@@ -70,10 +69,10 @@ class OpenTelemetrySpec(Spec):
     """An OpenTelemetry collector (opentelemetry-collector chart)."""
 
     enabled: bool = Field(
-        True, description="Install the collector. Default: true when the block is present."
+        True, description="Install the collector (on whenever the block is present)."
     )
     mode: Literal["deployment", "daemonset", "statefulset"] = Field(
-        "deployment", description="Collector mode. Default: deployment."
+        "deployment", description="Collector mode."
     )
     image_repository: str = Field(
         "otel/opentelemetry-collector-k8s",
@@ -82,32 +81,28 @@ class OpenTelemetrySpec(Spec):
         "distribution, run as `otelcol-k8s`.",
     )
     values_overrides: dict[str, Any] = Field(
-        default_factory=dict, description="Helm values deep-merged last. Default: none."
+        default_factory=dict, description="Helm values deep-merged last."
     )
 
 
 class ObservabilitySpec(Spec):
     """Monitoring add-on. Default: enabled; Prometheus 15 d / 50 GiB; data retained on destroy."""
 
-    enabled: bool = Field(True, description="Install the monitoring stack. Default: true.")
+    enabled: bool = Field(True, description="Install the monitoring stack.")
     namespace: str = Field(
         "monitoring",
         pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
         description="Namespace of Prometheus, Grafana, Alertmanager and the operator (Pod "
-        "Security `baseline`). Default: monitoring.",
+        "Security `baseline`).",
     )
     node_exporter_namespace: str = Field(
         "node-exporter",
         pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
         description="Namespace of the node-exporter DaemonSet, the only `privileged` one: it "
-        "needs hostNetwork, hostPID and hostPath mounts. Default: node-exporter.",
+        "needs hostNetwork, hostPID and hostPath mounts.",
     )
-    retention_days: int = Field(
-        15, ge=1, le=3650, description="Prometheus retention in days. Default: 15."
-    )
-    storage_gib: int = Field(
-        50, ge=1, le=65536, description="Prometheus volume size in GiB. Default: 50."
-    )
+    retention_days: int = Field(15, ge=1, le=3650, description="Prometheus retention in days.")
+    storage_gib: int = Field(50, ge=1, le=65536, description="Prometheus volume size in GiB.")
     storage_class: str | None = Field(
         None,
         pattern=_STORAGE_CLASS,
@@ -118,10 +113,10 @@ class ObservabilitySpec(Spec):
         None,
         ge=1,
         le=1024,
-        description="Grafana volume in GiB (users, annotations). Default: none (dashboards are "
+        description="Grafana volume in GiB (users, annotations). Unset: no volume (dashboards are "
         "shipped as ConfigMaps, so Grafana keeps no irreplaceable state by default).",
     )
-    alertmanager_enabled: bool = Field(True, description="Install Alertmanager. Default: true.")
+    alertmanager_enabled: bool = Field(True, description="Install Alertmanager.")
     dcgm_service_monitor: bool | None = Field(
         None,
         description="Create a ServiceMonitor for the DCGM exporter. Default (null): only when "
@@ -132,24 +127,21 @@ class ObservabilitySpec(Spec):
         8080,
         ge=1,
         le=65535,
-        description="Container port of KServe predictor pods serving vLLM /metrics. Default: 8080.",
+        description="Container port of KServe predictor pods serving vLLM /metrics.",
     )
     alerts: AlertThresholdsSpec = Field(
-        default_factory=AlertThresholdsSpec, description="Alert thresholds. Default: see fields."
+        default_factory=AlertThresholdsSpec, description="Alert thresholds (see its section)."
     )
     cost: CostSpec = Field(
-        default_factory=CostSpec, description="Cost dashboard prices. Default: catalogue."
+        default_factory=CostSpec, description="Cost dashboard prices (see its section)."
     )
-    opentelemetry: OpenTelemetrySpec | None = Field(
-        None, description="OpenTelemetry collector. Default: none."
-    )
+    opentelemetry: OpenTelemetrySpec | None = Field(None, description="OpenTelemetry collector.")
     allow_data_deletion: bool = Field(
         False,
         description="Lift protect/retain_on_delete on the metrics volumes' owners so destroy can "
-        "delete them. Default: false.",
+        "delete them.",
     )
     values_overrides: dict[str, Any] = Field(
         default_factory=dict,
-        description="kube-prometheus-stack values deep-merged last (dicts merge, lists "
-        "replace). Default: none.",
+        description="kube-prometheus-stack values deep-merged last (dicts merge, lists replace).",
     )

@@ -38,7 +38,7 @@ class PlatformConfig(Spec):
     )
     cluster: ClusterSpec = Field(description="The cluster to create or adopt.")
     node_pools: dict[ResourceKey, GpuPoolSpec] = Field(
-        default_factory=dict, description="GPU node pools keyed by pool name. Default: none."
+        default_factory=dict, description="GPU node pools keyed by pool name."
     )
     tags: dict[str, str] = Field(
         default_factory=dict,
@@ -47,7 +47,7 @@ class PlatformConfig(Spec):
     )
 
     addons: AddonsSpec = Field(
-        default_factory=AddonsSpec, description="Platform add-ons. Default: see each add-on."
+        default_factory=AddonsSpec, description="Platform add-ons (see each section)."
     )
     versions: VersionsSpec = Field(
         default_factory=VersionsSpec,
@@ -61,7 +61,7 @@ class PlatformConfig(Spec):
 
     models: dict[ResourceKey, ModelSpec] = Field(
         default_factory=dict,
-        description="Models to serve with KServe, keyed by served model name. Default: none.",
+        description="Models to serve with KServe, keyed by served model name.",
     )
 
     @model_validator(mode="after")

@@ -30,20 +30,20 @@ class GpuOperatorSpec(Spec):
         False,
         description=(
             "On-prem only: the NVIDIA driver is already installed on the nodes, so the "
-            "operator does not install it (driver.enabled=false). Default: false."
+            "operator does not install it (driver.enabled=false)."
         ),
     )
     mig_parted_config: dict[str, Any] | None = Field(
         None,
         description=(
             "A custom mig-parted config (version, mig-configs) shipped as the MIG manager's "
-            "`config.yaml`. Default: none; the MIG manager generates the all-<profile> and "
+            "`config.yaml`. Unset: the MIG manager generates the all-<profile> and "
             "all-balanced configs from the hardware, which covers `sharing.mig.profile`."
         ),
     )
     values_overrides: dict[str, Any] = Field(
         default_factory=dict,
-        description="Helm values deep-merged last over the rendered values. Default: none.",
+        description="Helm values deep-merged last over the rendered values.",
     )
 
     @model_validator(mode="after")
@@ -74,7 +74,7 @@ class CertManagerSpec(Spec):
     )
     values_overrides: dict[str, Any] = Field(
         default_factory=dict,
-        description="Helm values deep-merged last over the rendered values. Default: none.",
+        description="Helm values deep-merged last over the rendered values.",
     )
 
 
@@ -84,27 +84,23 @@ class GatewaySpec(Spec):
     domain: str = Field(
         "example.com",
         pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
-        description="Ingress domain of model URLs (<name>-<namespace>.<domain>). "
-        "Default: example.com (the chart default).",
+        description="Ingress domain of model URLs (<name>-<namespace>.<domain>); the default "
+        "is the chart's.",
     )
-    url_scheme: Literal["http", "https"] = Field(
-        "http", description="Scheme of model URLs. Default: http."
-    )
+    url_scheme: Literal["http", "https"] = Field("http", description="Scheme of model URLs.")
     enable_gateway_api: bool = Field(
         False,
-        description="Expose models through Gateway API HTTPRoutes instead of Ingress. "
-        "Default: false.",
+        description="Expose models through Gateway API HTTPRoutes instead of Ingress.",
     )
     class_name: str = Field(
         "istio",
         min_length=1,
         max_length=63,
-        description="Ingress (or GatewayClass) class name. Default: istio.",
+        description="Ingress (or GatewayClass) class name.",
     )
     disable_ingress_creation: bool = Field(
         False,
-        description="Create no Ingress/HTTPRoute per model (cluster-internal only). "
-        "Default: false.",
+        description="Create no Ingress/HTTPRoute per model (cluster-internal only).",
     )
 
 
@@ -113,27 +109,24 @@ class ModelCacheSpec(Spec):
 
     enabled: bool = Field(
         False,
-        description="Install the model cache charts and allow `models.<name>.cache`. "
-        "Default: false.",
+        description="Install the model cache charts and allow `models.<name>.cache`.",
     )
     storage_gib: int = Field(
         500,
         ge=10,
         le=65536,
-        description="Cache volume size per node in GiB (also the node group's storage "
-        "limit). Default: 500.",
+        description="Cache volume size per node in GiB (also the node group's storage limit).",
     )
     host_path: str = Field(
         "/mnt/models",
         pattern=r"^/[A-Za-z0-9._/-]*$",
-        description="Node directory holding the cache (a local PersistentVolume). "
-        "Default: /mnt/models (the node agent's default).",
+        description="Node directory holding the cache (a local PersistentVolume); the default "
+        "is the node agent's.",
     )
     storage_class: str = Field(
         "llmops-model-cache",
         pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
-        description="Storage class name put on the local volumes and their claims. "
-        "Default: llmops-model-cache.",
+        description="Storage class name put on the local volumes and their claims.",
     )
 
 
@@ -149,21 +142,21 @@ class KServeSpec(Spec):
         "Standard",
         description=(
             "Standard (plain Deployments + HPA; no scale from zero) or Knative (needs Knative "
-            "Serving installed; allows min_replicas 0). Default: Standard."
+            "Serving installed; allows min_replicas 0)."
         ),
     )
     gateway: GatewaySpec = Field(
-        default_factory=GatewaySpec, description="Ingress settings. Default: chart defaults."
+        default_factory=GatewaySpec, description="Ingress settings (see its section)."
     )
     install_runtimes: bool = Field(
         True,
         description="Install the ClusterServingRuntimes chart (kserve-runtime-configs), which "
-        "provides the Hugging Face/vLLM runtime models use. Default: true.",
+        "provides the Hugging Face/vLLM runtime models use.",
     )
     model_cache: ModelCacheSpec = Field(
-        default_factory=ModelCacheSpec, description="Model cache. Default: off."
+        default_factory=ModelCacheSpec, description="Model cache (see its section)."
     )
     values_overrides: dict[str, Any] = Field(
         default_factory=dict,
-        description="Helm values deep-merged last over the kserve-resources values. Default: none.",
+        description="Helm values deep-merged last over the kserve-resources values.",
     )

@@ -27,6 +27,5 @@ __getattr__ = moved_names(
         "Serving": "pulumi_llmops.bundle.serving",
         "ServingPlan": "pulumi_llmops.bundle.serving",
         "build_serving": "pulumi_llmops.bundle.serving",
-        "prepare_serving": "pulumi_llmops.bundle.serving",
     },
 )

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import pulumi
 
 from ...catalog.overrides import NO_OVERRIDES, CatalogOverrides
-from ...catalog.shape import PoolShape, resolve_pool
+from ...catalog.shape import PoolShape
 from ...config.node_pool import GpuPoolSpec
-from ..contracts import GpuPoolContract, pool_contract
+from ..contracts import GpuPoolContract, pool_facts
 from ._sdk import aws
 from .mapping import node_group_args
 
@@ -62,10 +62,7 @@ class EksGpuNodePool(pulumi.ComponentResource):
     ) -> None:
         super().__init__("llmops:aws:EksGpuNodePool", name, None, opts)
         spec, cluster = args.spec, args.cluster
-        self.shape = args.shape or resolve_pool(
-            "aws", spec.machine_type, spec.gpu, cluster.handle.region, args.catalog
-        )
-        self.contract = args.contract or pool_contract("eks", args.pool, spec, self.shape)
+        self.shape, self.contract = pool_facts("eks", args, cluster.handle.region)
         own_subnets = list(spec.eks.subnet_ids) if spec.eks else []
         self.node_group = aws.eks.NodeGroup(
             f"{name}-nodes",

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import pulumi
 
 from ...catalog.overrides import NO_OVERRIDES, CatalogOverrides
-from ...catalog.shape import PoolShape, resolve_pool
+from ...catalog.shape import PoolShape
 from ...config.node_pool import GpuPoolSpec
-from ..contracts import GpuPoolContract, pool_contract
+from ..contracts import GpuPoolContract, pool_facts
 from ._sdk import containerservice
 from .mapping import agent_pool_args
 
@@ -57,10 +57,7 @@ class AksGpuNodePool(pulumi.ComponentResource):
     ) -> None:
         super().__init__("llmops:azure:AksGpuNodePool", name, None, opts)
         spec, cluster = args.spec, args.cluster
-        self.shape = args.shape or resolve_pool(
-            "azure", spec.machine_type, spec.gpu, cluster.handle.region, args.catalog
-        )
-        self.contract = args.contract or pool_contract("aks", args.pool, spec, self.shape)
+        self.shape, self.contract = pool_facts("aks", args, cluster.handle.region)
         pool_args = agent_pool_args(spec, args.pool, self.contract)
         self.agent_pool = containerservice.AgentPool(
             f"{name}-nodes",

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import pulumi
 
 from ...catalog.overrides import NO_OVERRIDES, CatalogOverrides
-from ...catalog.shape import PoolShape, resolve_pool
+from ...catalog.shape import PoolShape
 from ...config.node_pool import GpuPoolSpec
-from ..contracts import GpuPoolContract, gke_operator_managed, pool_contract
+from ..contracts import GpuPoolContract, gke_operator_managed, pool_facts
 from ._sdk import gcp
 from .mapping import node_pool_args
 
@@ -59,10 +59,7 @@ class GkeGpuNodePool(pulumi.ComponentResource):
     ) -> None:
         super().__init__("llmops:gcp:GkeGpuNodePool", name, None, opts)
         spec, cluster = args.spec, args.cluster
-        self.shape = args.shape or resolve_pool(
-            "gcp", spec.machine_type, spec.gpu, cluster.handle.region, args.catalog
-        )
-        self.contract = args.contract or pool_contract("gke", args.pool, spec, self.shape)
+        self.shape, self.contract = pool_facts("gke", args, cluster.handle.region)
         self.operator_managed = gke_operator_managed(spec)
         pool_args = node_pool_args(spec, self.shape, self.contract)
         pool_args["node_config"] = {

@@ -11,9 +11,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from ...catalog.overrides import NO_OVERRIDES, CatalogOverrides
-from ...catalog.shape import PoolShape, resolve_pool
+from ...catalog.shape import PoolShape
 from ...config.node_pool import GpuPoolSpec
-from ..contracts import GpuPoolContract, pool_contract
+from ..contracts import GpuPoolContract, pool_facts
 from ..existing import ExistingCluster
 
 PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
@@ -55,10 +55,7 @@ class OnPremGpuPool(pulumi.ComponentResource):
         if onprem is None:
             raise ValueError(f"pool {args.pool!r}: on-prem pools need an `onprem` block")
         handle = args.cluster.handle
-        self.shape = args.shape or resolve_pool(
-            None, None, args.spec.gpu, handle.region, args.catalog
-        )
-        self.contract = args.contract or pool_contract("onprem", args.pool, args.spec, self.shape)
+        self.shape, self.contract = pool_facts("onprem", args, handle.region)
         self.node_patches: dict[str, k8s.core.v1.NodePatch] = {}
         for node in onprem.node_names:
             self.node_patches[node] = k8s.core.v1.NodePatch(
