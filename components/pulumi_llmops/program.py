@@ -43,7 +43,13 @@ def build_platform(config: PlatformConfig) -> LlmOpsPlatform:
         )
     return LlmOpsPlatform(
         config.cluster.name,
-        LlmOpsPlatformArgs(config=config, kubeconfig=kubeconfig, snapshot_credentials=credentials),
+        LlmOpsPlatformArgs(
+            config=config,
+            kubeconfig=kubeconfig,
+            snapshot_credentials=credentials,
+            # Relative local chart paths start at the project (where Pulumi.yaml is).
+            project_root=pulumi.get_root_directory(),
+        ),
     )
 
 

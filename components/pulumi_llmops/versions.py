@@ -25,6 +25,11 @@ class ChartPin:
         return self.chart.startswith("oci://")
 
     @property
+    def is_local(self) -> bool:
+        """The chart is a local directory or archive (an absolute path): no repository."""
+        return self.chart.startswith("/")
+
+    @property
     def chart_name(self) -> str:
         """The bare chart name (last path element for OCI references)."""
         return self.chart.rsplit("/", 1)[-1]

@@ -79,11 +79,13 @@ def build_data_addons(
     snapshot_credentials: SnapshotCredentials | None = None,
     gpu_operator_installed: bool = False,
     depends_on: list[pulumi.Resource] | None = None,
+    chart_overrides: Mapping[str, Mapping[str, str]] | None = None,
 ) -> DataAddons:
     """Vector DB and observability (ordered so every monitor finds its CRDs and Secret), then
-    GitOps."""
+    GitOps. `chart_overrides`: where each chart comes from (the plan's; default: the stack's
+    `versions.charts` as written)."""
     addons = config.addons
-    overrides = config.versions.as_overrides()
+    overrides = config.versions.as_overrides() if chart_overrides is None else chart_overrides
     after = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=depends_on or []))
     result = DataAddons()
     obs = addons.observability

@@ -70,6 +70,7 @@ class LlmOpsPlatform(pulumi.ComponentResource):
             snapshot_credentials=plan.snapshot_credentials,
             gpu_operator_installed=plan.serving.gpu_operator,
             depends_on=[self.namespaces],
+            chart_overrides=plan.chart_overrides,
         )
         self.vector_db = self.data_addons.vector_db
         self.observability = self.data_addons.observability
@@ -85,6 +86,7 @@ class LlmOpsPlatform(pulumi.ComponentResource):
             child,
             namespaces=self.namespaces,
             observability=self.observability.chart if self.observability else None,
+            chart_overrides=plan.chart_overrides,
         )
         self.gpu_operator = self.serving.gpu_operator
         self.cert_manager = self.serving.cert_manager

@@ -9,8 +9,10 @@ so `LlmOpsPlatform` never half-registers a platform.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pulumi
 
@@ -22,6 +24,7 @@ from ..cluster.contracts import GpuPoolContract, pool_contract
 from ..config.errors import ConfigError, Problem
 from ..config.platform import PlatformConfig
 from ..targets import catalog_cloud
+from .charts import chart_overrides, charts_installed
 from .data import data_addon_problems, snapshot_credentials_needed
 from .serving import ServingPlan, plan_serving
 
@@ -32,11 +35,14 @@ class PlatformWiring:
 
     `kubeconfig`: the kubeconfig contents when `cluster.kubeconfig.secret_config_key` is used
     (pass the secret Output). `snapshot_credentials`: the object-store keys when
-    `addons.vector_db.snapshots.credentials` names config keys.
+    `addons.vector_db.snapshots.credentials` names config keys. `project_root`: where
+    relative local chart paths start (`pulumi.get_root_directory()`; default: the working
+    directory).
     """
 
     kubeconfig: pulumi.Input[str] | None = None
     snapshot_credentials: SnapshotCredentials | None = None
+    project_root: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,9 @@ class PlatformPlan:
     """What the bundle will build, decided before registration.
 
     `shapes` and `contracts` are keyed by pool; `kubeconfig` is the on-prem kubeconfig
-    source (contents or a path; None for clouds and for a context-only kubeconfig).
+    source (contents or a path; None for clouds and for a context-only kubeconfig);
+    `chart_overrides` the resolved source of every chart (`versions.chart_pin` applies it);
+    `charts` the pin keys of the charts this platform installs.
     """
 
     config: PlatformConfig
@@ -54,6 +62,8 @@ class PlatformPlan:
     gpu_prices: Mapping[str, float]
     kubeconfig: pulumi.Input[str] | None = None
     snapshot_credentials: SnapshotCredentials | None = None
+    chart_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    charts: tuple[str, ...] = ()
 
 
 def prepare(config: PlatformConfig, wiring: PlatformWiring | None = None) -> PlatformPlan:
@@ -78,6 +88,10 @@ def prepare(config: PlatformConfig, wiring: PlatformWiring | None = None) -> Pla
     problems += serving_problems
     problems += data_addon_problems(config)
     problems += _wiring_problems(config, wiring)
+    charts = charts_installed(config, serving)
+    root = Path(wiring.project_root or os.getcwd())
+    overrides_by_chart, chart_problems = chart_overrides(config, charts, root)
+    problems += chart_problems
     if problems:
         raise ConfigError(problems, "llmops:platform")
     return PlatformPlan(
@@ -90,6 +104,8 @@ def prepare(config: PlatformConfig, wiring: PlatformWiring | None = None) -> Pla
         ),
         kubeconfig=_kubeconfig_source(config, wiring),
         snapshot_credentials=wiring.snapshot_credentials,
+        chart_overrides=overrides_by_chart,
+        charts=tuple(charts),
     )
 
 

@@ -137,14 +137,16 @@ def build_serving(
     opts: pulumi.ResourceOptions,
     namespaces: PlatformNamespaces | None = None,
     observability: pulumi.Resource | None = None,
+    chart_overrides: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Serving:
     """Create the GPU operator, cert-manager, KServe and the models as `plan` says.
 
     `observability`: the Prometheus stack's chart when installed; the GPU operator then
     enables the DCGM exporter and its ServiceMonitor, and waits for that chart (the
-    ServiceMonitor CRD).
+    ServiceMonitor CRD). `chart_overrides`: where each chart comes from (the plan's; default:
+    the stack's `versions.charts` as written).
     """
-    overrides = config.versions.as_overrides()
+    overrides = config.versions.as_overrides() if chart_overrides is None else chart_overrides
     addons = config.addons
     serving = Serving(plan)
     if plan.gpu_operator:

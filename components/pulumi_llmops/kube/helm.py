@@ -50,15 +50,18 @@ def helm_chart(
     """A `helm.v4.Chart` for a pinned chart, on `provider` (the cluster's), parented to `parent`.
 
     OCI charts are passed as `oci://` references, https repositories through
-    `repository_opts`. Charts that own data (vector DB, Prometheus) set `protect` and
-    `retain_on_delete` on the Chart itself: `retain_on_delete` is not inherited from a parent.
+    `repository_opts`, local charts (an absolute path to a directory or `.tgz`) as they are.
+    Charts that own data (vector DB, Prometheus) set `protect` and `retain_on_delete` on the
+    Chart itself: `retain_on_delete` is not inherited from a parent.
     """
     return k8s.helm.v4.Chart(
         name,
         chart=pin.chart,
         version=pin.version,
         repository_opts=(
-            None if pin.is_oci else k8s.helm.v4.RepositoryOptsArgs(repo=pin.repository)
+            None
+            if pin.is_oci or pin.is_local
+            else k8s.helm.v4.RepositoryOptsArgs(repo=pin.repository)
         ),
         namespace=namespace,
         values=sorted_values(values),
