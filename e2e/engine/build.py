@@ -50,6 +50,7 @@ REQUIREMENTS = E2E / "requirements.txt"
 RECIPE_REVISION = "1"
 
 PULUMI_VERSION = "v3.274.1"
+PULUMI_VERSION_VAR = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 K8S_PROVIDER_VERSION = "4.25.0"
 K8S_PROVIDER_MODULE = "github.com/pulumi/pulumi-kubernetes/provider/v4"
 KUBE_VERSION = "v1.36.3"
@@ -96,7 +97,7 @@ BINARIES: tuple[Binary, ...] = (
         "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
         PULUMI_VERSION,
         tags="osusergo,grpcnotrace",
-        ldflags=f"-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version={PULUMI_VERSION}",
+        ldflags=f"-s -w -X {PULUMI_VERSION_VAR}={PULUMI_VERSION}",
     ),
     Binary(
         "pulumi-resource-kubernetes",
@@ -151,12 +152,14 @@ KWOK_STAGES = (
 FALLBACKS = {
     "pulumi-language-python": {
         "script": "pulumi_language_python.py",
-        "replaces": "github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3 (not served by the Go module proxy)",
+        "replaces": "github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3"
+        " (not served by the Go module proxy)",
         "what": "project-owned Python implementation of the LanguageRuntime gRPC service",
     },
     "pulumi-resource-random": {
         "script": "pulumi_resource_random.py",
-        "replaces": "github.com/pulumi/pulumi-random/provider/v4 (not served by the Go module proxy)",
+        "replaces": "github.com/pulumi/pulumi-random/provider/v4"
+        " (not served by the Go module proxy)",
         "what": "STAND-IN provider: implements only random:index/randomPassword:RandomPassword, "
         "reporting the version the installed pulumi-random wheel requests",
     },
@@ -311,7 +314,9 @@ def prepare_k8sprovider(go: str, build_root: Path, env: dict[str, str]) -> Path:
     main_dir.mkdir(parents=True, exist_ok=True)
     for fname in ("go.mod", "go.sum"):
         shutil.copyfile(src_mod / fname, dst / fname)
-    upstream = module_dir(go, K8S_PROVIDER_MODULE, src_mod, env) / "cmd" / "pulumi-resource-kubernetes"
+    upstream = (
+        module_dir(go, K8S_PROVIDER_MODULE, src_mod, env) / "cmd" / "pulumi-resource-kubernetes"
+    )
     main_go = main_dir / "main.go"
     shutil.copyfile(upstream / "main.go", main_go)
     main_go.chmod(0o644)  # module-cache files are read-only
@@ -323,7 +328,9 @@ def prepare_k8sprovider(go: str, build_root: Path, env: dict[str, str]) -> Path:
     schema["version"] = K8S_PROVIDER_VERSION
     (main_dir / "schema-embed.json").write_text(json.dumps(schema, separators=(",", ":")))
     mapping = json.loads((upstream / "terraform-mapping.json").read_text())
-    (main_dir / "terraform-mapping-embed.json").write_text(json.dumps(mapping, separators=(",", ":")))
+    (main_dir / "terraform-mapping-embed.json").write_text(
+        json.dumps(mapping, separators=(",", ":"))
+    )
     return dst
 
 
@@ -410,7 +417,8 @@ def requested_random_version(python: Path | None) -> str | None:
         return None
     code = (
         "import json, importlib.util, pathlib; s = importlib.util.find_spec('pulumi_random');"
-        "print(json.loads((pathlib.Path(s.origin).parent / 'pulumi-plugin.json').read_text())['version'])"
+        "p = pathlib.Path(s.origin).parent / 'pulumi-plugin.json';"
+        "print(json.loads(p.read_text())['version'])"
     )
     out = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
     return out.stdout.strip() or None
@@ -425,8 +433,9 @@ def missing_go_message() -> str:
         "Go is not installed (no `go` on PATH).\n"
         f"The real-engine tier builds its binaries from Go modules and needs Go >= "
         f"{'.'.join(map(str, MIN_GO))} (the polyglot machine has go1.26.8):\n"
-        "  - Debian/Ubuntu: a Go toolchain of that version from your distribution or golang.org/dl,\n"
-        "  - then `make engine` again. GOTOOLCHAIN=local is forced: no toolchain is downloaded."
+        "  - install a Go toolchain of that version (distribution package or official archive),\n"
+        "  - put `go` on PATH and run `make engine` again.\n"
+        "GOTOOLCHAIN=local is forced: no toolchain is ever downloaded."
     )
 
 
@@ -449,7 +458,11 @@ def build(args: argparse.Namespace) -> int:
     key = cache_key(gover)
     root = cache_root()
     edir = root / key
-    bin_dir = Path(os.environ["LLMOPS_ENGINE_BIN"]).expanduser() if os.environ.get("LLMOPS_ENGINE_BIN") else edir / "bin"
+    bin_dir = (
+        Path(os.environ["LLMOPS_ENGINE_BIN"]).expanduser()
+        if os.environ.get("LLMOPS_ENGINE_BIN")
+        else edir / "bin"
+    )
     build_root = edir / "build"
     logs = edir / "logs"
     for d in (bin_dir, build_root, logs, bin_dir / "fallbacks"):
@@ -529,10 +542,15 @@ def build(args: argparse.Namespace) -> int:
     sdk_dir = module_dir(go, "github.com/pulumi/pulumi/sdk/v3", HERE / "pulumicli", env)
     shim = sdk_dir / "python" / "cmd" / "pulumi-language-python-exec"
     changed = install_file(shim, bin_dir / "pulumi-language-python-exec")
-    log(f"{'pulumi-language-python-exec':<28} {'installed' if changed else 'present, skipped'} (from {shim})")
+    log(
+        f"{'pulumi-language-python-exec':<28} "
+        f"{'installed' if changed else 'present, skipped'} (from {shim})"
+    )
     m["binaries"]["pulumi-language-python-exec"] = {
         "version": PULUMI_VERSION,
-        "source": "github.com/pulumi/pulumi/sdk/v3@" + PULUMI_VERSION + ":python/cmd/pulumi-language-python-exec",
+        "source": "github.com/pulumi/pulumi/sdk/v3@"
+        + PULUMI_VERSION
+        + ":python/cmd/pulumi-language-python-exec",
         "sha256": sha256_file(bin_dir / "pulumi-language-python-exec"),
     }
 
@@ -542,7 +560,10 @@ def build(args: argparse.Namespace) -> int:
     share.mkdir(exist_ok=True)
     docs = [(kwok_dir / "kustomize" / "stage" / rel).read_text().strip() for rel in KWOK_STAGES]
     (share / "kwok-stages.yaml").write_text("\n---\n".join(docs) + "\n")
-    m["kwok_stages"] = {"file": str(share / "kwok-stages.yaml"), "from": [f"sigs.k8s.io/kwok@{KWOK_VERSION}:kustomize/stage/{r}" for r in KWOK_STAGES]}
+    m["kwok_stages"] = {
+        "file": str(share / "kwok-stages.yaml"),
+        "from": [f"sigs.k8s.io/kwok@{KWOK_VERSION}:kustomize/stage/{r}" for r in KWOK_STAGES],
+    }
     log(f"{'kwok stages':<28} {share / 'kwok-stages.yaml'} ({len(docs)} stages)")
 
     python = ensure_venv() if args.venv else None
@@ -567,7 +588,9 @@ def build(args: argparse.Namespace) -> int:
             "sha256": sha256_file(src),
         }
         if name == "pulumi-resource-random":
-            entry["reports_version"] = requested_random_version(python) or "read at run time from the pulumi_random wheel"
+            entry["reports_version"] = (
+                requested_random_version(python) or "read at run time from the pulumi_random wheel"
+            )
         m["fallbacks"][name] = entry
         log(f"{name:<28} stand-in installed ({info['what'].split(':')[0]})")
 
@@ -575,7 +598,10 @@ def build(args: argparse.Namespace) -> int:
     m["last_run_seconds"] = round(time.monotonic() - t_all, 1)
     m["last_run_built"] = built
     manifest.save(root / "current.json")
-    log(f"done in {time.monotonic() - t_all:.1f} s; built {built} binaries; manifest {manifest.path}")
+    log(
+        f"done in {time.monotonic() - t_all:.1f} s; built {built} binaries; "
+        f"manifest {manifest.path}"
+    )
     return 0
 
 
@@ -584,8 +610,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--venv", action="store_true", help="also create the tier's Python virtualenv")
     ap.add_argument("--only", nargs="*", help="build only these binaries (names as in BINARIES)")
     ap.add_argument("--gogc", help="GOGC for the compiler (e.g. 400 trades memory for speed)")
-    ap.add_argument("--print-dir", action="store_true", help="print the engine folder for the current pins and exit")
-    ap.add_argument("--print-python", action="store_true", help="print the tier venv's python and exit")
+    ap.add_argument(
+        "--print-dir",
+        action="store_true",
+        help="print the engine folder for the current pins and exit",
+    )
+    ap.add_argument(
+        "--print-python", action="store_true", help="print the tier venv's python and exit"
+    )
     args = ap.parse_args(argv)
     if args.print_python:
         print(venv_dir() / "bin" / "python")

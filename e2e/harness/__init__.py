@@ -1,4 +1,4 @@
-"""Harness of the real-engine tier: local control plane, fake GPU nodes, stand-in charts, CLI runner.
+"""Harness of the real-engine tier: control plane, fake GPU nodes, stand-in charts, CLI runner.
 
 Importable by pytest (`sys.path` gets e2e/); needs the tier's virtualenv (`make engine`) for
 `cryptography` and `kubernetes`, which are imported lazily where used.

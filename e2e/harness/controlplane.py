@@ -26,7 +26,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from .procs import Proc, Supervisor, wait_for
@@ -47,14 +46,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def write_kubeconfig(path: Path, server: str, pki: "Pki", name: str = "llmops-e2e") -> Path:
+def write_kubeconfig(path: Path, server: str, pki: Pki, name: str = "llmops-e2e") -> Path:
     # JSON is YAML: every kubeconfig reader accepts it.
     cfg = {
         "apiVersion": "v1",
         "kind": "Config",
-        "clusters": [{"name": name, "cluster": {"server": server, "certificate-authority": str(pki.ca_cert)}}],
+        "clusters": [
+            {"name": name, "cluster": {"server": server, "certificate-authority": str(pki.ca_cert)}}
+        ],
         "users": [
-            {"name": "admin", "user": {"client-certificate": str(pki.admin_cert), "client-key": str(pki.admin_key)}}
+            {
+                "name": "admin",
+                "user": {
+                    "client-certificate": str(pki.admin_cert),
+                    "client-key": str(pki.admin_key),
+                },
+            }
         ],
         "contexts": [{"name": name, "context": {"cluster": name, "user": "admin"}}],
         "current-context": name,
@@ -149,7 +156,7 @@ class ControlPlane:
                 f"--tls-cert-file={pki.serving_cert}",
                 f"--tls-private-key-file={pki.serving_key}",
                 f"--client-ca-file={pki.ca_cert}",
-                f"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
                 f"--service-account-key-file={pki.sa_pub}",
                 f"--service-account-signing-key-file={pki.sa_key}",
                 f"--service-cluster-ip-range={SERVICE_CIDR}",
@@ -241,7 +248,7 @@ class ControlPlane:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _ssl_context(self, pki: "Pki") -> ssl.SSLContext:
+    def _ssl_context(self, pki: Pki) -> ssl.SSLContext:
         ctx = ssl.create_default_context(cafile=str(pki.ca_cert))
         ctx.load_cert_chain(str(pki.admin_cert), str(pki.admin_key))
         return ctx
@@ -262,7 +269,8 @@ class ControlPlane:
         for name, proc in self.procs.items():
             if not proc.alive():
                 raise RuntimeError(
-                    f"{name} exited with {proc.popen.returncode}; last log lines:\n{proc.log_tail()}"
+                    f"{name} exited with {proc.popen.returncode}; "
+                    f"last log lines:\n{proc.log_tail()}"
                 )
 
     def pids(self) -> list[int]:

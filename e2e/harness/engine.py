@@ -77,7 +77,10 @@ def find_engine() -> tuple[Engine | None, str]:
     engine = Engine(edir, manifest)
     missing = [b for b in REQUIRED if not (engine.bin / b).exists()]
     if missing:
-        return None, f"engine in {engine.bin} incomplete (missing {', '.join(missing)}): run `make engine`"
+        return (
+            None,
+            f"engine in {engine.bin} incomplete (missing {', '.join(missing)}): run `make engine`",
+        )
     return engine, ""
 
 
@@ -139,7 +142,9 @@ class PulumiCli:
         }
         return env
 
-    def run(self, *args: str, check: bool = True, timeout: float = 900.0, cwd: Path | None = None) -> Result:
+    def run(
+        self, *args: str, check: bool = True, timeout: float = 900.0, cwd: Path | None = None
+    ) -> Result:
         argv = [str(self.engine.bin / "pulumi"), "--non-interactive", "--color=never", *args]
         t0 = time.monotonic()
         p = subprocess.run(

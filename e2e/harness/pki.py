@@ -56,18 +56,30 @@ def _cert(subject, issuer, pub, signer, *, ca: bool, sans=None, usage=None, days
     if ca:
         b = b.add_extension(
             x509.KeyUsage(
-                digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
-                key_encipherment=False, data_encipherment=False, key_agreement=False,
-                encipher_only=False, decipher_only=False,
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
     else:
         b = b.add_extension(
             x509.KeyUsage(
-                digital_signature=True, key_encipherment=True, key_cert_sign=False, crl_sign=False,
-                content_commitment=False, data_encipherment=False, key_agreement=False,
-                encipher_only=False, decipher_only=False,
+                digital_signature=True,
+                key_encipherment=True,
+                key_cert_sign=False,
+                crl_sign=False,
+                content_commitment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
@@ -100,7 +112,11 @@ def make_pki(directory: Path, service_ip: str = "10.0.0.1") -> Pki:
     ]
     srv = _cert(
         x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kube-apiserver")]),
-        ca_name, srv_key.public_key(), ca_key, ca=False, sans=sans,
+        ca_name,
+        srv_key.public_key(),
+        ca_key,
+        ca=False,
+        sans=sans,
         usage=[ExtendedKeyUsageOID.SERVER_AUTH],
     )
     (d / "apiserver.crt").write_bytes(srv.public_bytes(pem))
@@ -114,7 +130,10 @@ def make_pki(directory: Path, service_ip: str = "10.0.0.1") -> Pki:
                 x509.NameAttribute(NameOID.COMMON_NAME, "admin"),
             ]
         ),
-        ca_name, adm_key.public_key(), ca_key, ca=False,
+        ca_name,
+        adm_key.public_key(),
+        ca_key,
+        ca=False,
         usage=[ExtendedKeyUsageOID.CLIENT_AUTH],
     )
     (d / "admin.crt").write_bytes(adm.public_bytes(pem))
@@ -126,6 +145,12 @@ def make_pki(directory: Path, service_ip: str = "10.0.0.1") -> Pki:
         sa.public_key().public_bytes(pem, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     return Pki(
-        d, d / "ca.crt", d / "apiserver.crt", d / "apiserver.key", d / "admin.crt", d / "admin.key",
-        d / "sa.key", d / "sa.pub",
+        d,
+        d / "ca.crt",
+        d / "apiserver.crt",
+        d / "apiserver.key",
+        d / "admin.crt",
+        d / "admin.key",
+        d / "sa.key",
+        d / "sa.pub",
     )

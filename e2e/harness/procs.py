@@ -10,6 +10,7 @@ failing test as well as a killed pytest. Nothing is ever ended by name.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import signal
 import subprocess
@@ -64,8 +65,7 @@ class Supervisor:
         cwd: Path | None = None,
     ) -> Proc:
         log_path = self.log_dir / f"{name}.log"
-        fh = open(log_path, "ab")
-        try:
+        with open(log_path, "ab") as fh:
             popen = subprocess.Popen(
                 [str(a) for a in argv],
                 stdin=subprocess.DEVNULL,
@@ -75,8 +75,6 @@ class Supervisor:
                 cwd=cwd,
                 start_new_session=True,
             )
-        finally:
-            fh.close()
         proc = Proc(name, popen, log_path, [str(a) for a in argv])
         self.procs.append(proc)
         return proc
@@ -103,10 +101,8 @@ class Supervisor:
 
 
 def _signal_group(pgid: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def group_members(pgid: int) -> list[int]:
@@ -160,4 +156,7 @@ def wait_for(predicate, timeout: float, interval: float = 0.25, what: str = "con
         except Exception as e:  # noqa: BLE001 - remembered and reported on timeout
             last_exc = e
         time.sleep(interval)
-    raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}" + (f": {last_exc}" if last_exc else ""))
+    raise TimeoutError(
+        f"timed out after {timeout:.0f} s waiting for {what}"
+        + (f": {last_exc}" if last_exc else "")
+    )

@@ -94,9 +94,8 @@ def cluster(engine, workdir):
 
 
 def test_up_preview_policy_destroy(engine, workdir, cluster):
-    from kubernetes import client
-
     from harness import PulumiCli, generate_chart
+    from kubernetes import client
 
     timings = {"control_plane_start": round(cluster.started_in, 1)}
     project = workdir / "project"
@@ -115,7 +114,11 @@ def test_up_preview_policy_destroy(engine, workdir, cluster):
     )
     assert cli.run("version").stdout.strip() == "v3.274.1"
     cli.run("stack", "init", "smoke")
-    for key, value in (("kubeconfigPath", cluster.kubeconfig), ("chartPath", chart), ("gpuNode", GPU_NODE)):
+    for key, value in (
+        ("kubeconfigPath", cluster.kubeconfig),
+        ("chartPath", chart),
+        ("gpuNode", GPU_NODE),
+    ):
         cli.run("config", "set", key, str(value))
 
     up = cli.run("up", "--yes", timeout=900)
@@ -159,7 +162,9 @@ def test_up_preview_policy_destroy(engine, workdir, cluster):
     assert "llmops.io/pool: a100" in values_cm.data["values.yaml"]
 
     # Custom resource of a CRD the chart brings
-    issuer = custom.get_cluster_custom_object("cert-manager.io", "v1", "clusterissuers", "llmops-smoke-selfsigned")
+    issuer = custom.get_cluster_custom_object(
+        "cert-manager.io", "v1", "clusterissuers", "llmops-smoke-selfsigned"
+    )
     assert issuer["spec"] == {"selfSigned": {}}
 
     # No drift: a second preview of the same program changes nothing.
@@ -181,13 +186,18 @@ def test_up_preview_policy_destroy(engine, workdir, cluster):
     timings["destroy"] = round(down.seconds, 1)
     assert NAMESPACE not in [n.metadata.name for n in core.list_namespace().items]
     assert "llmops.io/pool" not in (core.read_node(GPU_NODE).metadata.labels or {})
-    assert "clusterissuers.cert-manager.io" not in [c.metadata.name for c in ext.list_custom_resource_definition().items]
+    assert "clusterissuers.cert-manager.io" not in [
+        c.metadata.name for c in ext.list_custom_resource_definition().items
+    ]
     cli.run("stack", "rm", "--yes", "smoke")
 
     # pulumi's plugins ended with it.
     assert not _processes_under(engine.bin / "pulumi-resource-kubernetes", engine.bin / "fallbacks")
 
-    report = {"timings_seconds": timings, "pulumi_runs": [(" ".join(r.args), round(r.seconds, 1)) for r in cli.log]}
+    report = {
+        "timings_seconds": timings,
+        "pulumi_runs": [(" ".join(r.args), round(r.seconds, 1)) for r in cli.log],
+    }
     print("\nreal-engine smoke:", json.dumps(report, indent=2))
     if os.environ.get("LLMOPS_E2E_TIMINGS"):
         Path(os.environ["LLMOPS_E2E_TIMINGS"]).write_text(json.dumps(report, indent=2))

@@ -88,7 +88,9 @@ class Python:
                 "(e2e/engine/fallbacks/pulumi_language_python.py); use pip"
             )
         if options.get("typechecker"):
-            raise HostError("the 'typechecker' option is not supported by the stand-in Python language host")
+            raise HostError(
+                "the 'typechecker' option is not supported by the stand-in Python language host"
+            )
         self.virtualenv: Path | None = None
         venv = options.get("virtualenv")
         if venv:
@@ -123,7 +125,10 @@ class Python:
     def run_json(self, code: str) -> object:
         self.validate()
         out = subprocess.run(
-            [self.executable, "-c", code], capture_output=True, text=True, env=self.env(dict(os.environ))
+            [self.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env=self.env(dict(os.environ)),
         )
         if out.returncode != 0:
             raise HostError(f"{self.executable} failed listing packages:\n{out.stderr}")
@@ -146,7 +151,9 @@ def plugin_version(package_version: str) -> str | None:
     """PEP 440 `N(.N)*[{a|b|rc}N][.postN][.devN]` to a plugin semver, or None if not possible."""
     import re
 
-    m = re.fullmatch(r"(\d+(?:\.\d+)*)(?:(a|b|rc)(\d+))?(?:\.post(\d+))?(?:\.dev(\d+))?", package_version)
+    m = re.fullmatch(
+        r"(\d+(?:\.\d+)*)(?:(a|b|rc)(\d+))?(?:\.post(\d+))?(?:\.dev(\d+))?", package_version
+    )
     if not m:
         return None
     release, pre, pre_n, post, dev = m.groups()
@@ -185,7 +192,9 @@ def required_packages(python: Python) -> list[plugin_pb2.PackageDependency]:
             p = plugin.get("parameterization")
             if p:
                 param = plugin_pb2.PackageParameterization(
-                    name=p.get("name", ""), version=p.get("version", ""), value=_b64(p.get("value", ""))
+                    name=p.get("name", ""),
+                    version=p.get("version", ""),
+                    value=_b64(p.get("value", "")),
                 )
         dep_name = dep_name or name.removeprefix("pulumi-").removeprefix("pulumi_")
         if not version:
@@ -194,7 +203,9 @@ def required_packages(python: Python) -> list[plugin_pb2.PackageDependency]:
                 continue
         if not version.startswith("v"):
             version = "v" + version
-        dep = plugin_pb2.PackageDependency(name=dep_name, version=version, kind="resource", server=server)
+        dep = plugin_pb2.PackageDependency(
+            name=dep_name, version=version, kind="resource", server=server
+        )
         if param is not None:
             dep.parameterization.CopyFrom(param)
         result.append(dep)
@@ -284,7 +295,9 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
             info = request.info if request.HasField("info") else None
             python = Python(info.root_directory if info else "", options_of(info))
             about = python.run_json(ABOUT)
-            return language_pb2.AboutResponse(executable=about["executable"], version=about["version"])
+            return language_pb2.AboutResponse(
+                executable=about["executable"], version=about["version"]
+            )
         except HostError as e:
             context.abort(grpc.StatusCode.UNKNOWN, str(e))
 
@@ -338,7 +351,9 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
 
     def Run(self, request, context):
         if request.attach_debugger:
-            return language_pb2.RunResponse(error="attaching a debugger is not supported by the stand-in host")
+            return language_pb2.RunResponse(
+                error="attaching a debugger is not supported by the stand-in host"
+            )
         try:
             python = Python(request.info.root_directory, options_of(request.info))
             python.validate()
@@ -382,7 +397,10 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         except HostError as e:
             context.abort(grpc.StatusCode.UNKNOWN, str(e))
         if request.attach_debugger:
-            context.abort(grpc.StatusCode.UNIMPLEMENTED, "attaching a debugger is not supported by the stand-in host")
+            context.abort(
+                grpc.StatusCode.UNIMPLEMENTED,
+                "attaching a debugger is not supported by the stand-in host",
+            )
         if request.kind == "analyzer":
             # A policy pack: the pulumi wheel's `pulumi.policy` runs the pack's __main__.py.
             cmd = [python.executable, "-u", "-m", "pulumi.policy", *request.args, plugin_dir]
@@ -391,7 +409,8 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
             if not (Path(plugin_dir) / "__main__.py").exists():
                 context.abort(
                     grpc.StatusCode.UNIMPLEMENTED,
-                    "the stand-in host runs Python plugins from a __main__.py only (no buildable packages)",
+                    "the stand-in host runs Python plugins from a __main__.py only"
+                    " (no buildable packages)",
                 )
             cmd = [python.executable, "-u", plugin_dir, *request.args]
             cwd = request.pwd or plugin_dir
@@ -401,7 +420,9 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
             env[k] = v
         env = python.env(env or dict(os.environ))
         try:
-            proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            proc = subprocess.Popen(
+                cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
         except OSError as e:
             context.abort(grpc.StatusCode.UNKNOWN, f"problem executing plugin program: {e}")
         CHILDREN.add(proc)

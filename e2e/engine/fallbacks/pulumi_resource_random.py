@@ -37,8 +37,7 @@ from concurrent import futures
 from pathlib import Path
 
 import grpc
-from google.protobuf import empty_pb2, struct_pb2
-from google.protobuf import json_format
+from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 PASSWORD = "random:index/randomPassword:RandomPassword"
@@ -144,9 +143,13 @@ def check_failures(inputs: dict) -> list[tuple[str, str]]:
         else:
             mins += int(v)
     if mins > length:
-        fails.append(("length", f"length ({int(length)}) must be >= the sum of the min_* counts ({mins})"))
+        fails.append(
+            ("length", f"length ({int(length)}) must be >= the sum of the min_* counts ({mins})")
+        )
     if not fails and mins < length and not charset(p):
-        fails.append(("special", "no character set is enabled (special, upper, lower, numeric all false)"))
+        fails.append(
+            ("special", "no character set is enabled (special, upper, lower, numeric all false)")
+        )
     return fails
 
 
@@ -260,7 +263,9 @@ class RandomProvider(provider_pb2_grpc.ResourceProviderServicer):
         return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_NONE)
 
     def Configure(self, request, context):
-        return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=True, acceptResources=True)
+        return provider_pb2.ConfigureResponse(
+            acceptSecrets=True, supportsPreview=True, acceptResources=True
+        )
 
     def Check(self, request, context):
         self._require_password(request.urn, context)
@@ -272,12 +277,17 @@ class RandomProvider(provider_pb2_grpc.ResourceProviderServicer):
         self._require_password(request.urn, context)
         olds = plain(to_py(request.old_inputs) or to_py(request.olds))
         news = plain(to_py(request.news))
-        changed = [
-            k for k in INPUTS if has_unknown(news.get(k)) or olds.get(k) != news.get(k)
-        ]
+        changed = [k for k in INPUTS if has_unknown(news.get(k)) or olds.get(k) != news.get(k)]
         if not changed:
-            return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_NONE, hasDetailedDiff=True)
-        detailed = {k: provider_pb2.PropertyDiff(kind=provider_pb2.PropertyDiff.UPDATE_REPLACE, inputDiff=True) for k in changed}
+            return provider_pb2.DiffResponse(
+                changes=provider_pb2.DiffResponse.DIFF_NONE, hasDetailedDiff=True
+            )
+        detailed = {
+            k: provider_pb2.PropertyDiff(
+                kind=provider_pb2.PropertyDiff.UPDATE_REPLACE, inputDiff=True
+            )
+            for k in changed
+        }
         return provider_pb2.DiffResponse(
             changes=provider_pb2.DiffResponse.DIFF_SOME,
             replaces=changed,
@@ -297,11 +307,15 @@ class RandomProvider(provider_pb2_grpc.ResourceProviderServicer):
         if fails:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, "; ".join(r for _, r in fails))
         result = generate(p)
-        return provider_pb2.CreateResponse(id="none", properties=to_struct(outputs(p, result, bcrypt_hash(result))))
+        return provider_pb2.CreateResponse(
+            id="none", properties=to_struct(outputs(p, result, bcrypt_hash(result)))
+        )
 
     def Read(self, request, context):
         self._require_password(request.urn, context)
-        return provider_pb2.ReadResponse(id=request.id, properties=request.properties, inputs=request.inputs)
+        return provider_pb2.ReadResponse(
+            id=request.id, properties=request.properties, inputs=request.inputs
+        )
 
     def Update(self, request, context):
         # Every input forces a replacement, so the engine never updates in place; keep the state.
@@ -320,7 +334,10 @@ class RandomProvider(provider_pb2_grpc.ResourceProviderServicer):
         return empty_pb2.Empty()
 
     def Invoke(self, request, context):
-        context.abort(grpc.StatusCode.UNIMPLEMENTED, f"the stand-in random provider has no function {request.tok}")
+        context.abort(
+            grpc.StatusCode.UNIMPLEMENTED,
+            f"the stand-in random provider has no function {request.tok}",
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ def configmaps_need_owner(args, report_violation):
         return
     labels = (args.props.get("metadata") or {}).get("labels") or {}
     if "llmops.io/owner" not in labels:
-        report_violation(f"ConfigMap {args.name} has no llmops.io/owner label (smoke test: fails on purpose)")
+        report_violation(
+            f"ConfigMap {args.name} has no llmops.io/owner label (smoke test: fails on purpose)"
+        )
 
 
 def namespaces_are_named(args, report_violation):
@@ -36,7 +38,7 @@ PolicyPack(
     policies=[
         ResourceValidationPolicy(
             name="smoke-configmaps-need-owner",
-            description="ConfigMaps carry an llmops.io/owner label (fails on purpose in the smoke test).",
+            description="ConfigMaps carry an llmops.io/owner label (fails on purpose here).",
             validate=configmaps_need_owner,
         ),
         ResourceValidationPolicy(

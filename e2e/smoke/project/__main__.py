@@ -11,7 +11,9 @@ import pulumi_random as random
 
 cfg = pulumi.Config()
 kubeconfig_path = cfg.require("kubeconfigPath")
-chart_path = cfg.require("chartPath")  # absolute: Helm resolves relative paths against the provider's cwd
+chart_path = cfg.require(
+    "chartPath"
+)  # absolute: Helm resolves relative paths against the provider's cwd
 gpu_node = cfg.require("gpuNode")
 pool_label = cfg.get("poolLabel") or "a100"
 
@@ -33,7 +35,11 @@ secret = k8s.core.v1.Secret(
 )
 config_map = k8s.core.v1.ConfigMap(
     "settings",
-    metadata={"name": "smoke-settings", "namespace": ns_name, "labels": {"app.kubernetes.io/part-of": "llmops"}},
+    metadata={
+        "name": "smoke-settings",
+        "namespace": ns_name,
+        "labels": {"app.kubernetes.io/part-of": "llmops"},
+    },
     data={"model": "llama-3-8b", "replicas": "1"},
     opts=opts,
 )
@@ -46,7 +52,11 @@ chart = k8s.helm.v4.Chart(
     "cert-manager",
     chart=chart_path,
     namespace=ns_name,
-    values={"replicaCount": 2, "crds": {"enabled": False}, "nodeSelector": {"llmops.io/pool": pool_label}},
+    values={
+        "replicaCount": 2,
+        "crds": {"enabled": False},
+        "nodeSelector": {"llmops.io/pool": pool_label},
+    },
     opts=opts,
 )
 issuer = k8s.apiextensions.CustomResource(
