@@ -82,6 +82,21 @@ def _check_resource_key(key: str) -> str:
     return key
 
 
+def check_ipv4_cidr(value: str) -> str:
+    """An IPv4 network in CIDR form whose host bits are zero (10.40.0.0/16)."""
+    import ipaddress
+
+    try:
+        network = ipaddress.IPv4Network(value)
+    except ValueError as exc:
+        reason = "host bits are set" if "host bits" in str(exc) else "not an IPv4 CIDR block"
+        hint = ""
+        if "host bits" in str(exc):
+            hint = f"; did you mean {ipaddress.IPv4Network(value, strict=False)}?"
+        raise ValueError(f"{reason} (e.g. 10.0.0.0/16){hint}") from None
+    return str(network)
+
+
 LabelKey = Annotated[str, AfterValidator(_check_label_key)]
 """A Kubernetes label (or taint) key: optional DNS-subdomain prefix, then a 63-char name."""
 

@@ -203,6 +203,15 @@ def _unique(problems: Iterable[Problem]) -> list[Problem]:
     return kept
 
 
+def _redacted(value: Any) -> Any:
+    """`value` with every `secure:` ciphertext hidden: an error never echoes a secret."""
+    if isinstance(value, dict):
+        return {k: "[ciphertext]" if k == "secure" else _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
+
+
 def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
+    text = repr(_redacted(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -41,7 +41,7 @@ def region_problems(
             lists.append((f"node_pools.{name}.gke.node_locations", pool.gke.node_locations))
         if target == "aks" and pool.aks is not None:
             lists.append((f"node_pools.{name}.aks.availability_zones", pool.aks.availability_zones))
-    problems = []
+    problems = _network_problems(target, region, cluster)
     for where, zones in lists:
         seen: set[str] = set()
         for index, zone in enumerate(zones):
@@ -52,4 +52,37 @@ def region_problems(
             why = zone_problem(cloud, region, zone, extra)
             if why:
                 problems.append(Problem(f"{where}.{index}", why, zone))
+    return problems
+
+
+def _network_problems(target: str, region: str, cluster: ClusterSpec) -> list[Problem]:
+    """The EKS minimal network: a /16-/24 VPC and zones `<region><letter>` (a-g), since each
+    zone's subnets are carved by its letter."""
+    eks = cluster.eks
+    if target != "eks" or eks is None or not eks.create_network:
+        return []
+    import ipaddress
+
+    problems = []
+    prefix = ipaddress.IPv4Network(eks.network_cidr).prefixlen
+    if not 16 <= prefix <= 24:
+        problems.append(
+            Problem(
+                "cluster.eks.network_cidr",
+                f"must be a /16 to /24 network (a /{prefix} leaves no room for a private and a "
+                "public subnet per zone)",
+                eks.network_cidr,
+            )
+        )
+    for index, zone in enumerate(eks.availability_zones):
+        letter = zone[len(region) :]
+        if zone.startswith(region) and (len(letter) != 1 or letter not in "abcdefg"):
+            problems.append(
+                Problem(
+                    f"cluster.eks.availability_zones.{index}",
+                    f"create_network needs availability zones {region}a to {region}g (Local "
+                    "and Wavelength zones cannot hold the cluster's subnets)",
+                    zone,
+                )
+            )
     return problems

@@ -125,7 +125,21 @@ def load_yaml(path: Path, name: str | None = None) -> YamlDocument:
 def parse_yaml(raw: bytes | str, name: str) -> YamlDocument:
     """Parse YAML text (bytes must be UTF-8); errors are `ConfigError`s naming `name`."""
     text = raw if isinstance(raw, str) else _decode(raw, name)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ConfigError(
+            [
+                Problem(
+                    "",
+                    f"not valid YAML: character #x{exc.character:04x} is not allowed "
+                    "(control characters cannot appear in YAML)",
+                    location=Location(name, line),
+                )
+            ],
+            name,
+        ) from None
     loader.name = name
     problems: list[Problem] = []
     try:
