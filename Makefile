@@ -7,7 +7,7 @@ STACK  ?= dev-onprem
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: plan plan-json test lint bench docs clean venv
+.PHONY: plan plan-json test lint bench docs clean venv fuzz
 
 venv: $(STAMP)
 
@@ -38,9 +38,13 @@ bench: $(STAMP)  ## Plan-time and scaling measurements -> benchmarks/README.md f
 docs: $(STAMP)  ## Regenerate the generated docs: config reference, examples table
 	$(BIN)/python -m pulumi_llmops.config.reference > docs/config-reference.md
 	$(BIN)/python tests/examples/readme_table.py
+	$(BIN)/python -m pulumi_llmops.apidoc > docs/api.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info components/*.egg-info
+
+fuzz: $(STAMP)  ## Mutation fuzzer: 10,000 mutated stack configs, 0 tracebacks, exit codes 0/1/2
+	$(BIN)/python tests/fuzz/fuzz_stacks.py --cases $${FUZZ_CASES:-10000} --seed $${FUZZ_SEED:-1}
 
 # --- real-engine tier (e2e/, see e2e/README.md) -------------------------------------------------
 # `engine` needs Go >= 1.26.6 and the Go module proxy: builds the Pulumi CLI, the Kubernetes

@@ -154,7 +154,9 @@ def test_charts_the_stack_does_not_install_need_not_be_mirrored(tmp_path: Path) 
         ),
         (
             {"chart_mirror": {"oci_registry": "https://registry"}},
-            "versions.chart_mirror.oci_registry: String should match pattern",
+            "versions.chart_mirror.oci_registry: must be an OCI registry path: oci://, a "
+            "lowercase host[:port], then /-separated lowercase path parts "
+            "(e.g. oci://registry.lab.internal/charts) (got 'https://registry')",
         ),
         (
             {"charts": {"qdrant": {"path": "/c/qdrant", "chart": "qdrant"}}},

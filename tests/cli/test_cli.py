@@ -60,7 +60,7 @@ def test_bad_config_exits_2_with_path_named_errors_and_no_traceback(tmp_path: Pa
     assert result.exit_code == 2
     assert result.output == (
         f"invalid llmops:platform in {bad}: 1 problem\n"
-        "  - node_pools.l4.max_nodes: not used on-prem (the node set is fixed); remove it "
+        f"  - {bad}:8: node_pools.l4.max_nodes: not used on-prem (the node set is fixed); remove it "
         "(got 4)\n"
     )
     assert "Traceback" not in result.output
@@ -85,7 +85,10 @@ def test_stack_and_config_are_exclusive(tmp_path: Path) -> None:
         ("config: [1, 2]\n", "config: must be a mapping of config keys"),
         ("config:\n  platform: {}\n", "config.platform: config keys are namespaced"),
         ("config: {llmops:platform: [}\n", "not valid YAML"),
-        ("config: {}\n", "<root>: must be a mapping"),
+        (
+            "config: {}\n",
+            "config.llmops:platform: required config key 'llmops:platform' is missing",
+        ),
     ],
 )
 def test_malformed_stack_files(tmp_path: Path, content: str, message: str) -> None:

@@ -11,7 +11,7 @@ from pulumi_llmops.config.errors import ConfigError
 
 def problems(data: dict) -> list[str]:
     with pytest.raises(ValidationError) as info:
-        CatalogSpec.model_validate(data)
+        CatalogSpec.pydantic_validate(data)
     error = ConfigError.from_validation_error(info.value, CatalogSpec, prefix=("catalog",))
     return [p.render() for p in error.problems]
 
@@ -129,8 +129,11 @@ def test_bad_price_date_and_region_key() -> None:
         }
     )
     assert len(rendered) == 2
-    assert rendered[0].startswith("catalog.instances.m1.usd_per_hour.US East.[key]: String")
-    assert rendered[1].startswith("catalog.instances.m1.price_date: String should match")
+    assert rendered == [
+        "catalog.instances.m1.usd_per_hour.US East.[key]: must be lowercase letters, digits "
+        "and '-', starting with a letter or digit (got 'US East')",
+        "catalog.instances.m1.price_date: must be a date YYYY-MM or YYYY-MM-DD (got 'Sept')",
+    ]
 
 
 def test_unknown_gpu_model_lists_the_known_ones() -> None:

@@ -171,8 +171,8 @@ def test_bottlerocket_pools_cannot_share_gpus_through_the_operator() -> None:
         (
             {"eks": {"subnet_ids": ["subnet-xyz", SUBNETS[0]]}},
             [
-                "cluster.eks.subnet_ids.0: String should match pattern '^subnet-[0-9a-f]{8,17}$' "
-                "(got 'subnet-xyz')"
+                "cluster.eks.subnet_ids.0: must be an AWS subnet id: subnet- and 8-17 hex "
+                "digits (e.g. subnet-0abc1234) (got 'subnet-xyz')"
             ],
         ),
     ],

@@ -61,8 +61,9 @@ def test_valid_models_config_loads_with_documented_defaults() -> None:
         (
             with_model(storage_uri="http://example.com/model"),
             [
-                "models.llama.storage_uri: String should match pattern "
-                "'^(hf|s3|gs|pvc)://[A-Za-z0-9][A-Za-z0-9._/-]*$' (got 'http://example.com/model')"
+                "models.llama.storage_uri: must be a model location: hf://<org>/<model>, "
+                "s3://<bucket>/<path>, gs://<bucket>/<path> or pvc://<claim>/<path> "
+                "(got 'http://example.com/model')"
             ],
         ),
         (

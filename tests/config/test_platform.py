@@ -60,7 +60,10 @@ def test_config_is_frozen() -> None:
     [
         (
             {"environment": "Prod"},
-            ["environment: String should match pattern '^[a-z][a-z0-9-]{0,15}$' (got 'Prod')"],
+            [
+                "environment: must be 1-16 characters of lowercase letters, digits and '-', "
+                "starting with a letter (e.g. dev, staging, prod) (got 'Prod')"
+            ],
         ),
         (
             {"target": "k8s"},
@@ -88,7 +91,8 @@ def test_config_is_frozen() -> None:
         (
             {"cluster": {"name": "Lab_1", "kubeconfig": {"context": "x"}}},
             [
-                "cluster.name: String should match pattern '^[a-z][a-z0-9-]{0,38}[a-z0-9]$' "
+                "cluster.name: must be 2-40 characters of lowercase letters, digits and '-', "
+                "starting with a letter and ending with a letter or digit (e.g. prod-llm) "
                 "(got 'Lab_1')"
             ],
         ),
@@ -191,7 +195,10 @@ def test_config_is_frozen() -> None:
         ),
         (
             {"tags": {"Cost Center": "x"}},
-            ["tags.Cost Center: tag key must match ^[a-z][a-z0-9_-]{0,62}$ (got 'Cost Center')"],
+            [
+                "tags.Cost Center: tag key must be 1-63 characters of lowercase letters, "
+                "digits, '_' and '-', starting with a letter (got 'Cost Center')"
+            ],
         ),
         (
             {"versions": {"charts": {"gpu-operatr": {"version": "v1"}}}},

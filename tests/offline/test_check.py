@@ -47,19 +47,24 @@ def test_shipped_stacks_pass_their_environments_mandatory_policies(stack: str) -
 
 
 BAD_ONPREM_SITE = """\
-MANDATORY data-residency/allowed-regions (critical): pulumi:providers:kubernetes 'bad-lab-cluster-k8s'
-  on-prem site of Kubernetes provider 'bad-lab-cluster-k8s': site 'sin-dc9' (llmops:platform region) is not an allowed on-prem site (allowed: lab-dc1). Fix: deploy to an allowed site or change the data-residency config.
-  urn: urn:pulumi:bad-onprem::llmops::llmops:platform:LlmOpsPlatform$llmops:cluster:ExistingCluster$pulumi:providers:kubernetes::bad-lab-cluster-k8s
+MANDATORY data-residency/allowed-regions (critical) at tests/offline/fixtures/Pulumi.bad-onprem.yaml:7
+  site 'sin-dc9' (llmops:platform region) is not an allowed on-prem site (allowed: lab-dc1). Fix: deploy to an allowed site or change the data-residency config.
+  resources (1):
+    - pulumi:providers:kubernetes 'bad-lab-cluster-k8s'
+  fix (region): change region ('sin-dc9') to a region allowed for this environment, or allow it in policies/config/<env>/data-residency.json after a residency review
   remediation: Set the region/location to one allowed for the environment (stack config `llmops:platform` `region`, the provider's region, or the resource's location), or add the region to `allowedRegions` in policies/config/<env>/data-residency.json after a residency review.
 """
 BAD_ONPREM_LB = """\
-MANDATORY security-baseline/no-public-load-balancers (high): kubernetes:helm.sh/v4:Chart 'bad-lab-vectordb-qdrant'
-  Helm chart 'bad-lab-vectordb-qdrant' (qdrant): values.service.type is LoadBalancer (public). Fix: set it to ClusterIP, or add the cloud's internal load balancer annotation under values.service.annotations.
+MANDATORY security-baseline/no-public-load-balancers (high)
+  values.service.type is LoadBalancer (public). Fix: set it to ClusterIP, or add the cloud's internal load balancer annotation under values.service.annotations.
+  resources (1):
+    - kubernetes:helm.sh/v4:Chart 'bad-lab-vectordb-qdrant'
 """
 
 
-def test_violating_onprem_stack_fails_naming_rule_resource_and_fix() -> None:
-    result = check("--config", str(FIXTURES / "Pulumi.bad-onprem.yaml"))
+def test_violating_onprem_stack_fails_naming_rule_resource_and_fix(monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = check("--config", "tests/offline/fixtures/Pulumi.bad-onprem.yaml")
     assert result.exit_code == 1, result.output
     assert BAD_ONPREM_SITE in result.stdout
     assert BAD_ONPREM_LB in result.stdout
@@ -78,7 +83,8 @@ def test_violating_onprem_stack_fails_naming_rule_resource_and_fix() -> None:
     )
     assert "'hf://unvetted-org/mystery-7b' is not from an allowed model source" in result.stdout
     assert result.stdout.rstrip().endswith(
-        "FAILED: 4 mandatory, 0 advisory violation(s); 16 policies over 27 resources."
+        "FAILED: 4 mandatory, 0 advisory finding(s) (4 mandatory, 0 advisory violation(s)); "
+        "16 policies over 27 resources."
     )
 
 
@@ -298,11 +304,12 @@ def test_sarif_output() -> None:
     assert location["physicalLocation"]["artifactLocation"]["uri"].endswith(
         "tests/offline/fixtures/Pulumi.bad-onprem.yaml"
     )
-    assert location["physicalLocation"]["region"]["startLine"] == 4  # `llmops:platform:`
+    assert location["physicalLocation"]["region"]["startLine"] == 7  # `region: sin-dc9`
     assert location["logicalLocations"][0]["fullyQualifiedName"].endswith(
         "pulumi:providers:kubernetes::bad-lab-cluster-k8s"
     )
-    assert site["message"]["text"].startswith("on-prem site of Kubernetes provider")
+    assert site["message"]["text"].startswith("site 'sin-dc9' (llmops:platform region)")
+    assert "Fix (region): change region ('sin-dc9')" in site["message"]["text"]
     assert len({r["partialFingerprints"]["llmopsViolation/v1"] for r in run["results"]}) == len(
         run["results"]
     )

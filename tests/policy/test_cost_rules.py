@@ -356,8 +356,18 @@ def test_monthly_gpu_budget(pol: Any, platform_config: Any) -> None:
         (
             unpriced.urn,
             "EKS node group 'west': no catalogue price for g5.12xlarge in "
-            "'us-west-2', so the GPU budget cannot be checked. Fix: add the price "
-            "under catalog.instances.<machine type>.usd_per_hour in stack config.",
+            "'us-west-2', so the GPU budget cannot be checked. Fix: add the machine type's "
+            "price under llmops:platform (the entry replaces the built-in one whole, so it "
+            "keeps the known prices):\n"
+            "catalog:\n"
+            "  instances:\n"
+            "    g5.12xlarge:\n"
+            "      cloud: aws\n"
+            "      gpu_model: A10G\n"
+            "      gpu_count: 4\n"
+            "      usd_per_hour: {eu-central-1: 7.0928, us-east-1: 5.672, us-west-2: <on-demand USD per hour>}\n"
+            '      price_source: "<where the price comes from, e.g. the provider price list>"\n'
+            '      price_date: "<YYYY-MM>"',
         )
     ]
     assert pol.verdict(BUDGET, _stack(pol, unpriced), {"allowUnpriced": True}) == []

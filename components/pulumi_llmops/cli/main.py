@@ -55,7 +55,7 @@ def plan(
         stack_file = _stack_file(stack, config, stacks_dir)
         result = plan_stack(stack_file)
     except ConfigError as exc:
-        _fail(str(exc))
+        _fail_config(exc, "json" if json_output else "table")
     if json_output:
         typer.echo(result.to_json())
         return
@@ -85,9 +85,26 @@ def check(
     policies_dir: Annotated[
         Path, typer.Option("--policies-dir", help="Folder holding the packs and config/.")
     ] = Path("policies"),
+    program_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--program",
+            help="A hand-composed Pulumi program (folder with Pulumi.yaml and __main__.py) to "
+            "check instead of this repository's stack program; --stack or --config then "
+            "names its stack config file.",
+        ),
+    ] = None,
+    environment: Annotated[
+        str | None,
+        typer.Option(
+            "--environment",
+            help="With --program: the environment whose policy config applies. "
+            "[default: the stack's llmops:platform environment]",
+        ),
+    ] = None,
 ) -> None:
     """Evaluate the policy packs on the stack offline. Exit 1 on a mandatory violation."""
-    from ..offline.check import check_stack
+    from ..offline.check import check_program, check_stack
     from ..offline.sarif import render_check_text, to_sarif_json
 
     if output_format not in ("table", "json", "sarif"):
@@ -97,10 +114,16 @@ def check(
     except ImportError:
         _fail("llmops check needs pulumi-policy: pip install 'pulumi-policy>=1.21,<2'")
     try:
-        stack_file = _stack_file(stack, config, stacks_dir)
-        result = check_stack(stack_file, tuple(policy_config or ()), policies_dir)
+        if program_dir is not None:
+            stack_file = _program_stack_file(stack, config)
+            result = check_program(
+                program_dir, stack_file, tuple(policy_config or ()), policies_dir, environment
+            )
+        else:
+            stack_file = _stack_file(stack, config, stacks_dir)
+            result = check_stack(stack_file, tuple(policy_config or ()), policies_dir)
     except ConfigError as exc:
-        _fail(str(exc))
+        _fail_config(exc, output_format)
     if output_format == "json":
         typer.echo(result.to_json())
     elif output_format == "sarif":
@@ -108,6 +131,19 @@ def check(
     else:
         typer.echo(render_check_text(result), nl=False)
     raise typer.Exit(result.exit_code)
+
+
+def _program_stack_file(stack: str | None, config: Path | None):
+    from ..config.errors import Problem
+    from ..offline.stack_file import read_stack_file
+
+    given = config or (Path(stack) if stack else None)
+    if given is None:
+        raise ConfigError(
+            [Problem("--stack", "with --program, name the program's stack config file")],
+            "command line",
+        )
+    return read_stack_file(given)
 
 
 def _stack_file(stack: str | None, config: Path | None, stacks_dir: Path):
@@ -134,3 +170,15 @@ def _stack_file(stack: str | None, config: Path | None, stacks_dir: Path):
 def _fail(message: str) -> None:
     typer.echo(message, err=True)
     raise typer.Exit(EXIT_CONFIG_ERROR)
+
+
+def _fail_config(error: ConfigError, output_format: str) -> None:
+    """Exit 2. The problems go to stderr; with json or sarif, stdout still gets a valid
+    document (the errors as results), so a CI step that uploads it always has one."""
+    from ..offline.sarif import config_error_json, config_error_sarif_json
+
+    if output_format == "json":
+        typer.echo(config_error_json(error))
+    elif output_format == "sarif":
+        typer.echo(config_error_sarif_json(error))
+    _fail(str(error))

@@ -163,6 +163,13 @@ class CatalogSpec(Spec):
             "(a100-80gb) corrects it; any other key adds a model."
         ),
     )
+    regions: dict[Literal["aws", "gcp", "azure"], list[RegionKey]] = Field(
+        default_factory=dict,
+        description=(
+            "Regions to accept beyond the built-in region list (a new or sovereign region), "
+            "per cloud, e.g. `aws: [us-newregion-1]`."
+        ),
+    )
 
     @model_validator(mode="after")
     def _names_resolve(self) -> CatalogSpec:

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 
 from .base import Spec
 from .errors import Problem, raise_if_any
+from .patterns import describe_pattern
 
 VectorDbEngine = Literal["qdrant", "milvus", "weaviate", "pgvector"]
 SNAPSHOT_ENGINES: tuple[str, ...] = ("qdrant", "weaviate", "pgvector")
@@ -172,7 +173,7 @@ class VectorDatabaseSpec(Spec):
         import re
 
         problems = [
-            Problem(f"allowed_namespaces.{i}", f"must match {_NAMESPACE}", ns)
+            Problem(f"allowed_namespaces.{i}", describe_pattern(_NAMESPACE), ns)
             for i, ns in enumerate(self.allowed_namespaces)
             if not re.match(_NAMESPACE, ns)
         ]

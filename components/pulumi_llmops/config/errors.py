@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -12,16 +12,50 @@ _MISSING = object()
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where a problem is in a file: 1-based line (and column), like the YAML parser's marks."""
+
+    file: str
+    line: int
+    column: int | None = None
+
+    def render(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
 class Problem:
-    """One invalid value: where it is (dotted YAML path), what was given, what is allowed."""
+    """One invalid value: where it is (dotted YAML path), what was given, what is allowed.
+
+    `location` (file and line of the offending key) is filled in when the config came from
+    a file (`ConfigError.located`).
+    """
 
     path: str
     message: str
     value: Any = _MISSING
+    location: Location | None = None
+
+    @property
+    def has_value(self) -> bool:
+        return self.value is not _MISSING
 
     def render(self) -> str:
         given = "" if self.value is _MISSING else f" (got {_short(self.value)})"
-        return f"{self.path or '<root>'}: {self.message}{given}"
+        where = f"{self.location.render()}: " if self.location else ""
+        return f"{where}{self.path or '<root>'}: {self.message}{given}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: path, message, the value given (as text) and the file position."""
+        data: dict[str, Any] = {"path": self.path, "message": self.message}
+        if self.value is not _MISSING:
+            data["value"] = _short(self.value, 200)
+        if self.location is not None:
+            data["file"] = self.location.file
+            data["line"] = self.location.line
+            if self.location.column is not None:
+                data["column"] = self.location.column
+        return data
 
 
 class RuleViolations(ValueError):
@@ -46,12 +80,25 @@ class ConfigError(ValueError):
     """Invalid stack configuration. Lists every problem; raised before anything registers."""
 
     def __init__(self, problems: Sequence[Problem], source: str = "stack config") -> None:
-        self.problems = tuple(problems)
+        self.problems = tuple(_unique(problems))
         self.source = source
         count = len(self.problems)
         lines = [f"invalid {source}: {count} problem{'s' if count != 1 else ''}"]
         lines += [f"  - {p.render()}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ConfigError, (self.problems, self.source))
+
+    def located(self, locate: Callable[[str], Location | None]) -> ConfigError:
+        """The same error with each unlocated problem's file and line (`locate(path)`)."""
+        located = [p if p.location else replace(p, location=locate(p.path)) for p in self.problems]
+        located.sort(key=lambda p: p.location.line if p.location else 0)
+        return ConfigError(located, self.source)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form of the error (what `--json` and SARIF output carry)."""
+        return {"source": self.source, "problems": [p.to_dict() for p in self.problems]}
 
     @classmethod
     def from_validation_error(
@@ -88,6 +135,11 @@ def _problem_from_pydantic(err: dict, loc: tuple, path: str, model: type[BaseMod
         return Problem(path, f"unknown key{hint}")
     if kind == "missing":
         return Problem(path, "required key is missing")
+    if kind == "string_pattern_mismatch":
+        from .patterns import describe_pattern
+
+        pattern = (err.get("ctx") or {}).get("pattern", "")
+        return Problem(path, describe_pattern(str(pattern)), err.get("input", _MISSING))
     message = err["msg"]
     for noise in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(noise)
@@ -139,6 +191,27 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
+def _unique(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in order, each (path, message) once: two checks may find the same fault."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for problem in problems:
+        key = (problem.path, problem.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept
+
+
+def _redacted(value: Any) -> Any:
+    """`value` with every `secure:` ciphertext hidden: an error never echoes a secret."""
+    if isinstance(value, dict):
+        return {k: "[ciphertext]" if k == "secure" else _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
+
+
 def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
+    text = repr(_redacted(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -167,7 +167,8 @@ class ModelSpec(Spec):
                 problems.append(
                     Problem(
                         f"lora_adapters.{name}",
-                        "adapter name must match [A-Za-z0-9][A-Za-z0-9._-]{0,62}",
+                        "adapter name must be 1-63 characters of letters, digits, '.', '_' "
+                        "and '-', starting with a letter or digit",
                         name,
                     )
                 )

@@ -6,7 +6,7 @@ of metrics on a 50 GiB volume that survives `pulumi destroy`.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -50,7 +50,7 @@ class AlertThresholdsSpec(Spec):
 class CostSpec(Spec):
     """Inputs of the cost dashboard."""
 
-    gpu_usd_per_hour: dict[str, float] = Field(
+    gpu_usd_per_hour: dict[str, Annotated[float, Field(gt=0, allow_inf_nan=False)]] = Field(
         default_factory=dict,
         description="USD per GPU-hour keyed by catalogue GPU model (e.g. `L4: 0.45`). "
         "Overrides the catalogue price derived from each pool's machine type and region; "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
@@ -18,7 +18,13 @@ from .models import ModelSpec, model_problems
 from .node_pool import GpuPoolSpec
 from .versions import VersionsSpec
 
-__all__ = ["CLOUD_TARGETS", "PlatformConfig", "Target", "load_platform_config"]
+__all__ = [
+    "CLOUD_TARGETS",
+    "PlatformConfig",
+    "Target",
+    "load_platform_config",
+    "validate_platform",
+]
 
 TAG_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
 TAG_VALUE_PATTERN = r"^[a-z0-9_-]{0,63}$"
@@ -66,8 +72,19 @@ class PlatformConfig(Spec):
 
     @model_validator(mode="after")
     def _target_rules(self) -> PlatformConfig:
-        raise_if_any(self._tag_problems() + self._target_problems() + self._model_problems())
+        raise_if_any(self.rule_problems())
         return self
+
+    def rule_problems(self) -> list[Problem]:
+        """The cross-field rules of the whole config (tags, target, regions, models)."""
+        from .regions import region_problems
+
+        return (
+            self._tag_problems()
+            + region_problems(self.target, self.region, self.cluster, self.node_pools, self.catalog)
+            + self._target_problems()
+            + self._model_problems()
+        )
 
     def _model_problems(self) -> list[Problem]:
         kserve = self.addons.kserve
@@ -85,10 +102,22 @@ class PlatformConfig(Spec):
         problems = []
         for key, value in self.tags.items():
             if not re.match(TAG_PATTERN, key):
-                problems.append(Problem(f"tags.{key}", "tag key must match " + TAG_PATTERN, key))
+                problems.append(
+                    Problem(
+                        f"tags.{key}",
+                        "tag key must be 1-63 characters of lowercase letters, digits, '_' "
+                        "and '-', starting with a letter",
+                        key,
+                    )
+                )
             if not re.match(TAG_VALUE_PATTERN, value):
                 problems.append(
-                    Problem(f"tags.{key}", "tag value must match " + TAG_VALUE_PATTERN, value)
+                    Problem(
+                        f"tags.{key}",
+                        "tag value must be up to 63 characters of lowercase letters, digits, "
+                        "'_' and '-'",
+                        value,
+                    )
                 )
         return problems
 
@@ -175,14 +204,161 @@ class PlatformConfig(Spec):
         }
 
 
+SemanticCheck = Callable[[PlatformConfig], list[Problem]]
+
+
 def load_platform_config(data: Any, source: str = "llmops:platform") -> PlatformConfig:
     """Validate the raw `llmops:platform` object; raise one `ConfigError` listing every problem."""
+    return validate_platform(data, source)
+
+
+def validate_platform(
+    data: Any, source: str = "llmops:platform", semantic: SemanticCheck | None = None
+) -> PlatformConfig:
+    """Validate `data` and run `semantic(config)` (the bundle's `prepare` rules) in one pass.
+
+    When the schema fails, the offending keys are set aside (`repair`) so the rules of the
+    rest still run: one `ConfigError` then lists schema and semantic problems together.
+    Semantic problems on a key that already has a schema problem are not repeated.
+    """
     if not isinstance(data, Mapping):
         raise ConfigError(
             [Problem("", "must be a mapping (environment, target, region, cluster...)", data)],
             source,
         )
     try:
-        return PlatformConfig.model_validate(dict(data))
+        config = PlatformConfig.pydantic_validate(dict(data))
     except ValidationError as exc:
-        raise ConfigError.from_validation_error(exc, PlatformConfig, source) from None
+        problems, repaired, removed = repair(dict(data), exc)
+        if repaired is not None and semantic is not None:
+            bad = [p.path for p in problems] + removed
+            problems += [p for p in semantic(repaired) if not _related(p, bad, removed)]
+        raise ConfigError(problems, source) from None
+    if semantic is not None:
+        problems = semantic(config)
+        if problems:
+            raise ConfigError(problems, source)
+    return config
+
+
+# Required keys that cannot be set aside; a placeholder keeps the other rules running.
+_PLACEHOLDERS: dict[tuple[str, ...], Any] = {
+    ("environment",): "placeholder",
+    ("region",): "placeholder",
+    ("cluster", "name"): "placeholder",
+}
+
+
+def repair(
+    data: dict[str, Any], exc: ValidationError
+) -> tuple[list[Problem], PlatformConfig | None, list[str]]:
+    """Every schema and rule problem of `data`, found by setting aside what failed and
+    validating again (a placeholder stands in for a required top-level key), a few rounds.
+
+    Returns (problems, the config of what remains or None, dotted paths set aside). The
+    config passed every rule, so the bundle's rules can run on it safely.
+    """
+    import copy
+
+    current = copy.deepcopy(data)
+    problems: list[Problem] = []
+    removed: list[str] = []
+    error = exc
+    for _ in range(8):
+        found = ConfigError.from_validation_error(error, PlatformConfig).problems
+        bad = [p.path for p in problems] + removed
+        problems += [p for p in found if not _related(p, bad, removed)]
+        locs = [tuple(e["loc"]) for e in error.errors(include_url=False)]
+        if all(loc == () for loc in locs):
+            targets = [tuple(p.path.split(".")) for p in found if p.path]
+        else:
+            targets = sorted({loc for loc in locs if loc}, key=len, reverse=True)
+        if not targets:
+            return problems, None, removed
+        for loc in targets:
+            path = _set_aside(current, loc)
+            if path is None:
+                return problems, None, removed
+            removed.append(path)
+        try:
+            return problems, PlatformConfig.pydantic_validate(current), removed
+        except ValidationError as again:
+            error = again
+    return problems, None, removed
+
+
+def _set_aside(data: dict[str, Any], loc: tuple) -> str | None:
+    """Remove the value at `loc` (a placeholder for required top-level keys); its path."""
+    parts = [p for p in loc if p != "[key]"]
+    while parts and isinstance(parts[-1], int):
+        parts = parts[:-1]  # a list goes whole: removing one item would shift the others
+    while parts:
+        key = tuple(str(p) for p in parts)
+        if key in _PLACEHOLDERS:
+            _assign(data, parts, _placeholder(key, data))
+            return ".".join(key)
+        if len(parts) == 1 and parts[0] in ("target", "cluster"):
+            return None
+        if _delete(data, parts):
+            return ".".join(map(str, parts))
+        parts = parts[:-1]
+    return None
+
+
+def _placeholder(key: tuple[str, ...], data: dict[str, Any]) -> Any:
+    """A valid stand-in: a region of the target's cloud (the first in the catalogue)."""
+    if key == ("region",):
+        from ..catalog.regions import list_regions
+        from ..targets import TARGETS
+
+        info = TARGETS.get(data.get("target"))  # type: ignore[arg-type]
+        if info is not None and info.is_cloud:
+            return list_regions(info.cloud)[0]
+    return _PLACEHOLDERS[key]
+
+
+def _container(data: Any, parts: list) -> Any:
+    for part in parts[:-1]:
+        if isinstance(data, dict) and str(part) in data:
+            data = data[str(part)]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _delete(data: dict[str, Any], parts: list) -> bool:
+    parent = _container(data, parts)
+    last = parts[-1]
+    if isinstance(parent, dict) and str(last) in parent:
+        del parent[str(last)]
+        return True
+    if isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+        del parent[last]
+        return True
+    return False
+
+
+def _assign(data: dict[str, Any], parts: list, value: Any) -> None:
+    parent = _container(data, parts)
+    if isinstance(parent, dict):
+        parent[str(parts[-1])] = value
+
+
+def _related(problem: Problem, bad: list[str], removed: list[str]) -> bool:
+    """A semantic problem caused by (or repeating) a schema problem: same key, inside it,
+    around it, or naming a map entry that was set aside (a model's pool)."""
+    path = problem.path
+    for other in bad:
+        if (
+            not other
+            or path == other
+            or path.startswith(other + ".")
+            or other.startswith(path + ".")
+        ):
+            return True
+    if "region" in removed and any(z in path for z in (".availability_zones", ".node_locations")):
+        return True  # zones were checked against a stand-in region
+    names = {r.rsplit(".", 1)[-1] for r in removed}
+    return problem.has_value and isinstance(problem.value, str) and problem.value in names

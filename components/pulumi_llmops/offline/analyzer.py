@@ -43,6 +43,8 @@ class Violation:
     message: str
     description: str
     remediation: str
+    stack_key: str | None = None
+    fix: str | None = None
 
     @property
     def rule_id(self) -> str:
@@ -64,6 +66,8 @@ class Violation:
                     "message",
                     "description",
                     "remediation",
+                    "stack_key",
+                    "fix",
                 )
             },
         }
@@ -211,6 +215,10 @@ def evaluate(
     pulumi.runtime.set_all_config(dict(config), list(secret_keys))
     resource_args, stack_resources = engine_view(recording, config, stack, project)
     names = {args.urn: (args.resource_type, args.name) for args in resource_args}
+    inputs = {
+        r.urn: r.inputs
+        for r in [*default_providers(recording, config, stack, project), *recording.resources]
+    }
     violations: list[Violation] = []
     for pack, rules in PACKS.items():
         for rule in rules:
@@ -228,6 +236,7 @@ def evaluate(
             for args, urn in targets:
                 for where, message, at_level in _validate(policy, args, urn, level):
                     type_, name = names.get(where or "", (None, None))
+                    fix = _stack_fix(rule.name, type_, inputs.get(where or ""), config)
                     violations.append(
                         Violation(
                             pack,
@@ -240,9 +249,46 @@ def evaluate(
                             message,
                             rule.description,
                             rule.remediation,
+                            fix.key if fix else None,
+                            fix.render() if fix else None,
                         )
                     )
     return violations
+
+
+def _stack_fix(
+    rule: str, resource_type: str | None, inputs: Mapping[str, Any] | None, config: Mapping
+) -> Any:
+    """The stack-config fix of a violation on a resource the program registered."""
+    from ..policy.stack_fixes import CLOUD_OF_PACKAGE, stack_fix, unpriced_fix
+
+    if resource_type is None or inputs is None:
+        return None
+    props = wire_props(inputs)
+    if rule == "monthly-gpu-budget":
+        from ..policy.pools import pools_of
+
+        cloud = CLOUD_OF_PACKAGE.get(resource_type.split(":", 1)[0])
+        args = _Args(resource_type, props)
+        types = [m for pool in pools_of(args) for m in pool.machine_types if isinstance(m, str)]
+        region = _platform_region(config)
+        return unpriced_fix(cloud, types[0], region) if cloud and types else None
+    platform = _config_value(config.get("llmops:platform", "") or "")
+    return stack_fix(rule, resource_type, props, platform if isinstance(platform, dict) else {})
+
+
+@dataclass(frozen=True)
+class _Args:
+    resource_type: str
+    props: Any
+    name: str = ""
+    urn: str = ""
+
+
+def _platform_region(config: Mapping[str, str]) -> str | None:
+    raw = _config_value(config.get("llmops:platform", "") or "")
+    region = raw.get("region") if isinstance(raw, dict) else None
+    return region if isinstance(region, str) else None
 
 
 def _validate(

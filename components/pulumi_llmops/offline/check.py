@@ -19,7 +19,14 @@ from ..policy.config import read_config_file, resolve
 from .analyzer import SECRET_VALUE, Violation, evaluate
 from .stack_file import StackFile, platform_config
 
-__all__ = ["CAVEATS", "CheckResult", "Violation", "check_stack", "policy_config_documents"]
+__all__ = [
+    "CAVEATS",
+    "CheckResult",
+    "Violation",
+    "check_program",
+    "check_stack",
+    "policy_config_documents",
+]
 
 CAVEATS = (
     "Offline policy check on Pulumi's mock engine: no cloud account, no Pulumi CLI.",
@@ -28,6 +35,76 @@ CAVEATS = (
     "Secret config values cannot be decrypted offline: policies see the placeholder "
     f"{SECRET_VALUE!r}.",
 )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One root cause: the violations of one rule that say the same thing about different
+    resources (the same region on six child resources), with the fix in stack keys."""
+
+    pack: str
+    policy: str
+    level: str
+    severity: str
+    cause: str
+    description: str
+    remediation: str
+    stack_key: str | None
+    fix: str | None
+    resources: tuple[tuple[str | None, str | None, str | None], ...]  # (urn, type, name)
+
+    @property
+    def rule_id(self) -> str:
+        return f"{self.pack}/{self.policy}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule_id,
+            "level": self.level,
+            "severity": self.severity,
+            "message": self.cause,
+            "stack_key": self.stack_key,
+            "fix": self.fix,
+            "remediation": self.remediation,
+            "resources": [{"urn": u, "type": t, "name": n} for u, t, n in self.resources],
+        }
+
+
+def cause_of(violation: Violation) -> str:
+    """The message without its subject (`<type> '<name>': ...`): what is wrong."""
+    message = violation.message
+    name = violation.resource_name
+    head, sep, rest = message.partition(": ")
+    if sep and name and repr(name) in head:
+        return rest
+    return message
+
+
+def findings(violations: Sequence[Violation]) -> list[Finding]:
+    """Violations grouped by root cause: same rule, level, cause and stack fix."""
+    groups: dict[tuple, list[Violation]] = {}
+    for v in violations:
+        # With a stack fix, the fix is the root cause (one region on many resources);
+        # otherwise the message without its subject.
+        cause = "" if v.stack_key else cause_of(v)
+        key = (v.pack, v.policy, v.level, cause, v.stack_key, v.fix)
+        groups.setdefault(key, []).append(v)
+    found = [
+        Finding(
+            pack,
+            policy,
+            level,
+            members[0].severity,
+            cause or cause_of(members[0]),
+            members[0].description,
+            members[0].remediation,
+            stack_key,
+            fix,
+            tuple(sorted({(v.urn, v.resource_type, v.resource_name) for v in members}, key=str)),
+        )
+        for (pack, policy, level, cause, stack_key, fix), members in groups.items()
+    ]
+    return sorted(found, key=lambda f: ({"mandatory": 0}.get(f.level, 1), f.rule_id, f.cause))
 
 
 @dataclass
@@ -39,6 +116,7 @@ class CheckResult:
     resource_count: int
     policy_count: int
     violations: list[Violation] = field(default_factory=list)
+    stack_file: StackFile | None = None
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -47,6 +125,11 @@ class CheckResult:
     @property
     def advisory(self) -> list[Violation]:
         return [v for v in self.violations if v.level == "advisory"]
+
+    @property
+    def findings(self) -> list[Finding]:
+        """One entry per root cause (see `findings`)."""
+        return findings(self.violations)
 
     @property
     def exit_code(self) -> int:
@@ -64,6 +147,7 @@ class CheckResult:
             "policy_count": self.policy_count,
             "mandatory": len(self.mandatory),
             "advisory": len(self.advisory),
+            "findings": [f.to_dict() for f in self.findings],
             "violations": [v.to_dict() for v in self.violations],
         }
 
@@ -141,17 +225,75 @@ def check_stack(
         secret_keys=stack_file.secret_keys,
         stack=stack_file.stack,
     )
+    return _result(stack_file, recording, settings, sources, config.environment)
+
+
+def check_program(
+    folder: Path,
+    stack_file: StackFile,
+    policy_configs: Sequence[Path] = (),
+    policies_dir: Path = Path("policies"),
+    environment: str | None = None,
+) -> CheckResult:
+    """`llmops check --program`: run a hand-composed Pulumi program (`<folder>/__main__.py`)
+    on the mock engine with `stack_file`'s config and evaluate every pack's policies.
+
+    The environment (which `policies/config/<env>/` applies) is `environment`, else the
+    stack's `llmops:platform` `environment`, else `--policy-config` must be given.
+    """
+    from .project import project_name, run_project
+
+    env = environment or _environment_of(stack_file)
+    if env is None and not policy_configs:
+        raise ConfigError(
+            [
+                Problem(
+                    "--policy-config",
+                    "the stack file sets no llmops:platform environment, so the policy "
+                    "config cannot be chosen: pass --environment or --policy-config",
+                )
+            ],
+            "command line",
+        )
+    documents, sources = policy_config_documents(env or "", policy_configs, policies_dir)
+    settings = {pack: resolve(PACKS[pack], documents[pack], sources[pack]) for pack in PACKS}
+    recording = run_project(folder, stack_file.path)
+    return _result(
+        stack_file, recording, settings, sources, env or "-", project=project_name(folder)
+    )
+
+
+def _environment_of(stack_file: StackFile) -> str | None:
+    raw = stack_file.objects.get("llmops:platform")
+    env = raw.get("environment") if isinstance(raw, dict) else None
+    return env if isinstance(env, str) and env else None
+
+
+def _result(
+    stack_file: StackFile,
+    recording: Any,
+    settings: dict[str, Any],
+    sources: dict[str, str],
+    environment: str,
+    project: str = "llmops",
+) -> CheckResult:
     violations = evaluate(
-        recording, settings, stack_file.config, stack_file.secret_keys, stack=stack_file.stack
+        recording,
+        settings,
+        stack_file.config,
+        stack_file.secret_keys,
+        stack=stack_file.stack,
+        project=project,
     )
     return CheckResult(
         stack=stack_file.stack,
         source=str(stack_file.path),
-        environment=config.environment,
+        environment=environment,
         config_sources=sources,
         resource_count=len(recording),
         policy_count=sum(
             1 for pack in settings.values() for s in pack.values() if s.level != "disabled"
         ),
         violations=violations,
+        stack_file=stack_file,
     )

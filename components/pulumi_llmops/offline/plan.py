@@ -90,6 +90,8 @@ class Plan:
                     "provider": r.provider,
                     "protect": r.protect,
                     "retain_on_delete": r.retain_on_delete,
+                    # As `pulumi preview --json` shows them; secrets as "[secret]".
+                    "inputs": _jsonable(r.inputs),
                 }
                 for r in sorted(self.recording, key=lambda r: r.urn)
             ],

@@ -12,8 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..config.errors import ConfigError
 from ..policy import PACKS
-from .check import CAVEATS, CheckResult, Violation
+from .check import CAVEATS, CheckResult, Finding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"mandatory": "error", "advisory": "warning"}
@@ -22,7 +23,8 @@ TOOL_URI = "https://github.com/pulumi-llmops/pulumi-llmops/blob/main/docs/polici
 
 
 def render_check_text(result: CheckResult) -> str:
-    """Deterministic text report: one block per violation, then a summary line."""
+    """Deterministic text report: one block per root cause (listing its resources), then a
+    summary line."""
     lines = [
         f"Policy check of stack {result.stack} ({result.source}), environment {result.environment}",
         "Policy config: "
@@ -30,25 +32,47 @@ def render_check_text(result: CheckResult) -> str:
         *(f"* {caveat}" for caveat in CAVEATS),
         "",
     ]
-    for v in sorted(result.violations, key=_order):
-        target = f"{v.resource_type} {v.resource_name!r}" if v.resource_name else "stack"
+    for f in result.findings:
+        where = _line_of(result, f)
         lines += [
-            f"{v.level.upper()} {v.rule_id} ({v.severity}): {target}",
-            *(f"  {line}" for line in v.message.splitlines()),
-            f"  urn: {v.urn or '(stack)'}",
-            f"  remediation: {v.remediation}",
+            f"{f.level.upper()} {f.rule_id} ({f.severity})"
+            + (f" at {Path(result.source).as_posix()}:{where}" if where else ""),
+            *(f"  {line}" for line in f.cause.splitlines()),
+            f"  resources ({len(f.resources)}):",
+            *(f"    - {_resource(r)}" for r in f.resources),
+            *_fix_lines(f),
+            f"  remediation: {f.remediation}",
             "",
         ]
     verdict = "FAILED" if result.mandatory else "PASSED"
+    found = result.findings
+    mandatory = sum(1 for f in found if f.level == "mandatory")
     lines.append(
-        f"{verdict}: {len(result.mandatory)} mandatory, {len(result.advisory)} advisory "
-        f"violation(s); {result.policy_count} policies over {result.resource_count} resources."
+        f"{verdict}: {mandatory} mandatory, {len(found) - mandatory} advisory finding(s) "
+        f"({len(result.mandatory)} mandatory, {len(result.advisory)} advisory violation(s)); "
+        f"{result.policy_count} policies over {result.resource_count} resources."
     )
     return "\n".join(lines) + "\n"
 
 
-def _order(v: Violation) -> tuple:
-    return ({"mandatory": 0}.get(v.level, 1), v.rule_id, v.urn or "", v.message)
+def _fix_lines(f: Finding) -> list[str]:
+    """The stack-key fix, unless the message already carries it word for word."""
+    if not f.fix or f.fix.splitlines()[0] in f.cause:
+        return []
+    return [f"  fix ({f.stack_key}): " + f.fix.replace("\n", "\n    ")]
+
+
+def _resource(r: tuple) -> str:
+    urn, type_, name = r
+    return f"{type_} {name!r}" if name else "stack"
+
+
+def _line_of(result: CheckResult, finding: Finding) -> int | None:
+    """Line of the finding's stack key (its nearest parent that is written) in the stack file."""
+    if result.stack_file is None or finding.stack_key is None:
+        return None
+    location = result.stack_file.locate(finding.stack_key)
+    return location.line if location else None
 
 
 def _rule_descriptor(pack: str, rule: Any) -> dict[str, Any]:
@@ -69,38 +93,58 @@ def _rule_descriptor(pack: str, rule: Any) -> dict[str, Any]:
 
 
 def to_sarif(result: CheckResult) -> dict[str, Any]:
-    """The check result as one SARIF 2.1.0 run; each result points at the stack file."""
+    """The check result as one SARIF 2.1.0 run: one result per root cause, located at the
+    offending stack key's line (else the `llmops:platform:` line), its resources as
+    logical locations."""
     descriptors = [_rule_descriptor(pack, rule) for pack, rules in PACKS.items() for rule in rules]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
-    line = _platform_line(Path(result.source))
+    fallback = _platform_line(Path(result.source))
     results = []
-    for v in sorted(result.violations, key=_order):
-        fingerprint = hashlib.sha256(f"{v.rule_id}\n{v.urn}\n{v.message}".encode()).hexdigest()
+    for f in result.findings:
+        resources = "\n".join(f"{r[2]} ({r[1]})" for r in f.resources if r[2])
+        fingerprint = hashlib.sha256(
+            f"{f.rule_id}\n{f.stack_key}\n{f.cause}\n{resources}".encode()
+        ).hexdigest()
         location: dict[str, Any] = {
             "physicalLocation": {
                 "artifactLocation": {"uri": Path(result.source).as_posix()},
-                "region": {"startLine": line},
+                "region": {"startLine": _line_of(result, f) or fallback},
             }
         }
-        if v.urn:
-            location["logicalLocations"] = [
-                {
-                    "fullyQualifiedName": v.urn,
-                    "name": v.resource_name or v.urn,
-                    "kind": "resource",
-                }
-            ]
+        logical = [
+            {"fullyQualifiedName": urn, "name": name or urn, "kind": "resource"}
+            for urn, _type, name in f.resources
+            if urn
+        ]
+        if logical:
+            location["logicalLocations"] = logical
+        text = [f.cause]
+        if any(r[2] for r in f.resources):
+            names = ", ".join(str(r[2]) for r in f.resources)
+            text.append(f"Resources ({len(f.resources)}): {names}")
+        if f.fix and f.fix.splitlines()[0] not in f.cause:
+            text.append(f"Fix ({f.stack_key}): {f.fix}")
+        elif not f.fix:
+            text.append(f"Remediation: {f.remediation}")
         results.append(
             {
-                "ruleId": v.rule_id,
-                "ruleIndex": index[v.rule_id],
-                "level": SARIF_LEVEL.get(v.level, "note"),
-                "message": {"text": f"{v.message}\nRemediation: {v.remediation}"},
+                "ruleId": f.rule_id,
+                "ruleIndex": index[f.rule_id],
+                "level": SARIF_LEVEL.get(f.level, "note"),
+                "message": {"text": "\n".join(text)},
                 "locations": [location],
                 "partialFingerprints": {"llmopsViolation/v1": fingerprint},
-                "properties": {"stack": result.stack, "enforcementLevel": v.level},
+                "properties": {
+                    "stack": result.stack,
+                    "enforcementLevel": f.level,
+                    "stackKey": f.stack_key,
+                },
             }
         )
+    return _log(descriptors, result.stack, results)
+
+
+def _log(rules: list[dict[str, Any]], stack: str, results: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -111,15 +155,80 @@ def to_sarif(result: CheckResult) -> dict[str, Any]:
                         "name": "llmops check",
                         "informationUri": TOOL_URI,
                         "semanticVersion": _version(),
-                        "rules": descriptors,
+                        "rules": rules,
                     }
                 },
-                "automationDetails": {"id": f"llmops-check/{result.stack}/"},
+                "automationDetails": {"id": f"llmops-check/{stack}/"},
                 "results": results,
                 "properties": {"caveats": list(CAVEATS)},
             }
         ],
     }
+
+
+CONFIG_RULE = {
+    "id": "llmops/config-error",
+    "name": "config-error",
+    "shortDescription": {"text": "The stack configuration is invalid."},
+    "fullDescription": {
+        "text": "A stack config problem (YAML, schema or platform rule): nothing was planned "
+        "or checked until it is fixed."
+    },
+    "help": {
+        "text": "Fix the key at the reported line; docs/config-reference.md lists every key.",
+        "markdown": "Fix the key at the reported line; see docs/config-reference.md.",
+    },
+    "helpUri": f"{TOOL_URI.rsplit('/', 1)[0]}/config-reference.md",
+    "defaultConfiguration": {"level": "error"},
+    "properties": {"tags": ["pulumi-llmops", "configuration"]},
+}
+
+
+def config_error_json(error: ConfigError) -> str:
+    """What `--json` / `--format json` print for a config error (exit code 2)."""
+    return json.dumps(
+        {"ok": False, "exit_code": 2, "error": error.to_dict()}, indent=2, sort_keys=True
+    )
+
+
+def config_error_sarif(error: ConfigError) -> dict[str, Any]:
+    """A config error as a SARIF 2.1.0 log: one error result per problem, at its line."""
+    results = []
+    for problem in error.problems:
+        location = problem.location
+        uri = location.file if location else _source_file(error.source)
+        physical: dict[str, Any] = {"artifactLocation": {"uri": Path(uri).as_posix()}}
+        physical["region"] = {"startLine": location.line if location else 1}
+        if location and location.column:
+            physical["region"]["startColumn"] = location.column
+        text = problem.render() if not location else problem.render().split(": ", 1)[1]
+        results.append(
+            {
+                "ruleId": CONFIG_RULE["id"],
+                "ruleIndex": 0,
+                "level": "error",
+                "message": {"text": text},
+                "locations": [{"physicalLocation": physical}],
+                "partialFingerprints": {
+                    "llmopsConfig/v1": hashlib.sha256(
+                        f"{problem.path}\n{problem.message}".encode()
+                    ).hexdigest()
+                },
+                "properties": {"path": problem.path},
+            }
+        )
+    log = _log([CONFIG_RULE], "config", results)
+    log["runs"][0]["invocations"] = [{"executionSuccessful": False, "exitCode": 2}]
+    return log
+
+
+def config_error_sarif_json(error: ConfigError) -> str:
+    return json.dumps(config_error_sarif(error), indent=2, sort_keys=True)
+
+
+def _source_file(source: str) -> str:
+    """The file a `ConfigError` source names (`llmops:platform in <file>`), else the source."""
+    return source.rsplit(" in ", 1)[-1] if " in " in source else source
 
 
 def to_sarif_json(result: CheckResult) -> str:

@@ -1,32 +1,50 @@
 """Read a `Pulumi.<stack>.yaml` into flat Pulumi config, the way the CLI would hand it over.
 
 `secure:` values cannot be decrypted offline: they become a placeholder, are marked secret
-and are never printed.
+and are never printed. The file's key positions are kept, so every problem found later
+(schema, semantic, policy) can name the file and line of the offending key.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..config.errors import ConfigError, Problem
-from ..config.platform import PlatformConfig, load_platform_config
+from ..config.errors import ConfigError, Location, Problem
+from ..config.platform import PlatformConfig
+from ..config.source import YamlDocument, load_yaml
 
 SECRET_PLACEHOLDER = "offline-plan-secret-placeholder"
+PLATFORM_CONFIG_KEY = "llmops:platform"
 
 
 @dataclass(frozen=True)
 class StackFile:
-    """Flat config (`namespace:key` -> string, objects JSON-encoded) and its secret keys."""
+    """Flat config (`namespace:key` -> string, objects JSON-encoded) and its secret keys.
+
+    `objects` keeps each key's structured value as written (secrets as the placeholder);
+    `document` the parsed file, for positions.
+    """
 
     path: Path
     stack: str
     config: dict[str, str]
     secret_keys: tuple[str, ...]
+    objects: Mapping[str, Any] = field(default_factory=dict)
+    document: YamlDocument | None = None
+
+    def locate(self, path: str, key: str = PLATFORM_CONFIG_KEY) -> Location | None:
+        """File and line of the dotted `path` inside config key `key` (`llmops:platform`)."""
+        if self.document is None:
+            return None
+        return self.document.locate(path, ("config", key))
+
+    def secret(self, key: str) -> str | None:
+        """The value of `llmops:<key>` as the program would read it (placeholder if secure)."""
+        return self.config.get(f"llmops:{key}")
 
 
 def stack_file_path(stacks_dir: Path, stack: str) -> Path:
@@ -38,31 +56,62 @@ def available_stacks(stacks_dir: Path) -> list[str]:
 
 
 def read_stack_file(path: Path, stack: str | None = None) -> StackFile:
-    """Load a stack config file; errors are `ConfigError`s naming the file and the key."""
+    """Load a stack config file; errors are `ConfigError`s naming the file, key and line."""
     source = str(path)
     if not path.is_file():
         raise ConfigError([Problem("", "stack config file not found", str(path))], source)
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError([Problem("", f"not valid YAML: {exc}")], source) from None
-    if not isinstance(document, dict) or not isinstance(document.get("config", {}), dict):
-        raise ConfigError([Problem("config", "must be a mapping of config keys")], source)
+    document = load_yaml(path, source)
+    data = document.data if document.data is not None else {}
+    top = data.get("config", {}) if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(top, (dict, type(None))):
+        raise ConfigError(
+            [
+                Problem(
+                    "config",
+                    "must be a mapping of config keys",
+                    location=document.locate("config") if isinstance(data, dict) else None,
+                )
+            ],
+            source,
+        )
     config: dict[str, str] = {}
+    objects: dict[str, Any] = {}
     secret_keys: list[str] = []
-    for key, value in sorted((document.get("config") or {}).items()):
+    problems: list[Problem] = []
+    for key, value in sorted((top or {}).items()):
+        where = document.locate(key, ("config",))
         if ":" not in key:
-            raise ConfigError(
-                [Problem(f"config.{key}", "config keys are namespaced: '<namespace>:<key>'", key)],
-                source,
+            problems.append(
+                Problem(
+                    f"config.{key}",
+                    "config keys are namespaced: '<namespace>:<key>' (e.g. llmops:platform)",
+                    key,
+                    location=where,
+                )
             )
-        if isinstance(value, dict) and set(value) == {"secure"}:
+            continue
+        if _is_secure(value):
             config[key] = SECRET_PLACEHOLDER
+            objects[key] = SECRET_PLACEHOLDER
             secret_keys.append(key)
         else:
             config[key] = _to_config_string(value)
+            objects[key] = value
+    if problems:
+        raise ConfigError(problems, source)
     name = stack or path.name.removeprefix("Pulumi.").removesuffix(".yaml")
-    return StackFile(path=path, stack=name, config=config, secret_keys=tuple(secret_keys))
+    return StackFile(
+        path=path,
+        stack=name,
+        config=config,
+        secret_keys=tuple(secret_keys),
+        objects=objects,
+        document=document,
+    )
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
 
 
 def _to_config_string(value: Any) -> str:
@@ -71,15 +120,37 @@ def _to_config_string(value: Any) -> str:
         return json.dumps(value, sort_keys=True)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value is None:
+        return ""
     return str(value)
 
 
 def platform_config(stack_file: StackFile) -> PlatformConfig:
-    """The stack's validated `llmops:platform` (a `ConfigError` naming the file otherwise)."""
-    from ..program import CONFIG_NAMESPACE, PLATFORM_KEY
+    """The stack's validated `llmops:platform`: one `ConfigError` naming every problem
+    (top-level key, schema, semantic and missing secrets), each at its file and line."""
+    from ..program import load_platform
 
-    raw = stack_file.config.get(f"{CONFIG_NAMESPACE}:{PLATFORM_KEY}")
-    return load_platform_config(
-        json.loads(raw) if raw is not None else None,
-        source=f"{CONFIG_NAMESPACE}:{PLATFORM_KEY} in {stack_file.path}",
-    )
+    source = f"{PLATFORM_CONFIG_KEY} in {stack_file.path}"
+    try:
+        config, _ = load_platform(
+            raw=stack_file.objects.get(PLATFORM_CONFIG_KEY),
+            present=PLATFORM_CONFIG_KEY in stack_file.objects,
+            is_secret=PLATFORM_CONFIG_KEY in stack_file.secret_keys,
+            config_keys=list(stack_file.objects),
+            get_secret=stack_file.secret,
+            source=source,
+        )
+    except ConfigError as error:
+        raise locate_problems(error, stack_file) from None
+    return config
+
+
+def locate_problems(error: ConfigError, stack_file: StackFile) -> ConfigError:
+    """`error` with each problem's file and line in the stack file."""
+
+    def locate(path: str) -> Location | None:
+        if path.startswith("config."):
+            return stack_file.document.locate(path, ()) if stack_file.document else None
+        return stack_file.locate(path)
+
+    return error.located(locate)

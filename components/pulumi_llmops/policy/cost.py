@@ -18,6 +18,7 @@ from .pools import (
 )
 from .props import describe, get, is_unknown, items, matches_any
 from .rule import Rule
+from .stack_fixes import unpriced_fix
 
 
 def _gpu_pools(args: Any) -> Iterator[Any]:
@@ -322,6 +323,13 @@ def monthly_estimate(resources: list[Any]) -> tuple[float, list[str], list[tuple
                 else f"no catalogue price for {', '.join(map(str, pool.machine_types))} in "
                 f"{describe(region) if region is not None else 'an unknown region'}"
             )
+            if not (is_unknown(nodes) or nodes is None):
+                missing = [m for m, p in zip(pool.machine_types, prices, strict=True) if p is None]
+                if missing and isinstance(missing[0], str):
+                    yaml = unpriced_fix(
+                        pool.cloud, missing[0], region if isinstance(region, str) else None
+                    )
+                    why += ". Fix: " + yaml.text
             unpriced.append((pool.urn, f"{pool.label}: {why}"))
             continue
         hourly = max(p.usd_per_hour for p in prices)
@@ -336,13 +344,17 @@ def check_budget(args: Any, config: Mapping[str, Any]) -> Iterator[tuple[str | N
     total, lines, unpriced = monthly_estimate(list(args.resources))
     if not config.get("allowUnpriced"):
         for urn, why in unpriced:
-            yield (
-                urn,
-                (
-                    f"{why}, so the GPU budget cannot be checked. Fix: add the price under "
-                    "catalog.instances.<machine type>.usd_per_hour in stack config."
-                ),
-            )
+            if ". Fix: " in why:
+                cause, fix = why.split(". Fix: ", 1)
+                yield urn, f"{cause}, so the GPU budget cannot be checked. Fix: {fix}"
+            else:
+                yield (
+                    urn,
+                    (
+                        f"{why}, so the GPU budget cannot be checked. Fix: give the pool a "
+                        "literal maximum size."
+                    ),
+                )
     if total > budget:
         yield (
             None,

@@ -117,6 +117,17 @@ def network_plan(region: str, cidr: str, zones: list[str]) -> list[SubnetPlan]:
     plans = []
     for index, zone in enumerate(zones):
         suffix = zone[len(region) :] if zone.startswith(region) else str(index)
-        plans.append(SubnetPlan(f"private-{suffix}", zone, str(private[index]), False))
-        plans.append(SubnetPlan(f"public-{suffix}", zone, str(public[index]), True))
+        # Keyed by zone, not list position: zone <region>a always gets slot 0, b slot 1...
+        # (the default [a, b] keeps its CIDRs; reordering the list moves nothing).
+        slot = _zone_slot(suffix, index)
+        plans.append(SubnetPlan(f"private-{suffix}", zone, str(private[slot]), False))
+        plans.append(SubnetPlan(f"public-{suffix}", zone, str(public[slot]), True))
     return plans
+
+
+def _zone_slot(suffix: str, index: int) -> int:
+    """CIDR slot of a zone: its letter (a=0 ... g=6; the 8th /19 holds the public subnets);
+    the list position otherwise."""
+    if len(suffix) == 1 and "a" <= suffix <= "g":
+        return ord(suffix) - ord("a")
+    return index

@@ -99,7 +99,10 @@ class GkeCluster(pulumi.ComponentResource):
                 lambda p: p.private_endpoint if p and p.enable_private_endpoint else None
             ),
         ).apply(lambda v: v[1] or v[0])
-        ca = self.cluster.master_auth.apply(lambda auth: auth.cluster_ca_certificate)
+        # Output-only: unset under test mocks that echo inputs (pulumi_llmops.testing).
+        ca = self.cluster.master_auth.apply(
+            lambda auth: auth.cluster_ca_certificate if auth else ""
+        )
         self.kubeconfig = pulumi.Output.secret(
             pulumi.Output.all(endpoint, ca).apply(
                 lambda v: kubeconfig(args.cluster_name, v[0], v[1])
