@@ -17,9 +17,9 @@ from pulumi_llmops.offline.recording import SECRET
 from .conftest import EXAMPLES, ROOT
 
 BUNDLE_EXAMPLES = [
-    ("eks-llm-serving", "Pulumi.dev.yaml", 65),
-    ("gke-rag", "Pulumi.dev.yaml", 48),
-    ("aks-gpu-sharing", "Pulumi.prod.yaml", 40),
+    ("eks-llm-serving", "Pulumi.dev.yaml", 83),
+    ("gke-rag", "Pulumi.dev.yaml", 52),
+    ("aks-gpu-sharing", "Pulumi.prod.yaml", 41),
     ("onprem-existing-cluster", "Pulumi.lab.yaml", 34),
 ]
 ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"

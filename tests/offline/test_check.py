@@ -90,7 +90,8 @@ def test_violating_eks_stack_fails_on_region_cost_and_endpoint() -> None:
         (v["rule"], v["resource_name"]) for v in data["violations"] if v["level"] == "mandatory"
     }
     assert mandatory == {
-        ("data-residency/allowed-regions", "default"),  # the default aws provider
+        # The cluster's explicit aws provider, set to the stack's (disallowed) region.
+        ("data-residency/allowed-regions", "bad-llm-cluster-aws"),
         ("data-residency/allowed-regions", "bad-llm-cluster-eks"),
         ("data-residency/allowed-regions", "bad-llm-cluster-system"),
         ("data-residency/allowed-regions", "bad-llm-cluster-secrets-key"),
