@@ -23,9 +23,7 @@ from pulumi_llmops.catalog.zones import gpu_zones, machine_series
 from pulumi_llmops.versions import CHARTS
 
 ROOT = Path(__file__).resolve().parents[2]
-STACK_FILES = sorted(
-    [*ROOT.glob("stacks/Pulumi.*.yaml"), *ROOT.glob("examples/*/Pulumi.*.yaml")]
-)
+STACK_FILES = sorted([*ROOT.glob("stacks/Pulumi.*.yaml"), *ROOT.glob("examples/*/Pulumi.*.yaml")])
 TARGET_CLOUD = {"eks": "aws", "aks": "azure"}
 
 

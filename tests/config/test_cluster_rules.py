@@ -64,7 +64,9 @@ def test_eks_version_outside_standard_support_at_the_catalogue_date() -> None:
         )
     )
     load_platform_config(
-        eks({"subnet_ids": SUBNETS, "kubernetes_version": "1.36", "autoscaler_image_tag": "v1.36.0"})
+        eks(
+            {"subnet_ids": SUBNETS, "kubernetes_version": "1.36", "autoscaler_image_tag": "v1.36.0"}
+        )
     )
 
 
@@ -80,7 +82,9 @@ def test_eks_without_an_autoscaler_a_zero_pool_never_starts() -> None:
 
 
 def test_eks_adopted_cluster_needs_private_node_subnets() -> None:
-    data = eks({"existing": True}, l4={"machine_type": "g6.xlarge"}, a10g={"machine_type": "g5.xlarge"})
+    data = eks(
+        {"existing": True}, l4={"machine_type": "g6.xlarge"}, a10g={"machine_type": "g5.xlarge"}
+    )
     assert problems(data) == [
         "cluster.eks.node_subnet_ids: required when adopting a cluster: its control-plane "
         "subnets may be public, and GPU nodes belong in private subnets; list them here, or "
@@ -198,7 +202,10 @@ def test_aks_api_server_subnet_rules(aks: dict, expected: str) -> None:
 
 
 def test_aks_pool_subnet_needs_the_cluster_subnet_in_the_same_vnet() -> None:
-    pool = {"machine_type": "Standard_NC4as_T4_v3", "aks": {"vnet_subnet_id": f"{VNET}/subnets/gpu"}}
+    pool = {
+        "machine_type": "Standard_NC4as_T4_v3",
+        "aks": {"vnet_subnet_id": f"{VNET}/subnets/gpu"},
+    }
     assert problems(platform("aks", t4=pool)) == [
         "node_pools.t4.aks.vnet_subnet_id: needs cluster.aks.vnet_subnet_id: AKS puts every "
         "pool of a cluster in one VNet, and without it the system pool is on an AKS-managed VNet"

@@ -103,18 +103,17 @@ def _aks_problems(
 ) -> list[Problem]:
     spec = aks or AksClusterSpec()
     problems: list[Problem] = []
-    if not spec.existing:
-        if not spec.authorized_ip_ranges and spec.vnet_subnet_id is None:
-            problems.append(
-                Problem(
-                    "cluster.aks.authorized_ip_ranges" if aks else "cluster.aks",
-                    "the API server would be private (no authorized_ip_ranges) on a virtual "
-                    "network that AKS creates during this deployment, so nothing running "
-                    "Pulumi can reach it: set authorized_ip_ranges (your runner's egress "
-                    "CIDRs; public API server limited to them), or vnet_subnet_id (a subnet of "
-                    "a VNet your runner is in or peered with; optionally api_server_subnet_id)",
-                )
+    if not spec.existing and not spec.authorized_ip_ranges and spec.vnet_subnet_id is None:
+        problems.append(
+            Problem(
+                "cluster.aks.authorized_ip_ranges" if aks else "cluster.aks",
+                "the API server would be private (no authorized_ip_ranges) on a virtual "
+                "network that AKS creates during this deployment, so nothing running "
+                "Pulumi can reach it: set authorized_ip_ranges (your runner's egress "
+                "CIDRs; public API server limited to them), or vnet_subnet_id (a subnet of "
+                "a VNet your runner is in or peered with; optionally api_server_subnet_id)",
             )
+        )
     for name, pool in sorted(node_pools.items()):
         subnet = pool.aks.vnet_subnet_id if pool.aks else None
         if subnet is None or spec.existing:
