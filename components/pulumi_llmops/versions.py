@@ -133,6 +133,14 @@ CHARTS: Mapping[str, ChartPin] = {
     "keda": ChartPin(
         "keda", "2.20.2", "https://kedacore.github.io/charts", "KEDA event-driven autoscaler"
     ),
+    "cluster-autoscaler": ChartPin(
+        "cluster-autoscaler",
+        "9.59.0",
+        "https://kubernetes.github.io/autoscaler",
+        "Kubernetes Cluster Autoscaler for EKS managed node groups (upstream MANIFEST: "
+        "kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0, 5a0b98e4); the image tag "
+        "follows the cluster's minor (catalog/data/kubernetes_versions.yaml)",
+    ),
     "karpenter": ChartPin(
         "oci://public.ecr.aws/karpenter/karpenter",
         "1.14.1",

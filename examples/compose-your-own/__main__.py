@@ -7,7 +7,7 @@ the vector DB, and the GPU budget as a stack output).
 """
 
 import pulumi
-from platform_team.cluster import create_cluster
+from platform_team.cluster import create_autoscaler, create_cluster
 from platform_team.data import create_data_services, create_gitops, create_namespaces
 from platform_team.gpu import (
     create_gpu_operator,
@@ -33,6 +33,7 @@ except ConfigError as error:
 
 cluster = create_cluster(settings)
 pools = create_gpu_pools(settings, cluster, gpu_plan)
+autoscaler = create_autoscaler(settings, cluster)
 handle = cluster.handle
 namespaces = create_namespaces(settings, handle)
 # Per-GPU-model prices for the cost dashboard, from the pools' catalogue shapes.

@@ -40,7 +40,9 @@ def test_declared_gpu_fields_win_over_the_catalogue_entry() -> None:
 
 
 def test_catalog_overrides_add_machine_types() -> None:
-    data = platform("gke", l4={"machine_type": "g2-custom-8"})
+    data = platform(
+        "gke", l4={"machine_type": "g2-custom-8", "gke": {"node_locations": ["us-central1-a"]}}
+    )
     data["catalog"] = {
         "instances": {
             "g2-custom-8": {

@@ -88,8 +88,9 @@ def test_eks_node_group_labels_taints_and_defaults() -> None:
         "ami_type": "AL2023_x86_64_NVIDIA",
         "capacity_type": "ON_DEMAND",
         "instance_types": ["g5.xlarge"],
-        "disk_size": 300,
         "labels": {
+            # The Cluster Autoscaler's GPU label, from the catalogue's GPU model.
+            "k8s.amazonaws.com/accelerator": "a10g",
             "llmops.dev/gpu-model": "custom",
             "llmops.dev/pool": "a10g",
             "nvidia.com/device-plugin.config": "a10g",
@@ -321,8 +322,8 @@ def test_gke_node_pool_spot_taints_and_autoscaling() -> None:
         "location_policy": "ANY",
     }
     assert args["node_config"]["spot"] is True
+    # GKE adds nvidia.com/gpu=present:NoSchedule itself; only the user's taint is sent.
     assert args["node_config"]["taints"] == [
-        {"key": "nvidia.com/gpu", "value": "present", "effect": "NO_SCHEDULE"},
         {"key": "team", "value": "nlp", "effect": "NO_SCHEDULE"},
     ]
     assert args["node_config"]["guest_accelerators"][0]["type"] == "nvidia-l4"
@@ -446,3 +447,40 @@ def test_aks_kubeconfig_switches_kubelogin_to_the_azure_cli() -> None:
         ],
         "interactiveMode": "Never",
     }
+
+
+def test_gke_sends_a_user_gpu_taint_that_differs_from_the_one_gke_adds() -> None:
+    pool = spec(
+        machine_type="g2-standard-8",
+        additional_taints={"nvidia.com/gpu": {"value": "yes", "effect": "NoExecute"}},
+    )
+    shape = pool_shape("gke", pool)
+    args = gke.node_pool_args(pool, shape, pool_contract("gke", "l4", pool, shape))
+    assert args["node_config"]["taints"] == [
+        {"key": "nvidia.com/gpu", "value": "yes", "effect": "NO_EXECUTE"}
+    ]
+
+
+def test_eks_autoscaler_tags_for_every_sharing_mode() -> None:
+    prefix = "k8s.io/cluster-autoscaler/node-template"
+    whole = spec(machine_type="g5.12xlarge", spot=True)
+    assert eks.autoscaler_tags(contract_of("eks", "a10g", whole)) == {
+        f"{prefix}/label/k8s.amazonaws.com/accelerator": "a10g",
+        f"{prefix}/label/llmops.dev/gpu-model": "a10g",
+        f"{prefix}/label/llmops.dev/pool": "a10g",
+        f"{prefix}/resources/nvidia.com/gpu": "4",
+        f"{prefix}/taint/nvidia.com/gpu": "present:NoSchedule",
+    }
+    mig = spec(machine_type="p4d.24xlarge", sharing={"mig": {"profile": "all-1g.5gb"}})
+    tags = eks.autoscaler_tags(contract_of("eks", "a100", mig))
+    assert tags[f"{prefix}/resources/nvidia.com/gpu"] == "56"  # 8 GPUs x 7 slices
+    assert tags[f"{prefix}/label/nvidia.com/mig.config"] == "all-1g.5gb"
+    # Mixed MIG slices have per-profile resources: no single GPU count to advertise.
+    mixed = spec(machine_type="p4d.24xlarge", sharing={"mig": {"profile": "all-balanced"}})
+    assert not any(
+        "/resources/" in key for key in eks.autoscaler_tags(contract_of("eks", "a100", mixed))
+    )
+    untainted = spec(machine_type="g5.xlarge", gpu_taint=False)
+    assert not any(
+        "/taint/" in key for key in eks.autoscaler_tags(contract_of("eks", "a10g", untainted))
+    )

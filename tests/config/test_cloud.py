@@ -84,13 +84,23 @@ def test_unknown_machine_type_lists_the_closest_names() -> None:
 
 
 def test_gke_needs_an_accelerator_type_for_machines_outside_the_catalogue() -> None:
-    pool = {"machine_type": "n1-standard-8", "gpu": {"model": "T4", "count": 1}}
+    pool = {
+        "machine_type": "n1-standard-8",
+        "gpu": {"model": "T4", "count": 1},
+        "gke": {"node_locations": ["us-central1-a"]},
+    }
     assert problems(platform("gke", t4=pool)) == [
         "node_pools.t4.gke.accelerator_type: required: n1-standard-8 is not in the catalogue, "
         "so its GPU accelerator type is unknown (e.g. nvidia-tesla-t4)"
     ]
     load_platform_config(
-        platform("gke", t4={**pool, "gke": {"accelerator_type": "nvidia-tesla-t4"}})
+        platform(
+            "gke",
+            t4={
+                **pool,
+                "gke": {"accelerator_type": "nvidia-tesla-t4", "node_locations": ["us-central1-a"]},
+            },
+        )
     )
 
 
@@ -110,6 +120,8 @@ def test_mig_needs_a_mig_capable_gpu() -> None:
 )
 def test_native_mig_clouds_reject_all_balanced(target: str, machine: str) -> None:
     pool = {"machine_type": machine, "sharing": {"mig": {"profile": "all-balanced"}}}
+    if target == "gke":
+        pool["gke"] = {"node_locations": ["us-central1-a"]}
     assert problems(platform(target, a100=pool)) == [
         f"node_pools.a100.sharing.mig.profile: {target} partitions every GPU of a pool into one "
         "slice size: use all-<N>g.<M>gb (e.g. all-1g.10gb), not all-balanced (got 'all-balanced')"

@@ -17,9 +17,9 @@ from pulumi_llmops.offline.recording import SECRET
 from .conftest import EXAMPLES, ROOT
 
 BUNDLE_EXAMPLES = [
-    ("eks-llm-serving", "Pulumi.dev.yaml", 65),
-    ("gke-rag", "Pulumi.dev.yaml", 48),
-    ("aks-gpu-sharing", "Pulumi.prod.yaml", 40),
+    ("eks-llm-serving", "Pulumi.dev.yaml", 83),
+    ("gke-rag", "Pulumi.dev.yaml", 52),
+    ("aks-gpu-sharing", "Pulumi.prod.yaml", 41),
     ("onprem-existing-cluster", "Pulumi.lab.yaml", 34),
 ]
 ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
@@ -73,10 +73,59 @@ def test_eks_llm_serving_spot_l4_pool_scales_to_zero_and_serves_two_models(run_e
         }
     assert models["qwen2-5-7b"]["maxReplicas"] == 2.0
     assert "--max_model_len=4096" in models["mistral-7b"]["model"]["args"]
+    _assert_scales_from_zero(recording, models)
     # Serving only: the vector database is switched off in the stack config.
     assert recording.of_type("llmops:addons:VectorDatabase") == []
     assert recording.outputs["models"] == ["mistral-7b", "qwen2-5-7b"]
     assert recording.outputs["kubeconfig"] is SECRET
+
+
+def _assert_scales_from_zero(recording, models: dict[str, dict]) -> None:
+    """Everything a pending model needs to get an L4 node from zero, on the mock engine:
+    the Cluster Autoscaler (chart, Pod Identity, scoped IAM), node-group auto-discovery, and
+    node-template hints that match what the model's pods select and tolerate."""
+    chart = recording.named("llm-serving-cluster-autoscaler-chart")
+    values = chart.inputs["values"]
+    assert (values["cloudProvider"], values["awsRegion"]) == ("aws", "us-east-1")
+    assert values["autoDiscovery"] == {"clusterName": "llm-serving"}
+    assert values["rbac"]["serviceAccount"] == {"create": True, "name": "cluster-autoscaler"}
+    assert values["image"] == {"tag": "v1.35.0"}  # the cluster's minor (1.35)
+    assert values["nodeSelector"] == {"llmops.dev/pool": "system"}
+    assert values["extraArgs"]["skip-nodes-with-local-storage"] is False
+    association = recording.named("llm-serving-cluster-cluster-autoscaler-pod-identity")
+    assert association.inputs["serviceAccount"] == "cluster-autoscaler"
+    assert association.inputs["namespace"] == "kube-system"
+    assert association.urn in chart.dependencies
+    policy = recording.named("llm-serving-cluster-cluster-autoscaler-policy").inputs["policy"]
+    assert "aws:ResourceTag/k8s.io/cluster-autoscaler/llm-serving" in policy
+    prefix = "k8s.io/cluster-autoscaler/node-template"
+    hints = {
+        r.inputs["tag"]["key"].removeprefix(prefix + "/"): r.inputs["tag"]["value"]
+        for r in recording.of_type("aws:autoscaling/tag:Tag")
+        if r.name.startswith("llm-serving-l4-spot-ca-")
+    }
+    assert hints == {
+        "label/k8s.amazonaws.com/accelerator": "l4",
+        "label/llmops.dev/gpu-model": "l4",
+        "label/llmops.dev/pool": "l4-spot",
+        "resources/nvidia.com/gpu": "1",
+        "taint/nvidia.com/gpu": "present:NoSchedule",
+    }
+    for predictor in models.values():
+        # What the model asks for is what an empty group advertises.
+        for key, value in predictor["nodeSelector"].items():
+            assert hints[f"label/{key}"] == value
+        for toleration in predictor["tolerations"]:
+            assert hints[f"taint/{toleration['key']}"] == (
+                f"{toleration['value']}:{toleration['effect']}"
+            )
+        gpus = float(predictor["model"]["resources"]["limits"]["nvidia.com/gpu"])
+        assert gpus <= float(hints["resources/nvidia.com/gpu"])
+    # The node group itself is discovered by the tags EKS puts on its ASG; it starts empty
+    # and the autoscaler's desired size survives later updates (ignored by Pulumi).
+    nodes = recording.named("llm-serving-l4-spot-nodes").inputs
+    assert nodes["scalingConfig"]["minSize"] == 0.0
+    assert nodes["labels"]["k8s.amazonaws.com/accelerator"] == "l4"
 
 
 def test_gke_rag_has_serving_vector_db_and_observability(run_example) -> None:

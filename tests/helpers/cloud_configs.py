@@ -20,13 +20,20 @@ BASE: dict[str, dict[str, Any]] = {
         "target": "gke",
         "region": "us-central1",
         "cluster": {"name": "ml", "gke": {"project": "acme-ml"}},
-        "node_pools": {"l4": {"machine_type": "g2-standard-8", "max_nodes": 2}},
+        "node_pools": {
+            "l4": {
+                "machine_type": "g2-standard-8",
+                "max_nodes": 2,
+                "gke": {"node_locations": ["us-central1-a"]},
+            }
+        },
     },
     "aks": {
         "environment": "dev",
         "target": "aks",
         "region": "eastus",
-        "cluster": {"name": "ml"},
+        # A public API server limited to a CI range: reachable in the first `pulumi up`.
+        "cluster": {"name": "ml", "aks": {"authorized_ip_ranges": ["203.0.113.0/24"]}},
         "node_pools": {"t4": {"machine_type": "Standard_NC4as_T4_v3", "max_nodes": 2}},
     },
 }

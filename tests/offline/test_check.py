@@ -84,7 +84,7 @@ def test_violating_onprem_stack_fails_naming_rule_resource_and_fix(monkeypatch) 
     assert "'hf://unvetted-org/mystery-7b' is not from an allowed model source" in result.stdout
     assert result.stdout.rstrip().endswith(
         "FAILED: 4 mandatory, 0 advisory finding(s) (4 mandatory, 0 advisory violation(s)); "
-        "16 policies over 27 resources."
+        "17 policies over 27 resources."
     )
 
 
@@ -96,7 +96,8 @@ def test_violating_eks_stack_fails_on_region_cost_and_endpoint() -> None:
         (v["rule"], v["resource_name"]) for v in data["violations"] if v["level"] == "mandatory"
     }
     assert mandatory == {
-        ("data-residency/allowed-regions", "default"),  # the default aws provider
+        # The cluster's explicit aws provider, set to the stack's (disallowed) region.
+        ("data-residency/allowed-regions", "bad-llm-cluster-aws"),
         ("data-residency/allowed-regions", "bad-llm-cluster-eks"),
         ("data-residency/allowed-regions", "bad-llm-cluster-system"),
         ("data-residency/allowed-regions", "bad-llm-cluster-secrets-key"),

@@ -15,7 +15,9 @@ def compose() -> None:
     cluster = EksCluster(
         "acme",
         EksClusterArgs(
-            cluster_name="acme", region="us-east-1", spec=EksClusterSpec(create_network=True)
+            cluster_name="acme",
+            region="us-east-1",
+            spec=EksClusterSpec(create_network=True, public_access_cidrs=["203.0.113.0/24"]),
         ),
     )
     pulumi.export("kubeconfig", cluster.kubeconfig)

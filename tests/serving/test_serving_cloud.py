@@ -25,7 +25,13 @@ GKE: dict[str, Any] = {
     "target": "gke",
     "region": "us-central1",
     "cluster": {"name": "ml", "gke": {"project": "acme-ml"}},
-    "node_pools": {"l4": {"machine_type": "g2-standard-8", "max_nodes": 2}},
+    "node_pools": {
+        "l4": {
+            "machine_type": "g2-standard-8",
+            "max_nodes": 2,
+            "gke": {"node_locations": ["us-central1-a"]},
+        }
+    },
     "addons": {"observability": {"enabled": False}, "vector_db": {"enabled": False}},
 }
 LLAMA = {

@@ -26,6 +26,13 @@ def charts_installed(config: PlatformConfig, serving: ServingPlan) -> list[str]:
     """
     addons = config.addons
     keys: set[str] = set()
+    eks = config.cluster.eks
+    if (
+        config.target == "eks"
+        and eks is not None
+        and eks.resolved_autoscaler == "cluster-autoscaler"
+    ):
+        keys.add("cluster-autoscaler")
     if serving.gpu_operator:
         keys.add("gpu-operator")
     if serving.cert_manager:

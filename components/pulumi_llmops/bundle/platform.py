@@ -30,7 +30,8 @@ class LlmOpsPlatformArgs(PlatformWiring):
 class LlmOpsPlatform(pulumi.ComponentResource):
     """A whole LLMOps platform on one cluster.
 
-    Creates: the cluster (or adopts it), its GPU pools, and the platform namespaces
+    Creates: the cluster (or adopts it), its GPU pools, the target's cluster-side add-ons
+    (on EKS the Cluster Autoscaler; attribute `cluster_addons`), and the platform namespaces
     (`llmops-system` restricted, `llmops-models` baseline). Cloud SDKs are imported only for
     the configured target. Data add-ons (`bundle/data.py`): the vector database,
     observability and GitOps as configured (attributes `vector_db`, `observability`,
@@ -53,6 +54,7 @@ class LlmOpsPlatform(pulumi.ComponentResource):
         self.contracts = plan.contracts
         parts = build_target(name, plan, child)
         self.cluster_component, self.gpu_pools = parts.cluster, dict(parts.pools)
+        self.cluster_addons = dict(parts.addons)
         self.cluster: ClusterHandle = parts.cluster.handle  # type: ignore[attr-defined]
         self.namespaces = PlatformNamespaces(
             f"{name}-namespaces",
@@ -69,7 +71,8 @@ class LlmOpsPlatform(pulumi.ComponentResource):
             gpu_prices=plan.gpu_prices,
             snapshot_credentials=plan.snapshot_credentials,
             gpu_operator_installed=plan.serving.gpu_operator,
-            depends_on=[self.namespaces],
+            # Volumes need the CSI driver and StorageClasses the cluster provides (EKS).
+            depends_on=[self.namespaces, *self.cluster.storage_ready],
             chart_overrides=plan.chart_overrides,
         )
         self.vector_db = self.data_addons.vector_db

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
@@ -22,10 +22,12 @@ from .prepare import PlatformPlan
 
 @dataclass(frozen=True)
 class TargetParts:
-    """The cluster component (its `.handle` reaches the cluster) and the pool components."""
+    """The cluster component (its `.handle` reaches the cluster), the pool components, and
+    the cluster-side add-ons the target needs (the EKS Cluster Autoscaler), by key."""
 
     cluster: pulumi.ComponentResource
     pools: Mapping[str, pulumi.ComponentResource]
+    addons: Mapping[str, pulumi.ComponentResource] = field(default_factory=dict)
 
 
 def _pools(
@@ -120,7 +122,41 @@ def _cloud(name: str, plan: PlatformPlan, opts: pulumi.ResourceOptions) -> Targe
     )
     component = getattr(package, cloud.pool)
     args_type = getattr(package, f"{cloud.pool}Args")
-    return _pools(name, plan, opts, cluster, component, args_type, **tags)
+    parts = _pools(name, plan, opts, cluster, component, args_type, **tags)
+    if config.target == "eks":
+        parts = replace(parts, addons=_eks_addons(name, plan, opts, cluster))
+    return parts
+
+
+def _eks_addons(
+    name: str, plan: PlatformPlan, opts: pulumi.ResourceOptions, cluster: Any
+) -> dict[str, pulumi.ComponentResource]:
+    """The Cluster Autoscaler chart when the cluster made its identity (`autoscaler`)."""
+    from ..addons.cluster_autoscaler import ClusterAutoscaler, ClusterAutoscalerArgs
+    from ..catalog.kubernetes import cluster_autoscaler_image_tag
+    from ..cluster.contracts import POOL_LABEL
+
+    identity = cluster.autoscaler
+    if identity is None:
+        return {}
+    spec = cluster.spec
+    tag = spec.autoscaler_image_tag or cluster_autoscaler_image_tag(spec.kubernetes_version)
+    assert tag is not None  # config rules require a tag for the pinned minor
+    return {
+        "cluster-autoscaler": ClusterAutoscaler(
+            f"{name}-cluster-autoscaler",
+            ClusterAutoscalerArgs(
+                cluster=cluster.handle,
+                cluster_name=plan.config.cluster.name,
+                service_account=identity.service_account,
+                image_tag=tag,
+                node_selector={POOL_LABEL: "system"},
+                depends_on=identity.ready,
+                chart_overrides=plan.config.versions.as_overrides(),
+            ),
+            opts=opts,
+        )
+    }
 
 
 TARGET_BUILDERS: Mapping[

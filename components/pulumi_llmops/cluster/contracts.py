@@ -27,6 +27,10 @@ DEVICE_PLUGIN_CONFIG_LABEL = "nvidia.com/device-plugin.config"
 MIG_CONFIG_LABEL = "nvidia.com/mig.config"
 GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL = "gke-no-default-nvidia-gpu-device-plugin"
 AKS_SPOT_TAINT_KEY = "kubernetes.azure.com/scalesetpriority"
+EKS_ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator"
+"""On EKS GPU nodes: the label the Cluster Autoscaler's AWS provider reads as "GPU node", so
+it waits for the device plugin instead of adding nodes again (cluster-autoscaler AWS README,
+"Special note on GPU instances")."""
 TAINT_EFFECTS = {
     "NoSchedule": "NO_SCHEDULE",
     "NoExecute": "NO_EXECUTE",
@@ -199,8 +203,9 @@ AKS_SPOT_TAINT = Taint(AKS_SPOT_TAINT_KEY, "spot", "NoSchedule")
 def pool_contract(target: str, pool: str, spec: GpuPoolSpec, shape: PoolShape) -> GpuPoolContract:
     """The scheduling contract of pool `pool` on `target`, from its spec and resolved shape.
 
-    - eks: the neutral contract; GPU-operator sharing labels stay (EKS has no native GPU
-      sharing, so the operator does time-slicing and MIG from those labels).
+    - eks: the neutral contract plus `k8s.amazonaws.com/accelerator=<gpu model>` (the
+      Cluster Autoscaler's GPU label); GPU-operator sharing labels stay (EKS has no native
+      GPU sharing, so the operator does time-slicing and MIG from those labels).
     - gke: with GKE-managed drivers, GPU sharing is GKE's own (time-sharing, MIG partitions),
       so the operator's selector labels are dropped (a MIG manager acting on them would fight
       GKE); with INSTALLATION_DISABLED the operator does everything, its labels stay and
@@ -224,6 +229,8 @@ def pool_contract(target: str, pool: str, spec: GpuPoolSpec, shape: PoolShape) -
         return _gke_contract(spec, contract)
     if target == "aks":
         return _aks_contract(spec, contract)
+    if target == "eks":
+        return _eks_contract(spec, contract)
     return contract
 
 
@@ -271,6 +278,13 @@ def _gke_contract(spec: GpuPoolSpec, contract: GpuPoolContract) -> GpuPoolContra
     else:
         labels.pop(DEVICE_PLUGIN_CONFIG_LABEL, None)
         labels.pop(MIG_CONFIG_LABEL, None)
+    return _with_labels(contract, labels, spec)
+
+
+def _eks_contract(spec: GpuPoolSpec, contract: GpuPoolContract) -> GpuPoolContract:
+    labels = dict(contract.labels)
+    if contract.gpu_model:
+        labels[EKS_ACCELERATOR_LABEL] = label_value(contract.gpu_model)
     return _with_labels(contract, labels, spec)
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
+from .storage import StorageClassNames
+
 
 @dataclass(frozen=True, kw_only=True)
 class ClusterHandle:
@@ -16,6 +18,11 @@ class ClusterHandle:
     `kubeconfig` is a secret Output (None when the ambient kubeconfig is used). The GPU
     pools on the cluster are not part of the handle: each pool component exposes its
     `contract`, and components that place work on pools take those contracts explicitly.
+
+    `storage` names the cluster's StorageClasses for stateful add-ons (a default class and
+    its reclaimPolicy-Retain twin; None when the library does not know them, e.g. on-prem
+    or an adopted EKS cluster without the EBS CSI add-on); `storage_ready` are the
+    resources (CSI driver, StorageClasses) volumes need, for add-ons to depend on.
     """
 
     name: str
@@ -23,6 +30,8 @@ class ClusterHandle:
     region: str
     provider: k8s.Provider
     kubeconfig: pulumi.Output[str] | None = None
+    storage: StorageClassNames | None = None
+    storage_ready: tuple[pulumi.Resource, ...] = ()
 
 
 def connect(

@@ -29,24 +29,23 @@ def exec_kubeconfig(
     cluster_name: str,
     *,
     server: str,
-    ca_data: str,
+    ca_data: str | None,
     user: str,
     command: str,
     args: Sequence[str] = (),
     extra: Mapping[str, Any] | None = None,
 ) -> str:
     """A one-cluster, one-context kubeconfig (sorted JSON) for `server` with CA `ca_data`
-    (base64), whose user `user` runs `command args...` for a token."""
+    (base64; None: the server's certificate is publicly trusted, e.g. GKE's DNS endpoint),
+    whose user `user` runs `command args...` for a token."""
+    cluster: dict[str, str] = {"server": server}
+    if ca_data is not None:
+        cluster["certificate-authority-data"] = ca_data
     return json.dumps(
         {
             "apiVersion": "v1",
             "kind": "Config",
-            "clusters": [
-                {
-                    "name": cluster_name,
-                    "cluster": {"server": server, "certificate-authority-data": ca_data},
-                }
-            ],
+            "clusters": [{"name": cluster_name, "cluster": cluster}],
             "contexts": [
                 {"name": cluster_name, "context": {"cluster": cluster_name, "user": user}}
             ],

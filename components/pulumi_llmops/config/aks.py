@@ -12,12 +12,25 @@ from pydantic import Field, StringConstraints, model_validator
 from .base import Spec
 from .eks import Cidr, KubernetesVersion
 from .errors import Problem, raise_if_any
+from .kubernetes_support import version_problems
 
 ResourceGroupName = Annotated[str, StringConstraints(pattern=r"^[-\w._()]{1,90}$")]
+SubnetResourceId = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/"
+        r"virtualNetworks/[^/]+/subnets/[^/]+$"
+    ),
+]
 Uuid = Annotated[
     str,
     StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
 ]
+
+
+def vnet_of(subnet_id: str) -> str:
+    """The ARM id of the virtual network a subnet id belongs to (case-insensitive in ARM)."""
+    return subnet_id.split("/subnets/", 1)[0]
 
 
 def agent_pool_name(pool: str) -> str:
@@ -34,6 +47,9 @@ _CREATE_ONLY = (
     "key_vault_resource_id",
     "system_vm_size",
     "system_nodes",
+    "vnet_subnet_id",
+    "api_server_subnet_id",
+    "upgrade_channel",
 )
 
 
@@ -95,6 +111,40 @@ class AksClusterSpec(Spec):
         description="VM size of the system pool.",
     )
     system_nodes: int = Field(2, ge=1, le=20, description="System pool nodes.")
+    vnet_subnet_id: SubnetResourceId | None = Field(
+        None,
+        description=(
+            "Subnet of your own virtual network for the system pool and, unless a pool sets "
+            "its own (in the same VNet), the GPU pools. The cluster then runs as a "
+            "user-assigned identity that gets Network Contributor on the VNet before the "
+            "cluster is created. Unset: AKS creates a managed VNet during the deployment, so "
+            "the API server must be public (authorized_ip_ranges)."
+        ),
+    )
+    api_server_subnet_id: SubnetResourceId | None = Field(
+        None,
+        description=(
+            "API Server VNet Integration: the API server gets an address in this subnet "
+            "(empty, delegated to Microsoft.ContainerService/managedClusters, in the VNet of "
+            "vnet_subnet_id), so nodes reach it without a tunnel and the private/public "
+            "switch (authorized_ip_ranges) can be changed on a live cluster."
+        ),
+    )
+    upgrade_channel: Literal["none", "patch", "stable", "rapid", "node-image"] | None = Field(
+        None,
+        description=(
+            "AKS automatic upgrades. Unset: patch (latest patch of the pinned minor) when "
+            "kubernetes_version is pinned, else stable. stable and rapid move the minor "
+            "version and so cannot be combined with a pinned kubernetes_version."
+        ),
+    )
+
+    @property
+    def resolved_upgrade_channel(self) -> str:
+        """`upgrade_channel`, or its default: patch with a pinned version, else stable."""
+        if self.upgrade_channel is not None:
+            return self.upgrade_channel
+        return "patch" if self.kubernetes_version else "stable"
 
     @model_validator(mode="after")
     def _create_or_adopt(self) -> AksClusterSpec:
@@ -107,7 +157,14 @@ class AksClusterSpec(Spec):
             ]
             if self.existing_resource_group is None:
                 problems.append(Problem("existing_resource_group", "required with existing: true"))
-        elif (self.key_vault_key_id is None) != (self.key_vault_resource_id is None):
+        else:
+            problems += self._create_problems()
+        raise_if_any(problems)
+        return self
+
+    def _create_problems(self) -> list[Problem]:
+        problems = version_problems("azure", "kubernetes_version", self.kubernetes_version)
+        if (self.key_vault_key_id is None) != (self.key_vault_resource_id is None):
             problems.append(
                 Problem(
                     "key_vault_resource_id",
@@ -115,8 +172,43 @@ class AksClusterSpec(Spec):
                     "(KMS needs the key and its vault)",
                 )
             )
-        raise_if_any(problems)
-        return self
+        if self.api_server_subnet_id is not None:
+            if self.vnet_subnet_id is None:
+                problems.append(
+                    Problem(
+                        "api_server_subnet_id",
+                        "needs vnet_subnet_id (API Server VNet Integration puts the API "
+                        "server into your VNet, next to the nodes)",
+                    )
+                )
+            elif vnet_of(self.api_server_subnet_id).lower() != vnet_of(self.vnet_subnet_id).lower():
+                problems.append(
+                    Problem(
+                        "api_server_subnet_id",
+                        f"must be a subnet of the nodes' VNet {vnet_of(self.vnet_subnet_id)!r}",
+                        self.api_server_subnet_id,
+                    )
+                )
+            elif self.api_server_subnet_id.lower() == self.vnet_subnet_id.lower():
+                problems.append(
+                    Problem(
+                        "api_server_subnet_id",
+                        "must be its own (empty, delegated) subnet, not vnet_subnet_id",
+                        self.api_server_subnet_id,
+                    )
+                )
+        if self.kubernetes_version and self.upgrade_channel in ("stable", "rapid"):
+            problems.append(
+                Problem(
+                    "upgrade_channel",
+                    f"{self.upgrade_channel!r} moves the cluster to newer minor versions, so "
+                    f"with kubernetes_version {self.kubernetes_version!r} pinned the next "
+                    "update would ask AKS for a downgrade; use 'patch' (or 'node-image', "
+                    "'none') or drop kubernetes_version",
+                    self.upgrade_channel,
+                )
+            )
+        return problems
 
 
 class AksPoolSpec(Spec):
@@ -141,10 +233,12 @@ class AksPoolSpec(Spec):
     availability_zones: list[Literal["1", "2", "3"]] = Field(
         default_factory=list, description="Zones of this pool. Default: no zone pinning."
     )
-    vnet_subnet_id: str | None = Field(
+    vnet_subnet_id: SubnetResourceId | None = Field(
         None,
-        pattern=r"^/subscriptions/.+/subnets/.+$",
-        description="Subnet for the nodes. Default: the cluster's (AKS-managed) network.",
+        description=(
+            "Subnet for this pool's nodes, in the VNet of cluster.aks.vnet_subnet_id (AKS "
+            "puts all pools of a cluster in one VNet). Default: the cluster's subnet."
+        ),
     )
 
     @model_validator(mode="after")

@@ -15,6 +15,7 @@ from ..catalog.shape import PoolShape, mig_slice, resolve_pool
 from ..targets import CLOUD_TARGETS, target_info
 from .aks import agent_pool_name
 from .cluster import ClusterSpec
+from .cluster_rules import cluster_rule_problems
 from .errors import Problem
 from .node_pool import GpuPoolSpec
 
@@ -47,6 +48,7 @@ def cloud_problems(
         problems += _aks_name_problems(node_pools)
     for name, pool in node_pools.items():
         problems += _pool_problems(target, region, f"node_pools.{name}", pool, catalog)
+    problems += cluster_rule_problems(target, region, cluster, node_pools)
     return problems
 
 

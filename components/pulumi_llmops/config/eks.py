@@ -9,8 +9,10 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from ..catalog.kubernetes import cluster_autoscaler_image_tag
 from .base import Spec, check_ipv4_cidr
 from .errors import Problem, raise_if_any
+from .kubernetes_support import version_problems
 
 SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8,17}$")]
 Cidr = Annotated[
@@ -28,7 +30,9 @@ EksAmiType = Literal[
     "BOTTLEROCKET_x86_64_NVIDIA",
     "BOTTLEROCKET_ARM_64_NVIDIA",
 ]
-EksAddon = Literal["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns"]
+EksAddon = Literal[
+    "vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"
+]
 EKS_ADDONS: tuple[str, ...] = get_args(EksAddon)
 
 _CREATE_ONLY = (
@@ -46,6 +50,8 @@ _CREATE_ONLY = (
     "system_instance_type",
     "system_nodes",
     "addon_versions",
+    "network_policy",
+    "support_type",
 )
 
 
@@ -127,9 +133,86 @@ class EksClusterSpec(Spec):
         default_factory=dict,
         description=(
             "Pin managed add-on versions (vpc-cni, kube-proxy, eks-pod-identity-agent, "
-            "coredns), e.g. v1.20.0-eksbuild.1. Default: EKS's default for the cluster version."
+            "coredns, aws-ebs-csi-driver), e.g. v1.20.0-eksbuild.1. Default: EKS's default "
+            "for the cluster version."
         ),
     )
+    support_type: Literal["STANDARD", "EXTENDED"] | None = Field(
+        None,
+        description=(
+            "What EKS does when kubernetes_version leaves standard support: STANDARD "
+            "upgrades the cluster, EXTENDED keeps it (billed per hour). Default: EKS's "
+            "(extended). With EXTENDED a pinned version may be in extended support."
+        ),
+    )
+    network_policy: bool = Field(
+        True,
+        description=(
+            "Enforce Kubernetes NetworkPolicies: the VPC CNI add-on runs with "
+            "enableNetworkPolicy (its eBPF network policy agent). Off: NetworkPolicies are "
+            "accepted but nothing enforces them."
+        ),
+    )
+    ebs_csi_driver: bool | None = Field(
+        None,
+        description=(
+            "Install the aws-ebs-csi-driver managed add-on (its controller gets an IAM role "
+            "with AmazonEBSCSIDriverPolicy through EKS Pod Identity) and the StorageClasses "
+            "gp3 (the default class) and gp3-retain (reclaimPolicy Retain), both encrypted, "
+            "WaitForFirstConsumer. Default: on when creating the cluster, off when adopting."
+        ),
+    )
+    autoscaler: Literal["cluster-autoscaler", "none"] | None = Field(
+        None,
+        description=(
+            "What scales the GPU node groups from and to min_nodes/max_nodes: the Kubernetes "
+            "Cluster Autoscaler (Helm chart, Pod Identity role, node-group auto-discovery and "
+            "node-template tags so a group at zero still advertises its GPUs, labels and "
+            "taints), or none. Unset: the Cluster Autoscaler when creating the cluster, "
+            "nothing when adopting one (its own autoscaler discovers the new node groups by "
+            "the tags EKS puts on them)."
+        ),
+    )
+    autoscaler_image_tag: str | None = Field(
+        None,
+        pattern=r"^v\d+\.\d+\.\d+$",
+        description=(
+            "Cluster Autoscaler image tag; its minor must match the cluster's. Default: the "
+            "catalogue's tag for kubernetes_version (the newest catalogued one when the "
+            "version is EKS's default)."
+        ),
+    )
+    node_subnet_ids: list[SubnetId] = Field(
+        default_factory=list,
+        description=(
+            "Private subnets for the GPU node groups (a pool's eks.subnet_ids wins). Default: "
+            "the cluster's subnets (the private ones of create_network). Required when "
+            "adopting a cluster unless every pool sets eks.subnet_ids: an adopted cluster's "
+            "control-plane subnets may be public."
+        ),
+    )
+    imds_hop_limit: int = Field(
+        1,
+        ge=1,
+        le=2,
+        description=(
+            "IMDSv2 PUT response hop limit on the GPU nodes (launch template). 1 keeps pods "
+            "in their own network namespace from reaching the instance metadata service and "
+            "the node role's credentials (they use Pod Identity / IRSA); 2 lets them."
+        ),
+    )
+
+    @property
+    def resolved_autoscaler(self) -> str:
+        """`autoscaler`, or its default: cluster-autoscaler on a new cluster, none adopted."""
+        if self.autoscaler is not None:
+            return self.autoscaler
+        return "none" if self.existing else "cluster-autoscaler"
+
+    @property
+    def installs_ebs_csi(self) -> bool:
+        """`ebs_csi_driver`, or its default: on when creating the cluster."""
+        return self.ebs_csi_driver if self.ebs_csi_driver is not None else not self.existing
 
     @model_validator(mode="after")
     def _create_or_adopt(self) -> EksClusterSpec:
@@ -156,6 +239,36 @@ class EksClusterSpec(Spec):
                 problems.append(
                     Problem("availability_zones", "give two or three", self.availability_zones)
                 )
+            problems += version_problems(
+                "aws",
+                "kubernetes_version",
+                self.kubernetes_version,
+                extended=self.support_type == "EXTENDED",
+            )
+            if self.create_network and not (self.public_access_cidrs or self.subnet_ids):
+                problems.append(
+                    Problem(
+                        "public_access_cidrs",
+                        "required with create_network: true: the VPC is created in this "
+                        "deployment, so nothing running Pulumi can be inside it to reach a "
+                        "private API endpoint. List the runner's egress CIDRs (close the "
+                        "endpoint later by removing them, then deploy from inside the VPC), "
+                        "or bring subnet_ids of a VPC your runner is in",
+                    )
+                )
+        if (
+            self.resolved_autoscaler == "cluster-autoscaler"
+            and self.autoscaler_image_tag is None
+            and cluster_autoscaler_image_tag(self.kubernetes_version) is None
+        ):
+            problems.append(
+                Problem(
+                    "autoscaler_image_tag",
+                    "required: the catalogue has no Cluster Autoscaler tag for Kubernetes "
+                    f"{self.kubernetes_version} (its minor must match the cluster's); set it, "
+                    f"e.g. v{self.kubernetes_version}.0",
+                )
+            )
         raise_if_any(problems)
         return self
 

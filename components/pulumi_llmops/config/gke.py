@@ -5,14 +5,15 @@ Upstream: https://cloud.google.com/kubernetes-engine/docs/how-to/gpus
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from .base import Spec
 from .eks import Cidr
 from .errors import Problem, raise_if_any
 
+GceZone = Annotated[str, StringConstraints(pattern=r"^[a-z]+-[a-z]+\d+-[a-z]$")]
 GkeDriverVersion = Literal["DEFAULT", "LATEST", "INSTALLATION_DISABLED"]
 
 _CREATE_ONLY = (
@@ -25,6 +26,11 @@ _CREATE_ONLY = (
     "database_encryption_key",
     "system_machine_type",
     "system_nodes_per_zone",
+    "dataplane",
+    "dns_endpoint",
+    "cloud_nat",
+    "grant_kms_key",
+    "autoscaling_profile",
 )
 
 
@@ -87,6 +93,50 @@ class GkeClusterSpec(Spec):
     system_nodes_per_zone: int = Field(
         1, ge=1, le=10, description="System pool nodes per zone (3 zones)."
     )
+    dns_endpoint: bool = Field(
+        True,
+        description=(
+            "Open the control plane's DNS-based endpoint to IAM-authorized callers "
+            "(permission container.clusters.connect) from any network, and build the "
+            "kubeconfig on it: Pulumi reaches the cluster from outside the VPC while the IP "
+            "endpoint stays private. Off: the kubeconfig uses the IP endpoint (private "
+            "unless public_endpoint_cidrs), reachable from inside the VPC only."
+        ),
+    )
+    dataplane: Literal["v2", "calico"] = Field(
+        "v2",
+        description=(
+            "What enforces NetworkPolicies: v2 is GKE Dataplane V2 (eBPF, datapath "
+            "ADVANCED_DATAPATH; fixed at creation, changing it replaces the cluster); calico "
+            "is the legacy datapath with Calico network policy (can be enabled in place on a "
+            "cluster created without it)."
+        ),
+    )
+    cloud_nat: Literal["create", "existing"] = Field(
+        "create",
+        description=(
+            "Egress for the private nodes (image pulls from public registries): create a "
+            "Cloud Router and Cloud NAT for the subnetwork (all subnetworks of the network "
+            "when subnetwork is unset) in the region, or declare that the network already "
+            "has one (a second NAT for the same subnetwork is rejected by GCP)."
+        ),
+    )
+    grant_kms_key: bool = Field(
+        True,
+        description=(
+            "With database_encryption_key: grant the GKE service agent "
+            "(service-<project number>@container-engine-robot.iam.gserviceaccount.com) "
+            "roles/cloudkms.cryptoKeyEncrypterDecrypter on the key before the cluster is "
+            "created. Off: the key's owners grant it beforehand."
+        ),
+    )
+    autoscaling_profile: Literal["OPTIMIZE_UTILIZATION", "BALANCED"] = Field(
+        "OPTIMIZE_UTILIZATION",
+        description=(
+            "Cluster autoscaler profile: OPTIMIZE_UTILIZATION removes idle nodes sooner "
+            "(GPU nodes cost the most idle), BALANCED keeps spare capacity longer."
+        ),
+    )
 
     @model_validator(mode="after")
     def _create_or_adopt(self) -> GkeClusterSpec:
@@ -124,9 +174,13 @@ class GkePoolSpec(Spec):
         "TIME_SHARING",
         description="GKE GPU sharing strategy used for `sharing.time_slicing`.",
     )
-    node_locations: list[str] = Field(
+    node_locations: list[GceZone] = Field(
         default_factory=list,
-        description="Zones of this pool (where the GPU exists). Default: the cluster's zones.",
+        description=(
+            "Zones of this pool, each offering the machine type (e.g. [us-central1-a]). "
+            "Required for GPU pools: GPUs exist only in some zones, and min_nodes is spread "
+            "over these zones."
+        ),
     )
     image_type: Literal["COS_CONTAINERD", "UBUNTU_CONTAINERD"] = Field(
         "COS_CONTAINERD", description="Node image."

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import cost, residency, security
+from . import cost, network, residency, security
 from .rule import Rule, build_policies
 
 PACKS: dict[str, tuple[Rule, ...]] = {
     "data-residency": residency.RULES,
     "cost-guardrails": cost.RULES,
-    "security-baseline": security.RULES,
+    "security-baseline": security.RULES + network.RULES,
 }
 PACK_DESCRIPTIONS: dict[str, str] = {
     "data-residency": "Regions, on-prem sites, model sources, vector DB snapshots and "
@@ -24,7 +24,8 @@ PACK_DESCRIPTIONS: dict[str, str] = {
     "cost-guardrails": "GPU machine types, pool sizes, GPU totals, spot, scale-to-zero, cost "
     "tags and a monthly GPU budget.",
     "security-baseline": "Private cluster endpoints, secrets encryption, no public load "
-    "balancers, no privileged pods, no plaintext secrets in Helm values.",
+    "balancers, no privileged pods, no plaintext secrets in Helm values, enforced "
+    "NetworkPolicies.",
 }
 
 

@@ -85,16 +85,22 @@ def test_roles_trust_the_right_services_and_carry_managed_policies() -> None:
     assert json.loads(node_role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"] == {
         "Service": "ec2.amazonaws.com"
     }
-    attachments = sorted(
-        r.inputs["policyArn"]
+    attachments = {
+        r.name: r.inputs["policyArn"]
         for r in recording.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-    )
-    assert attachments == [
-        "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
-        "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
-        "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-        "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
-    ]
+    }
+    # The node role carries no CNI permissions: aws-node has its own IRSA role.
+    assert attachments == {
+        "ml-cluster-role-AmazonEKSClusterPolicy": "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+        "ml-node-role-AmazonEKSWorkerNodePolicy": "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+        "ml-node-role-AmazonEC2ContainerRegistryPullOnly": (
+            "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly"
+        ),
+        "ml-vpc-cni-role-AmazonEKS_CNI_Policy": "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+        "ml-ebs-csi-AmazonEBSCSIDriverPolicy": (
+            "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+        ),
+    }
 
 
 def test_managed_addons_and_their_order() -> None:
@@ -104,7 +110,13 @@ def test_managed_addons_and_their_order() -> None:
         )
     )
     addons = {r.inputs["addonName"]: r for r in recording.of_type("aws:eks/addon:Addon")}
-    assert sorted(addons) == ["coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]
+    assert sorted(addons) == [
+        "aws-ebs-csi-driver",
+        "coredns",
+        "eks-pod-identity-agent",
+        "kube-proxy",
+        "vpc-cni",
+    ]
     assert addons["vpc-cni"].inputs["addonVersion"] == "v1.20.0-eksbuild.1"
     assert "addonVersion" not in addons["coredns"].inputs
     assert addons["coredns"].inputs["resolveConflictsOnCreate"] == "OVERWRITE"
@@ -162,7 +174,8 @@ def test_public_endpoint_only_for_allowed_cidrs_and_admin_access_entries() -> No
 
 
 def test_create_network_builds_private_subnets_with_nat_egress() -> None:
-    recording, _ = run(cluster_program({"create_network": True}))
+    spec = {"create_network": True, "public_access_cidrs": ["203.0.113.0/24"]}
+    recording, _ = run(cluster_program(spec))
     network = recording.named("ml-network")
     assert network.type == "llmops:aws:EksNetwork"
     subnets = {r.name: r.inputs for r in recording.of_type("aws:ec2/subnet:Subnet")}
@@ -188,13 +201,18 @@ def test_adopting_reads_the_cluster_and_creates_only_the_node_role() -> None:
     recording, cluster = run(cluster_program({"existing": True}, captured=captured))
     assert recording.of_type("aws:eks/cluster:Cluster") == []
     assert recording.of_type("aws:eks/addon:Addon") == []
-    assert sorted(r.type for r in recording.children_of(recording.named("ml").urn)) == [
-        "aws:iam/role:Role",
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-        "pulumi:providers:kubernetes",
+    assert sorted(r.name for r in recording.children_of(recording.named("ml").urn)) == [
+        "ml-aws",
+        "ml-k8s",
+        "ml-node-role",
+        # Nodes of an adopted cluster keep the CNI policy: its aws-node is not ours.
+        "ml-node-role-AmazonEC2ContainerRegistryPullOnly",
+        "ml-node-role-AmazonEKSWorkerNodePolicy",
+        "ml-node-role-AmazonEKS_CNI_Policy",
     ]
+    # No EBS CSI driver, StorageClasses or autoscaler on an adopted cluster by default.
+    assert cluster.handle.storage is None
+    assert cluster.autoscaler is None
     kubeconfig = json.loads(captured[0])
     # The endpoint comes from the read (the offline fake names it after the Pulumi resource).
     assert kubeconfig["clusters"][0]["cluster"]["server"] == "https://ml-eks.offline.eks.invalid"
@@ -253,14 +271,20 @@ def test_spot_gpu_pool_node_group_arguments() -> None:
         "amiType": "AL2023_x86_64_NVIDIA",
         "capacityType": "SPOT",
         "instanceTypes": ["g6.xlarge"],
-        "diskSize": 200.0,
-        "labels": {"llmops.dev/gpu-model": "l4", "llmops.dev/pool": "gpu"},
+        # No diskSize: the disk is in the launch template (EKS rejects both).
+        "launchTemplate": {"id": "ml-gpu-launch-template-id", "version": "1"},
+        "labels": {
+            "k8s.amazonaws.com/accelerator": "l4",
+            "llmops.dev/gpu-model": "l4",
+            "llmops.dev/pool": "gpu",
+        },
         "taints": [{"key": "nvidia.com/gpu", "value": "present", "effect": "NO_SCHEDULE"}],
         "scalingConfig": {"minSize": 0.0, "desiredSize": 0.0, "maxSize": 4.0},
         "updateConfig": {"maxUnavailable": 1.0},
         "nodeRepairConfig": {"enabled": False},
         "tags": {"llmops-pool": "gpu"},
     }
+    assert recording.named("ml-gpu-launch-template").urn in nodes.dependencies
     assert recording.named("ml-vpc-cni").urn in nodes.dependencies
     contract = pool.contract
     assert (contract.target, contract.gpu_model, contract.gpus_per_node, contract.spot) == (

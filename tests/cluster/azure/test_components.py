@@ -105,7 +105,7 @@ def test_prod_cluster_with_authorized_ranges_admins_and_existing_group() -> None
         "existing_resource_group": "rg-ml",
         "authorized_ip_ranges": ["198.51.100.0/24"],
         "admin_group_object_ids": [GROUP],
-        "kubernetes_version": "1.33",
+        "kubernetes_version": "1.35",
     }
     recording, _ = run(cluster_program(spec, environment="prod"))
     assert recording.of_type("azure-native:resources:ResourceGroup") == []
@@ -117,7 +117,7 @@ def test_prod_cluster_with_authorized_ranges_admins_and_existing_group() -> None
     }
     assert aks.inputs["aadProfile"]["adminGroupObjectIDs"] == [GROUP]
     assert aks.inputs["sku"] == {"name": "Base", "tier": "Standard"}
-    assert aks.inputs["kubernetesVersion"] == "1.33"
+    assert aks.inputs["kubernetesVersion"] == "1.35"
     assert aks.protect is True
 
 
@@ -127,7 +127,8 @@ def test_adopting_creates_nothing_but_the_provider() -> None:
         cluster_program({"existing": True, "existing_resource_group": "rg-ml"}, captured=captured)
     )
     assert [r.type for r in recording.children_of(recording.named("ml").urn)] == [
-        "pulumi:providers:kubernetes"
+        "kubernetes:storage.k8s.io/v1:StorageClass",
+        "pulumi:providers:kubernetes",
     ]
     assert json.loads(captured[0])["clusters"][0]["cluster"]["server"] == (
         "https://ml.offline.azmk8s.invalid:443"

@@ -61,6 +61,12 @@ def test_new_regional_cluster_has_the_secure_defaults() -> None:
         "releaseChannel": {"channel": "REGULAR"},
         "workloadIdentityConfig": {"workloadPool": "acme-ml.svc.id.goog"},
         "privateClusterConfig": {"enablePrivateNodes": True, "enablePrivateEndpoint": True},
+        # Enabled and empty while private (older GKE APIs require it with a private endpoint).
+        "masterAuthorizedNetworksConfig": {"cidrBlocks": [], "gcpPublicCidrsAccessEnabled": False},
+        # Pulumi reaches the private cluster from outside the VPC through IAM, not the network.
+        "controlPlaneEndpointsConfig": {"dnsEndpointConfig": {"allowExternalTraffic": True}},
+        "datapathProvider": "ADVANCED_DATAPATH",
+        "clusterAutoscaling": {"enabled": False, "autoscalingProfile": "OPTIMIZE_UTILIZATION"},
         "enableShieldedNodes": True,
         "enableLegacyAbac": False,
         "resourceLabels": {"team": "ml"},
@@ -75,9 +81,9 @@ def test_new_regional_cluster_has_the_secure_defaults() -> None:
     system = recording.named("ml-system").inputs
     assert (system["nodeCount"], system["nodeConfig"]["machineType"]) == (1.0, "e2-standard-4")
     assert system["nodeConfig"]["workloadMetadataConfig"] == {"mode": "GKE_METADATA"}
-    # Private endpoint: the kubeconfig points at the control plane's private address.
+    # The kubeconfig uses the DNS endpoint (publicly trusted certificate: no CA data).
     kubeconfig = json.loads(captured[0])
-    assert kubeconfig["clusters"][0]["cluster"]["server"] == "https://10.255.255.2"
+    assert kubeconfig["clusters"][0]["cluster"] == {"server": "https://gke-ml.offline.gke.invalid"}
     assert recording.named("ml-k8s").inputs["kubeconfig"] == SECRET
     assert recording.named("ml-system").urn in recording.named("ml-k8s").dependencies
     assert cluster.handle.target == "gke"
@@ -91,6 +97,7 @@ def test_prod_public_endpoint_encryption_and_existing_service_account() -> None:
         "existing_node_service_account": "nodes@acme-ml.iam.gserviceaccount.com",
         "release_channel": "STABLE",
         "master_ipv4_cidr_block": "172.16.0.0/28",
+        "dns_endpoint": False,
     }
     recording, cluster = run(cluster_program(spec, environment="prod", captured=captured))
     gke = recording.named("ml-gke").inputs
@@ -101,7 +108,11 @@ def test_prod_public_endpoint_encryption_and_existing_service_account() -> None:
         "masterIpv4CidrBlock": "172.16.0.0/28",
     }
     assert gke["masterAuthorizedNetworksConfig"] == {
-        "cidrBlocks": [{"cidrBlock": "198.51.100.0/24", "displayName": "allowed-0"}]
+        "cidrBlocks": [{"cidrBlock": "198.51.100.0/24", "displayName": "allowed-0"}],
+        "gcpPublicCidrsAccessEnabled": False,
+    }
+    assert gke["controlPlaneEndpointsConfig"] == {
+        "dnsEndpointConfig": {"allowExternalTraffic": False}
     }
     assert gke["databaseEncryption"] == {"state": "ENCRYPTED", "keyName": KMS}
     assert gke["nodeConfig"]["serviceAccount"] == "nodes@acme-ml.iam.gserviceaccount.com"
@@ -175,8 +186,11 @@ def test_time_shared_spot_pool_with_the_managed_driver() -> None:
         "g2-standard-8",
     )
     assert config["labels"] == {"llmops.dev/gpu-model": "l4", "llmops.dev/pool": "gpu"}
-    assert config["taints"] == [
-        {"key": "nvidia.com/gpu", "value": "present", "effect": "NO_SCHEDULE"}
+    # GKE taints GPU nodes nvidia.com/gpu=present:NoSchedule itself: not sent twice, but
+    # the contract (what pods tolerate) keeps it.
+    assert config["taints"] == []
+    assert [t.toleration() for t in pool.contract.taints] == [
+        {"key": "nvidia.com/gpu", "operator": "Equal", "value": "present", "effect": "NoSchedule"}
     ]
     assert pool.contract.schedulable_gpus_per_node == 4
     assert pool.operator_managed is False

@@ -48,7 +48,9 @@ FAKE_OUTPUTS: dict[str, Callable[[str, Mapping[str, Any]], dict[str, Any]]] = {
     },
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": _named_arn("iam", "oidc-provider"),
     "aws:eks/nodeGroup:NodeGroup": lambda name, inputs: {
-        "nodeGroupName": inputs.get("nodeGroupName", name)
+        "nodeGroupName": inputs.get("nodeGroupName", name),
+        "resources": [{"autoscalingGroups": [{"name": f"eks-{name}-offline"}]}],
     },
+    "aws:ec2/launchTemplate:LaunchTemplate": lambda name, _: {"latestVersion": 1},
 }
 FAKE_CALLS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {}

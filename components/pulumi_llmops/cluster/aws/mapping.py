@@ -17,12 +17,22 @@ from ..kubeconfig import exec_kubeconfig
 
 CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 CLUSTER_ROLE_POLICIES = ("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",)
+CNI_POLICY = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
 NODE_ROLE_POLICIES = (
     "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
     "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
-    "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
 )
+"""The node role's policies. The VPC CNI's permissions (AmazonEKS_CNI_Policy) are on its
+own IRSA role (`aws-node`), not on every node: least privilege for everything on a node."""
+EBS_CSI_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa"
+"""The controller's ServiceAccount in kube-system (aws-ebs-csi-driver chart 2.64.0
+values.yaml controller.serviceAccount.name; the managed add-on uses the same)."""
+CNI_SERVICE_ACCOUNT = "aws-node"
+AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler"
+AUTOSCALER_NAMESPACE = "kube-system"
 SYSTEM_AMI_TYPE = "AL2023_x86_64_STANDARD"
+CA_TAG_PREFIX = "k8s.io/cluster-autoscaler/node-template"
 
 
 def assume_role_policy(service: str, *, tag_session: bool = False) -> str:
@@ -39,6 +49,93 @@ def assume_role_policy(service: str, *, tag_session: bool = False) -> str:
     )
 
 
+def pods_trust_policy() -> str:
+    """Trust policy of an EKS Pod Identity role (sorted JSON)."""
+    return assume_role_policy("pods.eks.amazonaws.com", tag_session=True)
+
+
+def irsa_trust_policy(provider_arn: str, issuer_url: str, namespace: str, account: str) -> str:
+    """Trust policy letting one ServiceAccount assume a role through the cluster's IAM OIDC
+    provider (IRSA): `sub` pinned to the account, `aud` to STS (sorted JSON)."""
+    issuer = issuer_url.removeprefix("https://")
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": provider_arn},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {
+                        "StringEquals": {
+                            f"{issuer}:aud": "sts.amazonaws.com",
+                            f"{issuer}:sub": f"system:serviceaccount:{namespace}:{account}",
+                        }
+                    },
+                }
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def cluster_autoscaler_policy(cluster_name: str) -> str:
+    """The Cluster Autoscaler's IAM policy (sorted JSON): read ASGs, launch templates,
+    instance types and managed node groups anywhere; change the size only of ASGs tagged
+    `k8s.io/cluster-autoscaler/<cluster>` (EKS tags its managed node groups' ASGs so).
+
+    Actions: kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md
+    ("IAM Policy", plus DescribeTags and DescribeLaunchTemplateVersions for auto-discovery).
+    """
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "Read",
+                    "Effect": "Allow",
+                    "Action": [
+                        "autoscaling:DescribeAutoScalingGroups",
+                        "autoscaling:DescribeAutoScalingInstances",
+                        "autoscaling:DescribeLaunchConfigurations",
+                        "autoscaling:DescribeScalingActivities",
+                        "autoscaling:DescribeTags",
+                        "ec2:DescribeImages",
+                        "ec2:DescribeInstanceTypes",
+                        "ec2:DescribeLaunchTemplateVersions",
+                        "ec2:GetInstanceTypesFromInstanceRequirements",
+                        "eks:DescribeNodegroup",
+                    ],
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "ScaleOwnGroups",
+                    "Effect": "Allow",
+                    "Action": [
+                        "autoscaling:SetDesiredCapacity",
+                        "autoscaling:TerminateInstanceInAutoScalingGroup",
+                    ],
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {
+                            f"aws:ResourceTag/k8s.io/cluster-autoscaler/{cluster_name}": "owned"
+                        }
+                    },
+                },
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def vpc_cni_configuration(network_policy: bool) -> str | None:
+    """The VPC CNI add-on's `configuration_values` (sorted JSON): the network policy agent
+    when NetworkPolicies are enforced (key from `aws eks describe-addon-configuration`)."""
+    if not network_policy:
+        return None
+    return json.dumps({"enableNetworkPolicy": "true"}, sort_keys=True)
+
+
 def principal_key(arn: str) -> str:
     """Child-name key of an IAM principal ARN: its last path segment as a label value."""
     return label_value(arn.rsplit("/", 1)[-1]) or "principal"
@@ -49,13 +146,13 @@ SYSTEM_POOL_LABELS = {POOL_LABEL: "system"}
 
 def node_group_args(spec: GpuPoolSpec, contract: GpuPoolContract) -> dict[str, Any]:
     """`aws.eks.NodeGroup` keyword arguments of a GPU pool, exactly as the provider takes
-    them (nested inputs in dict form), wiring (cluster, role, subnets, tags) excluded."""
+    them (nested inputs in dict form), wiring (cluster, role, subnets, tags, launch template)
+    excluded. The disk is in the launch template (EKS rejects `disk_size` with one)."""
     eks = spec.eks or EksPoolSpec()
     return {
         "ami_type": eks.ami_type,
         "capacity_type": "SPOT" if spec.spot else "ON_DEMAND",
         "instance_types": [spec.machine_type],
-        "disk_size": spec.disk_size_gib,
         "labels": dict(contract.labels),
         "taints": [
             {
@@ -74,6 +171,53 @@ def node_group_args(spec: GpuPoolSpec, contract: GpuPoolContract) -> dict[str, A
         "node_repair_config": {"enabled": eks.node_repair},
         "release_version": eks.release_version,
     }
+
+
+def root_device_name(ami_type: str) -> str:
+    """Block device that holds the container images: the root volume on AL2023, the data
+    volume on Bottlerocket (whose root volume is the small OS image)."""
+    return "/dev/xvdb" if ami_type.startswith("BOTTLEROCKET") else "/dev/xvda"
+
+
+def launch_template_args(spec: GpuPoolSpec, hop_limit: int) -> dict[str, Any]:
+    """`aws.ec2.LaunchTemplate` keyword arguments of a GPU pool (dict form): IMDSv2 only
+    with the PUT response hop limit, and the encrypted gp3 disk of `disk_size_gib`. No
+    image or instance type (the node group sets them)."""
+    eks = spec.eks or EksPoolSpec()
+    return {
+        "metadata_options": {
+            "http_endpoint": "enabled",
+            "http_tokens": "required",
+            "http_put_response_hop_limit": hop_limit,
+        },
+        "block_device_mappings": [
+            {
+                "device_name": root_device_name(eks.ami_type),
+                "ebs": {
+                    "volume_size": spec.disk_size_gib,
+                    "volume_type": "gp3",
+                    "encrypted": "true",
+                    "delete_on_termination": "true",
+                },
+            }
+        ],
+    }
+
+
+def autoscaler_tags(contract: GpuPoolContract) -> dict[str, str]:
+    """ASG tags (key -> value) that tell the Cluster Autoscaler what a node group's nodes
+    will carry while it has none: labels, taints (`value:Effect`) and the GPU resource
+    (`k8s.io/cluster-autoscaler/node-template/...`, cluster-autoscaler AWS README). EKS
+    copies none of a node group's own labels, taints or tags to its ASG."""
+    tags = {f"{CA_TAG_PREFIX}/label/{k}": v for k, v in contract.labels.items()}
+    tags.update(
+        {f"{CA_TAG_PREFIX}/taint/{t.key}": f"{t.value}:{t.effect}" for t in contract.taints}
+    )
+    if contract.gpu_resource and contract.schedulable_gpus_per_node:
+        tags[f"{CA_TAG_PREFIX}/resources/{contract.gpu_resource}"] = str(
+            contract.schedulable_gpus_per_node
+        )
+    return dict(sorted(tags.items()))
 
 
 def kubeconfig(cluster_name: str, region: str, endpoint: str, ca_data: str) -> str:

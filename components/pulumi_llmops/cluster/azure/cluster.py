@@ -6,15 +6,18 @@ Upstream: https://learn.microsoft.com/azure/aks/concepts-security
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pulumi
 
-from ...config.aks import AksClusterSpec
+from ...config.aks import AksClusterSpec, vnet_of
 from ..handle import connect
+from ..storage import create_storage_classes, storage_classes
 from ._sdk import authorization, containerservice, managedidentity, resources
 from .mapping import (
+    AUTOSCALER_PROFILE,
     KEY_VAULT_CRYPTO_USER,
+    NETWORK_CONTRIBUTOR,
     SYSTEM_POOL_LABELS,
     azurecli_kubeconfig,
     role_definition_id,
@@ -40,16 +43,23 @@ class AksCluster(pulumi.ComponentResource):
     """An AKS cluster (created or adopted) and, unless brought in, its resource group.
 
     Creates (new cluster): the resource group `<cluster>-rg` (unless
-    `existing_resource_group`); the managed cluster with a system-assigned identity, a
-    private API server (or a public one limited to `authorized_ip_ranges`), the OIDC issuer
-    and Workload Identity on, local accounts disabled with Entra ID (AAD) integration and
-    Azure RBAC (so every user is an Entra identity), Azure CNI overlay with Cilium network
-    policy, automatic upgrades (stable channel, node image), and a system agent pool.
+    `existing_resource_group`); the managed cluster with a private API server (or a public
+    one limited to `authorized_ip_ranges`; API Server VNet Integration with
+    `api_server_subnet_id`), the OIDC issuer and Workload Identity on, local accounts
+    disabled with Entra ID (AAD) integration and Azure RBAC (so every user is an Entra
+    identity), Azure CNI overlay with Cilium network policy (and dataplane), automatic
+    upgrades (`upgrade_channel`: patch when the version is pinned, else stable; node image),
+    the cluster autoscaler profile for GPU pools, and a system agent pool (in
+    `vnet_subnet_id` when given). Its identity is system-assigned, or a user-assigned one
+    (`<name>-identity`) when it needs permissions before it exists: Key Vault Crypto User on
+    the KMS key's vault (`<name>-kms-crypto-user`) and Network Contributor on the VNet of a
+    bring-your-own subnet (`<name>-network-contributor`); the cluster waits for them.
     Creates (adopted, `existing: true`): nothing; the cluster is reached by resource group
     and name.
-    Always: an explicit Kubernetes provider (`<name>-k8s`) whose kubeconfig (a secret) is the
-    cluster's user credential, switched to `kubelogin --login azurecli`.
-    Does not create: virtual networks, Entra groups or role assignments, GPU agent pools
+    Always: the StorageClass `managed-csi-retain`; an explicit Kubernetes provider
+    (`<name>-k8s`) whose kubeconfig (a secret) is the cluster's user credential, switched to
+    `kubelogin --login azurecli`.
+    Does not create: virtual networks or subnets, Entra groups, GPU agent pools
     (`AksGpuNodePool`).
     """
 
@@ -58,7 +68,9 @@ class AksCluster(pulumi.ComponentResource):
     ) -> None:
         super().__init__("llmops:azure:AksCluster", name, None, opts)
         spec = args.spec
+        self.spec = spec
         child = pulumi.ResourceOptions(parent=self)
+        self.role_assignments: dict[str, authorization.RoleAssignment] = {}
         self.resource_group: resources.ResourceGroup | None = None
         self.managed_cluster: containerservice.ManagedCluster | None = None
         self.identity: managedidentity.UserAssignedIdentity | None = None
@@ -103,6 +115,13 @@ class AksCluster(pulumi.ComponentResource):
             opts=child,
         )
         self.provider = self.handle.provider
+        names, specs = storage_classes("aks")
+        self.storage_classes = create_storage_classes(
+            name, specs, provider=self.provider, parent=self
+        )
+        self.handle = replace(
+            self.handle, storage=names, storage_ready=tuple(self.storage_classes.values())
+        )
         self.register_outputs(
             {
                 "cluster_name": args.cluster_name,
@@ -116,7 +135,7 @@ class AksCluster(pulumi.ComponentResource):
         spec = args.spec
         public = bool(spec.authorized_ip_ranges)
         tier = spec.sku_tier or ("Standard" if args.deletion_protection else "Free")
-        identity, kms, depends_on = self._kms(name, args)
+        identity, kms, depends_on = self._identity(name, args)
         return containerservice.ManagedCluster(
             f"{name}-aks",
             resource_group_name=self.resource_group_name,
@@ -136,11 +155,17 @@ class AksCluster(pulumi.ComponentResource):
                     count=spec.system_nodes,
                     enable_auto_scaling=False,
                     node_labels=SYSTEM_POOL_LABELS,
+                    vnet_subnet_id=spec.vnet_subnet_id,
                 )
             ],
             api_server_access_profile=containerservice.ManagedClusterAPIServerAccessProfileArgs(
                 enable_private_cluster=not public,
                 authorized_ip_ranges=list(spec.authorized_ip_ranges) if public else None,
+                enable_vnet_integration=True if spec.api_server_subnet_id else None,
+                subnet_id=spec.api_server_subnet_id,
+            ),
+            auto_scaler_profile=containerservice.ManagedClusterPropertiesAutoScalerProfileArgs(
+                **AUTOSCALER_PROFILE  # type: ignore[arg-type]
             ),
             oidc_issuer_profile=containerservice.ManagedClusterOIDCIssuerProfileArgs(enabled=True),
             security_profile=containerservice.ManagedClusterSecurityProfileArgs(
@@ -163,7 +188,7 @@ class AksCluster(pulumi.ComponentResource):
                 network_policy="cilium",
             ),
             auto_upgrade_profile=containerservice.ManagedClusterAutoUpgradeProfileArgs(
-                upgrade_channel="stable", node_os_upgrade_channel="NodeImage"
+                upgrade_channel=spec.resolved_upgrade_channel, node_os_upgrade_channel="NodeImage"
             ),
             tags=args.tags,
             opts=pulumi.ResourceOptions(
@@ -177,18 +202,25 @@ class AksCluster(pulumi.ComponentResource):
             ),
         )
 
-    def _kms(
+    def _identity(
         self, name: str, args: AksClusterArgs
     ) -> tuple[
         containerservice.ManagedClusterIdentityArgs,
         containerservice.AzureKeyVaultKmsArgs | None,
         list[pulumi.Resource],
     ]:
-        """Cluster identity and KMS settings. KMS cannot use a system-assigned identity (it
-        must read the key before the cluster exists): with a key, a user-assigned identity
-        is created and given Key Vault Crypto User on the vault first."""
+        """Cluster identity, KMS settings and what the cluster must wait for.
+
+        A system-assigned identity exists only with the cluster, so it cannot be granted
+        anything beforehand: with a KMS key (the cluster reads it while being created) or a
+        bring-your-own subnet (the cluster joins its nodes and API server to it), a
+        user-assigned identity is created and granted first. Azure RBAC assignments take
+        effect eventually (minutes): a creation that fails on a missing permission right
+        after them succeeds when `pulumi up` is run again.
+        """
         spec = args.spec
-        if spec.key_vault_key_id is None or spec.key_vault_resource_id is None:
+        kms_wanted = spec.key_vault_key_id is not None and spec.key_vault_resource_id is not None
+        if not kms_wanted and spec.vnet_subnet_id is None:
             return containerservice.ManagedClusterIdentityArgs(type="SystemAssigned"), None, []
         child = pulumi.ResourceOptions(parent=self)
         self.identity = managedidentity.UserAssignedIdentity(
@@ -199,20 +231,29 @@ class AksCluster(pulumi.ComponentResource):
             tags=args.tags,
             opts=child,
         )
-        crypto_user = authorization.RoleAssignment(
-            f"{name}-kms-crypto-user",
-            principal_id=self.identity.principal_id,
-            principal_type="ServicePrincipal",
-            role_definition_id=role_definition_id(
-                spec.key_vault_resource_id, KEY_VAULT_CRYPTO_USER
-            ),
-            scope=spec.key_vault_resource_id,
-            opts=child,
-        )
+        grants: dict[str, tuple[str, str]] = {}
+        if kms_wanted:
+            assert spec.key_vault_resource_id is not None
+            grants["kms-crypto-user"] = (spec.key_vault_resource_id, KEY_VAULT_CRYPTO_USER)
+        if spec.vnet_subnet_id is not None:
+            grants["network-contributor"] = (vnet_of(spec.vnet_subnet_id), NETWORK_CONTRIBUTOR)
+        for key, (scope, role) in grants.items():
+            self.role_assignments[key] = authorization.RoleAssignment(
+                f"{name}-{key}",
+                principal_id=self.identity.principal_id,
+                principal_type="ServicePrincipal",
+                role_definition_id=role_definition_id(scope, role),
+                scope=scope,
+                opts=child,
+            )
         identity = containerservice.ManagedClusterIdentityArgs(
             type="UserAssigned", user_assigned_identities=[self.identity.id]
         )
-        kms = containerservice.AzureKeyVaultKmsArgs(
-            enabled=True, key_id=spec.key_vault_key_id, key_vault_network_access="Public"
+        kms = (
+            containerservice.AzureKeyVaultKmsArgs(
+                enabled=True, key_id=spec.key_vault_key_id, key_vault_network_access="Public"
+            )
+            if kms_wanted
+            else None
         )
-        return identity, kms, [crypto_user]
+        return identity, kms, list(self.role_assignments.values())

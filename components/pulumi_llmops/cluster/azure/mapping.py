@@ -19,6 +19,22 @@ from ..kubeconfig import exec_credential
 SYSTEM_POOL_LABELS = {POOL_LABEL: "system"}
 KEY_VAULT_CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424"
 """Built-in Azure role: perform cryptographic operations with Key Vault keys."""
+NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
+"""Built-in Azure role: manage networks (AKS joins nodes and the API server to subnets)."""
+AUTOSCALER_PROFILE = {
+    "expander": "least-waste",
+    # GPU nodes run heavy DaemonSets (device plugin, DCGM): their requests must not keep an
+    # idle GPU node alive.
+    "ignore_daemonsets_utilization": True,
+    # Model servers use emptyDir (model cache, /dev/shm).
+    "skip_nodes_with_local_storage": "false",
+    # A fresh GPU node pulls a multi-GB image and installs its driver.
+    "max_node_provision_time": "20m",
+    "scale_down_unneeded_time": "10m",
+    "scale_down_delay_after_add": "10m",
+}
+"""`ManagedClusterPropertiesAutoScalerProfileArgs` keyword arguments: the AKS cluster
+autoscaler flags that matter for GPU pools (same choices as the EKS Cluster Autoscaler)."""
 AKS_AAD_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
 """The Entra application id of the AKS AAD server, the token audience kubelogin asks for."""
 
@@ -31,9 +47,12 @@ def gpu_instance_profile(spec: GpuPoolSpec) -> str | None:
     return f"MIG{mig.profile.removeprefix('all-').split('g.', 1)[0]}g"
 
 
-def agent_pool_args(spec: GpuPoolSpec, pool: str, contract: GpuPoolContract) -> dict[str, Any]:
+def agent_pool_args(
+    spec: GpuPoolSpec, pool: str, contract: GpuPoolContract, cluster_subnet: str | None = None
+) -> dict[str, Any]:
     """`containerservice.AgentPool` keyword arguments of a GPU pool, exactly as the provider
-    takes them (nested inputs in dict form), wiring (resource group, cluster, tags) excluded."""
+    takes them (nested inputs in dict form), wiring (resource group, cluster, tags) excluded.
+    The pool's subnet defaults to the cluster's (`cluster.aks.vnet_subnet_id`)."""
     aks = spec.aks or AksPoolSpec()
     node_taints = [
         f"{t.key}={t.value}:{t.effect}" if t.value else f"{t.key}:{t.effect}"
@@ -57,7 +76,7 @@ def agent_pool_args(spec: GpuPoolSpec, pool: str, contract: GpuPoolContract) -> 
         "gpu_instance_profile": gpu_instance_profile(spec),
         "gpu_profile": {"driver": aks.gpu_driver},
         "availability_zones": list(aks.availability_zones) or None,
-        "vnet_subnet_id": aks.vnet_subnet_id,
+        "vnet_subnet_id": aks.vnet_subnet_id or cluster_subnet,
     }
     if spec.spot:
         args["spot_max_price"] = aks.spot_max_price

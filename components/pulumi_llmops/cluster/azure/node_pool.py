@@ -48,7 +48,8 @@ class AksGpuNodePool(pulumi.ComponentResource):
     zero when min is 0), Spot priority with max price and eviction policy, OS disk, the
     contract's labels and taints (`key=value:Effect`), MIG through `gpu_instance_profile`
     (MIG1g..MIG7g), and `gpu_profile.driver` (Install, or None when the GPU operator
-    installs the driver). `count` is ignored after creation so the autoscaler owns it.
+    installs the driver), the pool's subnet (default: the cluster's). `count` is ignored
+    after creation so the autoscaler owns it.
     Does not create: the GPU operator, NVIDIA device plugin DaemonSet, or a subnet.
     """
 
@@ -58,7 +59,7 @@ class AksGpuNodePool(pulumi.ComponentResource):
         super().__init__("llmops:azure:AksGpuNodePool", name, None, opts)
         spec, cluster = args.spec, args.cluster
         self.shape, self.contract = pool_facts("aks", args, cluster.handle.region)
-        pool_args = agent_pool_args(spec, args.pool, self.contract)
+        pool_args = agent_pool_args(spec, args.pool, self.contract, cluster.spec.vnet_subnet_id)
         self.agent_pool = containerservice.AgentPool(
             f"{name}-nodes",
             resource_group_name=cluster.resource_group_name,

@@ -11,7 +11,14 @@ from typing import Any
 from ...catalog.shape import PoolShape, mig_slice
 from ...config.gke import GkePoolSpec
 from ...config.node_pool import GpuPoolSpec
-from ..contracts import POOL_LABEL, TAINT_EFFECTS, GpuPoolContract, gke_operator_managed
+from ..contracts import (
+    GPU_TAINT,
+    GPU_TAINT_KEY,
+    POOL_LABEL,
+    TAINT_EFFECTS,
+    GpuPoolContract,
+    gke_operator_managed,
+)
 from ..kubeconfig import exec_kubeconfig
 
 SYSTEM_POOL_LABELS = {POOL_LABEL: "system"}
@@ -22,6 +29,58 @@ NODE_SERVICE_ACCOUNT_ROLES = (
 OAUTH_SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 REGIONAL_ZONES = 3
 """Zones a regional GKE cluster spreads node pools over unless node_locations says otherwise."""
+KMS_ENCRYPTER_DECRYPTER = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+
+
+def gke_managed_taint(key: str, value: str, effect: str) -> bool:
+    """GKE puts `nvidia.com/gpu=present:NoSchedule` on every GPU node itself (a cluster with
+    a non-GPU pool); sending it too duplicates the taint. Pods keep the toleration."""
+    return (key, value, effect) == (GPU_TAINT_KEY, GPU_TAINT.value, GPU_TAINT.effect)
+
+
+def kms_key_iam_id(key_name: str) -> str:
+    """`projects/P/locations/L/keyRings/R/cryptoKeys/K` as `CryptoKeyIAMMember.crypto_key_id`
+    wants it: `P/L/R/K`."""
+    parts = key_name.split("/")
+    return "/".join(parts[i] for i in (1, 3, 5, 7))
+
+
+def gke_service_agent(project_number: str) -> str:
+    """IAM member of the GKE service agent of a project (it encrypts etcd with the key)."""
+    return f"serviceAccount:service-{project_number}@container-engine-robot.iam.gserviceaccount.com"
+
+
+def subnetwork_self_link(project: str, region: str, subnetwork: str) -> str:
+    """Self link of a subnetwork given by name (a path or URL is kept as given)."""
+    if "/" in subnetwork:
+        return subnetwork
+    return (
+        "https://www.googleapis.com/compute/v1/"
+        f"projects/{project}/regions/{region}/subnetworks/{subnetwork}"
+    )
+
+
+def cloud_nat_args(project: str, region: str, subnetwork: str | None) -> dict[str, Any]:
+    """`gcp.compute.RouterNat` keyword arguments (dict form), router excluded: automatic
+    external IPs, the cluster's subnetwork (every range, so nodes and pods egress) or every
+    subnetwork of the network, errors logged."""
+    args: dict[str, Any] = {
+        "project": project,
+        "region": region,
+        "nat_ip_allocate_option": "AUTO_ONLY",
+        "log_config": {"enable": True, "filter": "ERRORS_ONLY"},
+    }
+    if subnetwork is None:
+        args["source_subnetwork_ip_ranges_to_nat"] = "ALL_SUBNETWORKS_ALL_IP_RANGES"
+    else:
+        args["source_subnetwork_ip_ranges_to_nat"] = "LIST_OF_SUBNETWORKS"
+        args["subnetworks"] = [
+            {
+                "name": subnetwork_self_link(project, region, subnetwork),
+                "source_ip_ranges_to_nats": ["ALL_IP_RANGES"],
+            }
+        ]
+    return args
 
 
 def guest_accelerator(spec: GpuPoolSpec, shape: PoolShape) -> dict[str, Any]:
@@ -77,6 +136,7 @@ def node_pool_args(
             "taints": [
                 {"key": t.key, "value": t.value, "effect": TAINT_EFFECTS[t.effect]}
                 for t in contract.taints
+                if not gke_managed_taint(t.key, t.value, t.effect)
             ],
             "guest_accelerators": [guest_accelerator(spec, shape)],
             "oauth_scopes": list(OAUTH_SCOPES),
@@ -98,8 +158,9 @@ def cluster_id(project: str, location: str, name: str) -> str:
     return f"projects/{project}/locations/{location}/clusters/{name}"
 
 
-def kubeconfig(cluster_name: str, endpoint: str, ca_data: str) -> str:
-    """Kubeconfig (sorted JSON) that authenticates with gke-gcloud-auth-plugin."""
+def kubeconfig(cluster_name: str, endpoint: str, ca_data: str | None) -> str:
+    """Kubeconfig (sorted JSON) that authenticates with gke-gcloud-auth-plugin. `ca_data`
+    None: the DNS-based endpoint, whose certificate is publicly trusted."""
     return exec_kubeconfig(
         cluster_name,
         server=f"https://{endpoint}",

@@ -50,7 +50,10 @@ class GkeGpuNodePool(pulumi.ComponentResource):
     `gke-no-default-nvidia-gpu-device-plugin=true` for the GPU operator), GKE-native GPU
     sharing (`gpu_sharing_config` TIME_SHARING/MPS, or `gpu_partition_size` for MIG) when
     GKE manages the driver, spot VMs, total min/max autoscaling (scale to zero), the
-    contract's labels and taints, Workload Identity metadata, shielded nodes.
+    contract's labels and taints (except `nvidia.com/gpu=present:NoSchedule`, which GKE
+    adds itself; pods still tolerate it), Workload Identity metadata, shielded nodes. It
+    waits for the node service account's roles and the NAT; `initialNodeCount` is ignored
+    after creation (changing min_nodes never replaces the pool).
     Does not create: the GPU operator (not needed with GKE-managed drivers), reservations.
     """
 
@@ -73,7 +76,13 @@ class GkeGpuNodePool(pulumi.ComponentResource):
             project=cluster.project,
             location=cluster.location,
             **pool_args,
-            opts=pulumi.ResourceOptions(parent=self),
+            # initial_node_count is create-only (a change replaces the pool): it only seeds
+            # the pool; min_nodes/max_nodes (autoscaling) govern afterwards.
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=cluster.node_prerequisites,
+                ignore_changes=["initialNodeCount"],
+            ),
         )
         self.register_outputs(
             {"pool": args.pool, "node_pool": self.node_pool.name, "labels": self.contract.labels}
