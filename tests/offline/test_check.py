@@ -78,7 +78,7 @@ def test_violating_onprem_stack_fails_naming_rule_resource_and_fix() -> None:
     )
     assert "'hf://unvetted-org/mystery-7b' is not from an allowed model source" in result.stdout
     assert result.stdout.rstrip().endswith(
-        "FAILED: 4 mandatory, 0 advisory violation(s); 16 policies over 27 resources."
+        "FAILED: 4 mandatory, 0 advisory violation(s); 16 policies over 28 resources."
     )
 
 
