@@ -16,9 +16,8 @@ from ..config.serving import CertManagerSpec
 from ..kube import (
     WAIT_FOR_CA_BUNDLE,
     deep_merge,
-    helm_chart,
     hook_switch_values,
-    labelled_namespace,
+    namespaced_chart,
 )
 from ..versions import chart_pin
 
@@ -72,19 +71,13 @@ class CertManager(pulumi.ComponentResource):
         super().__init__("llmops:addons:CertManager", name, None, opts)
         handle = args.cluster
         self.values = deep_merge(cert_manager_values(), args.spec.values_overrides)
-        self.namespace = labelled_namespace(
-            f"{name}-namespace",
-            NAMESPACE,
-            "restricted",
-            opts=pulumi.ResourceOptions(parent=self, provider=handle.provider),
-        )
-        self.chart = helm_chart(
-            f"{name}-chart",
+        self.namespace, self.chart = namespaced_chart(
+            name,
             chart_pin("cert-manager", args.chart_overrides),
             provider=handle.provider,
             namespace=NAMESPACE,
+            level="restricted",
             values=self.values,
             parent=self,
-            depends_on=[self.namespace],
         )
         self.register_outputs({"namespace": NAMESPACE})

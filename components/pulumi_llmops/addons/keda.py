@@ -17,7 +17,7 @@ import pulumi
 
 from ..cluster.handle import ClusterHandle
 from ..config.serving import KedaSpec
-from ..kube import await_webhook_ca, deep_merge, helm_chart, labelled_namespace
+from ..kube import await_webhook_ca, deep_merge, namespaced_chart
 from ..versions import chart_pin
 
 NAMESPACE = "keda"
@@ -53,20 +53,15 @@ class Keda(pulumi.ComponentResource):
         super().__init__("llmops:addons:Keda", name, None, opts)
         handle = args.cluster
         self.values = deep_merge(keda_values(), args.spec.values_overrides)
-        self.namespace = labelled_namespace(
-            f"{name}-namespace",
-            NAMESPACE,
-            "restricted",
-            opts=pulumi.ResourceOptions(parent=self, provider=handle.provider),
-        )
-        self.chart = helm_chart(
-            f"{name}-chart",
+        self.namespace, self.chart = namespaced_chart(
+            name,
             chart_pin("keda", args.chart_overrides),
             provider=handle.provider,
             namespace=NAMESPACE,
+            level="restricted",
             values=self.values,
             parent=self,
-            depends_on=[self.namespace, *args.depends_on],
+            depends_on=args.depends_on,
             transforms=[await_webhook_ca],
         )
         self.register_outputs({"namespace": NAMESPACE})

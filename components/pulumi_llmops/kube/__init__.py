@@ -11,6 +11,7 @@ from .helm import (
     await_webhook_ca,
     deep_merge,
     helm_chart,
+    namespaced_chart,
     sorted_values,
 )
 from .hooks import DROPPED_HOOKS, HOOK_GUARDS, HOOK_SWITCHES, hook_switch_values, reenabled_hooks
@@ -48,6 +49,7 @@ __all__ = [
     "labelled_namespace",
     "namespace_labels",
     "namespace_ingress_policy",
+    "namespaced_chart",
     "namespace_manifest",
     "reenabled_hooks",
     "secret_object",

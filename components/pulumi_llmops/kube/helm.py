@@ -15,6 +15,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from ..versions import ChartPin
+from .namespaces import PodSecurityLevel, labelled_namespace
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -110,3 +111,36 @@ def helm_chart(
             transforms=list(transforms) or None,
         ),
     )
+
+
+def namespaced_chart(
+    name: str,
+    pin: ChartPin,
+    *,
+    provider: pulumi.ProviderResource,
+    namespace: str,
+    level: PodSecurityLevel,
+    values: Mapping[str, Any],
+    parent: pulumi.Resource,
+    depends_on: Sequence[pulumi.Resource] = (),
+    transforms: Sequence[pulumi.ResourceTransform] = (),
+) -> tuple[k8s.core.v1.Namespace, k8s.helm.v4.Chart]:
+    """A release alone in its own namespace: Namespace `<name>-namespace` (Pod Security
+    `level`) and chart `<name>-chart` after it (and after `depends_on`)."""
+    ns = labelled_namespace(
+        f"{name}-namespace",
+        namespace,
+        level,
+        opts=pulumi.ResourceOptions(parent=parent, provider=provider),
+    )
+    chart = helm_chart(
+        f"{name}-chart",
+        pin,
+        provider=provider,
+        namespace=namespace,
+        values=values,
+        parent=parent,
+        depends_on=[ns, *depends_on],
+        transforms=transforms,
+    )
+    return ns, chart
