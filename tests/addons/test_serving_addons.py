@@ -68,6 +68,7 @@ def test_gpu_operator_chart_namespace_and_provider() -> None:
         "devicePlugin": {"enabled": True},
         "driver": {"enabled": True},
         "mig": {"strategy": "single"},
+        "operator": {"upgradeCRD": False},
         "toolkit": {"enabled": True},
     }
     provider = recording.named("lab-cluster-k8s")
@@ -152,7 +153,8 @@ def test_gke_operator_path_adds_the_critical_pods_quota() -> None:
     def program() -> GpuOperator:
         provider = k8s.Provider("k8s")
         handle = ClusterHandle(name="c", target="gke", region="europe-west4", provider=provider)
-        setups = [setup("l4", "gke", L4, gke={"gpu_driver_version": "INSTALLATION_DISABLED"})]
+        gke = {"gpu_driver_version": "INSTALLATION_DISABLED", "image_type": "UBUNTU_CONTAINERD"}
+        setups = [setup("l4", "gke", L4, gke=gke)]
         return GpuOperator(
             "gpu",
             GpuOperatorArgs(
@@ -178,9 +180,9 @@ def test_gke_operator_path_adds_the_critical_pods_quota() -> None:
     }
     release = recording.named("gpu-chart")
     assert quota.urn in release.dependencies
-    assert release.inputs["values"]["hostPaths"] == {
-        "driverInstallDir": "/home/kubernetes/bin/nvidia"
-    }
+    # NVIDIA's driver-manager path on Ubuntu: the operator's driver, at its default paths.
+    assert release.inputs["values"]["driver"] == {"enabled": True}
+    assert "hostPaths" not in release.inputs["values"]
 
 
 def test_kserve_stack_order_and_values() -> None:
@@ -189,7 +191,15 @@ def test_kserve_stack_order_and_values() -> None:
     assert cert.inputs["chart"] == "cert-manager"
     assert cert.inputs["version"] == "v1.21.1"
     assert cert.inputs["repositoryOpts"] == {"repo": "https://charts.jetstack.io"}
-    assert cert.inputs["values"] == {"crds": {"enabled": True, "keep": True}}
+    wait_for = {"pulumi.com/waitFor": "jsonpath={.webhooks[*].clientConfig.caBundle}"}
+    assert cert.inputs["values"] == {
+        "crds": {"enabled": True, "keep": True},
+        "startupapicheck": {"enabled": False},
+        "webhook": {
+            "mutatingWebhookConfigurationAnnotations": wait_for,
+            "validatingWebhookConfigurationAnnotations": wait_for,
+        },
+    }
     crd = chart(recording, "lab-kserve-crd")
     controller = chart(recording, "lab-kserve-controller")
     runtimes = chart(recording, "lab-kserve-runtimes")
@@ -235,7 +245,7 @@ def test_kserve_knative_gateway_cache_and_overrides() -> None:
     values = chart(recording, "lab-kserve-controller").inputs["values"]
     assert values["kserve"]["controller"]["deploymentMode"] == "Knative"
     assert values["kserve"]["controller"]["gateway"] == {
-        "disableIngressCreation": False,
+        "disableIngressCreation": True,
         "domain": "override.test",
         "ingressGateway": {"className": "envoy", "enableGatewayApi": True},
         "urlScheme": "https",
@@ -280,16 +290,15 @@ def test_bring_your_own_cert_manager() -> None:
 def test_cert_manager_values_overrides_win() -> None:
     addons = {"cert_manager": {"values_overrides": {"crds": {"keep": False}, "replicaCount": 2}}}
     recording, _ = run_platform(platform(models={"llama": MODEL}, addons=addons))
-    assert chart(recording, "lab-cert-manager-chart").inputs["values"] == {
-        "crds": {"enabled": True, "keep": False},
-        "replicaCount": 2.0,
-    }
+    values = chart(recording, "lab-cert-manager-chart").inputs["values"]
+    assert values["crds"] == {"enabled": True, "keep": False}
+    assert values["replicaCount"] == 2.0
+    assert values["startupapicheck"] == {"enabled": False}
 
 
 @pytest.mark.parametrize(
     ("key", "values"),
     [
-        ("cert-manager", cert_manager_values()),
         (
             "kserve-resources",
             kserve_values(
@@ -302,7 +311,7 @@ def test_cert_manager_values_overrides_win() -> None:
         ("kserve-runtime-configs", runtime_configs_values(dev_shm=True)),
         (
             "kserve-localmodel-resources",
-            localmodel_values(KServeSpec(), [{"key": "nvidia.com/gpu", "operator": "Exists"}]),
+            localmodel_values([{"key": "nvidia.com/gpu", "operator": "Exists"}]),
         ),
     ],
 )
@@ -312,6 +321,8 @@ def test_every_values_key_exists_in_the_pinned_chart(key: str, values: dict) -> 
 
 
 def test_cert_manager_values_validate_against_the_chart_schema() -> None:
+    """The webhook annotation keys are documented only as comments in values.yaml; the
+    chart's values.schema.json (additionalProperties: false) has them."""
     pin = CHARTS["cert-manager"]
     path = require_upstream() / "charts" / pin.chart_name / pin.version / "values.schema.json"
     jsonschema.validate(cert_manager_values(), json.loads(path.read_text()))

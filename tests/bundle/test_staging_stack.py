@@ -37,7 +37,7 @@ def test_all_three_addons_are_planned(plan) -> None:
 
 def test_no_generated_secret_in_the_plan_or_any_recorded_input(plan) -> None:
     passwords = plan.recording.of_type("random:index/randomPassword:RandomPassword")
-    assert len(passwords) == 2  # vector DB API key, Grafana admin
+    assert len(passwords) == 3  # vector DB API key, Grafana admin, Argo CD's Redis
     # The fake values really flowed through the program (into the Secrets, as secrets).
     assert (
         plan.recording.named("staging-fra-vectordb-api-key-secret").inputs["stringData"] is SECRET
@@ -55,6 +55,7 @@ def test_no_generated_secret_in_the_plan_or_any_recorded_input(plan) -> None:
 def test_every_secret_is_a_pulumi_secret(plan) -> None:
     secrets = plan.recording.of_type("kubernetes:core/v1:Secret")
     assert sorted(s.name for s in secrets) == [
+        "staging-fra-gitops-redis-secret",
         "staging-fra-observability-grafana-admin-secret",
         "staging-fra-vectordb-api-key-secret",
     ]
@@ -66,10 +67,13 @@ def test_every_secret_is_a_pulumi_secret(plan) -> None:
 def test_stateful_resources_are_protected_and_retained(plan) -> None:
     for name in (
         "staging-fra-vectordb-namespace",
-        "staging-fra-vectordb-qdrant",
         "staging-fra-vectordb-api-key-secret",
         "staging-fra-observability-namespace",
-        "staging-fra-observability-kube-prometheus-stack",
     ):
         resource = plan.recording.named(name)
         assert (resource.protect, resource.retain_on_delete) == (True, True), name
+    # Charts are not held: retain_on_delete never reaches their children (#3065); the
+    # volumes are StatefulSet claims on the stack's Retain class (ceph-rbd-retain).
+    for name in ("staging-fra-vectordb-qdrant", "staging-fra-observability-kube-prometheus-stack"):
+        resource = plan.recording.named(name)
+        assert (resource.protect, resource.retain_on_delete) == (False, False), name

@@ -88,9 +88,32 @@ def test_valid_models_config_loads_with_documented_defaults() -> None:
         (
             with_model(max_replicas=3, scale_metric="concurrency"),
             [
-                "models.llama.scale_metric: Standard mode autoscales with an HPA on cpu or memory; "
-                "concurrency and rps need deployment_mode: Knative (got 'concurrency')"
+                "models.llama.scale_metric: Standard mode autoscales with an HPA (cpu, memory) "
+                "or KEDA (queue, kv_cache); concurrency and rps need deployment_mode: Knative "
+                "(got 'concurrency')"
             ],
+        ),
+        (
+            {
+                **with_model(max_replicas=3, scale_metric="queue"),
+                "addons": {"kserve": {"deployment_mode": "Knative"}},
+            },
+            [
+                "models.llama.scale_metric: Knative mode autoscales with Knative's autoscaler "
+                "(concurrency, rps); queue and kv_cache need deployment_mode: Standard "
+                "(got 'queue')"
+            ],
+        ),
+        (
+            with_model(cpu_only=True, max_replicas=2, scale_metric="kv_cache"),
+            [
+                "models.llama.scale_metric: queue and kv_cache are vLLM metrics; CPU models run "
+                "the Hugging Face backend: use cpu or memory (got 'kv_cache')"
+            ],
+        ),
+        (
+            with_model(max_replicas=2, scale_metric="kv_cache", scale_target=150),
+            ["models.llama.scale_target: a KV-cache percentage: 1 to 100 (got 150)"],
         ),
         (
             with_model(cache=True),

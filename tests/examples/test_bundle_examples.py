@@ -17,10 +17,10 @@ from pulumi_llmops.offline.recording import SECRET
 from .conftest import EXAMPLES, ROOT
 
 BUNDLE_EXAMPLES = [
-    ("eks-llm-serving", "Pulumi.dev.yaml", 83),
-    ("gke-rag", "Pulumi.dev.yaml", 52),
-    ("aks-gpu-sharing", "Pulumi.prod.yaml", 41),
-    ("onprem-existing-cluster", "Pulumi.lab.yaml", 34),
+    ("eks-llm-serving", "Pulumi.dev.yaml", 88),
+    ("gke-rag", "Pulumi.dev.yaml", 59),
+    ("aks-gpu-sharing", "Pulumi.prod.yaml", 46),
+    ("onprem-existing-cluster", "Pulumi.lab.yaml", 39),
 ]
 ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
 IDS = [name for name, _, _ in BUNDLE_EXAMPLES]
@@ -143,7 +143,14 @@ def test_gke_rag_has_serving_vector_db_and_observability(run_example) -> None:
         "storageClassName": "premium-rwo",
         "size": "50Gi",
     }
-    assert qdrant.protect and qdrant.retain_on_delete
+    namespace = recording.named("rag-dev-vectordb-namespace")
+    assert namespace.protect and namespace.retain_on_delete
+    assert not (qdrant.protect or qdrant.retain_on_delete)  # see docs/vector-db.md
+    # The RAG application calls the chat model: admitted by the models NetworkPolicy.
+    models_policy = recording.named("rag-dev-models-network-policy").inputs
+    [models_rule] = models_policy["spec"]["ingress"]
+    [admitted] = models_rule["from"][1]["namespaceSelector"]["matchExpressions"]
+    assert admitted["values"] == ["monitoring", "rag-api"]
     policy = recording.named("rag-dev-vectordb-network-policy").inputs
     [rule] = policy["spec"]["ingress"]
     [expression] = rule["from"][1]["namespaceSelector"]["matchExpressions"]

@@ -55,7 +55,7 @@ def _bundle_equivalent():
 
 def test_urns_match_snapshot(run_example, snapshot) -> None:
     recording = run_example(NAME, STACK_FILE)
-    assert len(recording) == 103
+    assert len(recording) == 107
     assert recording.urns() == snapshot
 
 

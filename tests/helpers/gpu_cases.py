@@ -36,6 +36,11 @@ A100_BALANCED = {
     "gpu": {"model": "A100-80GB", "count": 8},
     "sharing": {"mig": {"profile": "all-balanced"}},
 }
+T4 = {"gpu": {"model": "T4", "count": 1}}
+GKE_OPERATOR_UBUNTU = {
+    "gpu_driver_version": "INSTALLATION_DISABLED",
+    "image_type": "UBUNTU_CONTAINERD",
+}
 L4_SLICED = {
     "gpu": {"model": "L4", "count": 1},
     "sharing": {"time_slicing": {"replicas": 4}},
@@ -75,7 +80,7 @@ def cases() -> dict[str, tuple[str, list[PoolGpuSetup], dict[str, Any]]]:
         ),
         "gke-operator-path": (
             "gke",
-            [setup("l4", "gke", L4, gke={"gpu_driver_version": "INSTALLATION_DISABLED"})],
+            [setup("l4", "gke", L4, gke=GKE_OPERATOR_UBUNTU)],
             {"observability": True},
         ),
         "aks-driver-none": (
@@ -84,6 +89,14 @@ def cases() -> dict[str, tuple[str, list[PoolGpuSetup], dict[str, Any]]]:
             {"observability": False},
         ),
         "aks-driver-install": ("aks", [setup("l4", "aks", L4)], {"observability": False}),
+        # prod-aks: a whole-GPU T4 pool and an A100 pool AKS partitions (gpu_instance_profile)
+        "aks-mig-native": (
+            "aks",
+            [setup("t4", "aks", T4), setup("a100-mig", "aks", A100_MIG)],
+            {"observability": True},
+        ),
+        # an AKS spot pool: the operands and NFD must tolerate the spot taint AKS sets
+        "aks-spot": ("aks", [setup("t4", "aks", {**T4, "spot": True})], {"observability": True}),
     }
 
 

@@ -30,7 +30,11 @@ POOLS = {
     "a100": {
         "gpu": {"model": "A100-80GB", "count": 8},
         "sharing": {"mig": {"profile": "all-3g.40gb"}},
-        "onprem": {"node_selector": {"hw.example.com/gpu": "a100"}, "node_count": 2},
+        "onprem": {
+            "node_selector": {"hw.example.com/gpu": "a100"},
+            "node_count": 2,
+            "existing_labels": {"nvidia.com/mig.config": "all-3g.40gb"},
+        },
     },
 }
 QUIET = {"observability": {"enabled": False}, "vector_db": {"enabled": False}}
@@ -62,7 +66,10 @@ def test_gpu_model_inference_service_exact() -> None:
             "llmops.dev/model": "llama",
             "llmops.dev/pool": "l40s",
         },
-        "annotations": {"serving.kserve.io/autoscalerClass": "hpa"},
+        "annotations": {
+            "serving.kserve.io/autoscalerClass": "hpa",
+            "serving.kserve.io/deploymentMode": "Standard",
+        },
     }
     resources = {"cpu": "4", "memory": "32Gi", "nvidia.com/gpu": "1"}
     assert manifest["spec"] == {
@@ -82,6 +89,8 @@ def test_gpu_model_inference_service_exact() -> None:
             ],
             "model": {
                 "modelFormat": {"name": "huggingface"},
+                # The GPU build of the runtime (the plain tag is its CPU build).
+                "runtimeVersion": "v0.20.0-gpu",
                 "args": [
                     "--model_name=llama",
                     "--backend=vllm",
@@ -105,7 +114,8 @@ def test_model_on_mig_pool_uses_the_adopted_selector_and_existing_taints() -> No
     assert predictor["model"]["resources"]["limits"]["nvidia.com/gpu"] == "1"
     assert "scaleMetric" not in predictor
     assert isvc(recording, "lab-models-llama")["metadata"]["annotations"] == {
-        "serving.kserve.io/autoscalerClass": "none"
+        "serving.kserve.io/autoscalerClass": "none",
+        "serving.kserve.io/deploymentMode": "Standard",
     }
 
 
@@ -143,7 +153,8 @@ def test_lora_extra_args_knative_and_scale_to_zero() -> None:
             "valueFrom": {"secretKeyRef": {"name": "hf-token", "key": "HF_TOKEN"}},
         }
     ]
-    assert "annotations" not in manifest["metadata"]
+    # Knative's autoscaler: no KServe autoscaler class, but the mode is stated.
+    assert manifest["metadata"]["annotations"] == {"serving.kserve.io/deploymentMode": "Knative"}
 
 
 def test_cpu_only_model_has_no_gpu_and_no_operator_dependency() -> None:
@@ -164,6 +175,7 @@ def test_cpu_only_model_has_no_gpu_and_no_operator_dependency() -> None:
         "--dtype=bfloat16",
     ]
     assert predictor["model"]["resources"]["limits"] == {"cpu": "8", "memory": "16Gi"}
+    assert predictor["model"]["runtimeVersion"] == "v0.20.0"  # the CPU build
     assert "nodeSelector" not in predictor and "tolerations" not in predictor
     assert predictor["serviceAccountName"] == "model-reader"
     operator = recording.named("lab-gpu-operator-chart")
@@ -209,7 +221,8 @@ def test_model_cache_objects_validate_and_order() -> None:
     }
     spec = group_manifest["spec"]
     assert spec["storageLimit"] == "200Gi"
-    assert spec["persistentVolumeSpec"]["local"] == {"path": "/mnt/models"}
+    # The pinned node agent keeps the cache under /models on the host.
+    assert spec["persistentVolumeSpec"]["local"] == {"path": "/models"}
     assert spec["persistentVolumeSpec"]["nodeAffinity"] == {
         "required": {
             "nodeSelectorTerms": [
@@ -225,10 +238,39 @@ def test_model_cache_objects_validate_and_order() -> None:
     assert set(group.dependencies) == local
     assert set(cache.dependencies) == local | {group.urn}
     assert cache.urn in recording.named("lab-models-llama").dependencies
-    agent = recording.named("lab-kserve-localmodel").inputs["values"]["kserve"]["localmodel"]
-    assert agent["agent"]["tolerations"] == [
-        {"effect": "NoSchedule", "key": "nvidia.com/gpu", "operator": "Equal", "value": "present"}
-    ]
+    # The v0.20.0 agent DaemonSet reads kserve.localmodelnode.controller.*, and is scheduled
+    # by the label kserve/localmodel=worker, which the cached pool's nodes get.
+    values = recording.named("lab-kserve-localmodel").inputs["values"]["kserve"]
+    assert values == {
+        "localmodel": {"enabled": True},
+        "localmodelnode": {
+            "controller": {
+                "tolerations": [
+                    {
+                        "effect": "NoSchedule",
+                        "key": "nvidia.com/gpu",
+                        "operator": "Equal",
+                        "value": "present",
+                    }
+                ]
+            }
+        },
+    }
+    patch = recording.named("lab-l40s-gpu-1")
+    assert patch.inputs["metadata"]["labels"]["kserve/localmodel"] == "worker"
+    assert "kserve/localmodel" not in recording.outputs["gpu_pools"]["l40s"]["node_selector"]
+
+
+def test_cached_models_on_selector_pools_need_the_agent_label() -> None:
+    from pulumi_llmops.config import ConfigError
+
+    models = {"llama": {**LLAMA, "pool": "a100", "cache": True}}
+    with pytest.raises(ConfigError) as err:
+        run_platform(platform(models, kserve={"model_cache": {"enabled": True}}))
+    assert [p.path for p in err.value.problems] == ["node_pools.a100.onprem.existing_labels"]
+    assert "runs the model cache agent only if they already carry kserve/localmodel=worker" in (
+        err.value.problems[0].message
+    )
 
 
 def test_model_cache_too_small_is_a_config_error() -> None:

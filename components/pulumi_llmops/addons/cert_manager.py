@@ -13,7 +13,12 @@ import pulumi
 
 from ..cluster.handle import ClusterHandle
 from ..config.serving import CertManagerSpec
-from ..kube import deep_merge, helm_chart, labelled_namespace
+from ..kube import (
+    WAIT_FOR_CA_BUNDLE,
+    deep_merge,
+    hook_switch_values,
+    namespaced_chart,
+)
 from ..versions import chart_pin
 
 NAMESPACE = "cert-manager"
@@ -21,8 +26,23 @@ NAMESPACE = "cert-manager"
 
 def cert_manager_values() -> dict[str, Any]:
     """Chart values: install the CRDs with the release and keep them when it is deleted
-    (deleting the CRDs would delete every Certificate in the cluster)."""
-    return {"crds": {"enabled": True, "keep": True}}
+    (deleting the CRDs would delete every Certificate in the cluster).
+
+    The chart's post-install `startupapicheck` Job is a Helm hook, which Pulumi never runs:
+    it is switched off, and the webhook configurations carry `pulumi.com/waitFor` on their
+    injected CA bundle instead, so the chart is ready (and KServe's Issuer and Certificate
+    are applied) only once cainjector has made the webhook usable.
+    """
+    return deep_merge(
+        {
+            "crds": {"enabled": True, "keep": True},
+            "webhook": {
+                "validatingWebhookConfigurationAnnotations": dict(WAIT_FOR_CA_BUNDLE),
+                "mutatingWebhookConfigurationAnnotations": dict(WAIT_FOR_CA_BUNDLE),
+            },
+        },
+        hook_switch_values("cert-manager"),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,8 +59,9 @@ class CertManager(pulumi.ComponentResource):
 
     Creates: Namespace `cert-manager` (Pod Security restricted; the chart's pods run
     non-root with a RuntimeDefault seccomp profile) as `<name>-namespace`, and the
-    `cert-manager` chart (`<name>-chart`) with CRDs enabled and kept, `values_overrides`
-    merged last.
+    `cert-manager` chart (`<name>-chart`) with CRDs enabled and kept, the startup-check hook
+    off and the webhook configurations awaited until their CA bundle is injected,
+    `values_overrides` merged last.
     Does not create: Issuers or Certificates (KServe's chart creates its own).
     """
 
@@ -50,19 +71,13 @@ class CertManager(pulumi.ComponentResource):
         super().__init__("llmops:addons:CertManager", name, None, opts)
         handle = args.cluster
         self.values = deep_merge(cert_manager_values(), args.spec.values_overrides)
-        self.namespace = labelled_namespace(
-            f"{name}-namespace",
-            NAMESPACE,
-            "restricted",
-            opts=pulumi.ResourceOptions(parent=self, provider=handle.provider),
-        )
-        self.chart = helm_chart(
-            f"{name}-chart",
+        self.namespace, self.chart = namespaced_chart(
+            name,
             chart_pin("cert-manager", args.chart_overrides),
             provider=handle.provider,
             namespace=NAMESPACE,
+            level="restricted",
             values=self.values,
             parent=self,
-            depends_on=[self.namespace],
         )
         self.register_outputs({"namespace": NAMESPACE})

@@ -2,6 +2,9 @@
 
 Install order (KServe v0.20 Helm guide): cert-manager, kserve-crd, kserve-resources, then
 kserve-runtime-configs; the model cache charts (kserve-localmodel-crd, -resources) after.
+The kserve charts expose no values to annotate their webhook configurations, so the
+component adds `pulumi.com/waitFor` on the injected CA bundle with a transform of its own
+charts (`kube.await_webhook_ca`): the runtimes and models wait for usable webhooks.
 Upstream: https://kserve.github.io/website/docs/admin-guide/kubernetes-deployment
 """
 
@@ -16,7 +19,7 @@ import pulumi_kubernetes as k8s
 
 from ..cluster.handle import ClusterHandle
 from ..config.serving import KServeSpec
-from ..kube import deep_merge, helm_chart, labelled_namespace
+from ..kube import await_webhook_ca, deep_merge, helm_chart, labelled_namespace
 from ..versions import chart_pin
 
 NAMESPACE = "kserve"
@@ -57,12 +60,18 @@ def runtime_configs_values(dev_shm: bool = False) -> dict[str, Any]:
     return values
 
 
-def localmodel_values(spec: KServeSpec, tolerations: Sequence[Mapping[str, str]]) -> dict[str, Any]:
-    """kserve-localmodel-resources values: cache on, node agent tolerating the GPU pools."""
-    agent: dict[str, Any] = {"hostPath": spec.model_cache.host_path}
+def localmodel_values(tolerations: Sequence[Mapping[str, str]]) -> dict[str, Any]:
+    """kserve-localmodel-resources values: cache on, and the node agent DaemonSet tolerating
+    the cached pools' taints. The v0.20.0 chart schedules the agent by
+    `kserve.localmodelnode.controller.{nodeSelector,tolerations}` (nodeSelector kept at its
+    default `kserve/localmodel: worker`, the label the cached pools' contracts carry) and
+    mounts /models from the host; the `kserve.localmodel.agent.*` values are not read."""
+    values: dict[str, Any] = {"kserve": {"localmodel": {"enabled": True}}}
     if tolerations:
-        agent["tolerations"] = [dict(t) for t in tolerations]
-    return {"kserve": {"localmodel": {"enabled": True, "agent": agent}}}
+        values["kserve"]["localmodelnode"] = {
+            "controller": {"tolerations": [dict(t) for t in tolerations]}
+        }
+    return values
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,7 +96,8 @@ class KServe(pulumi.ComponentResource):
     (kserve-crd), `<name>-controller` (kserve-resources, after the CRDs and `depends_on`,
     `values_overrides` merged last), `<name>-runtimes` (kserve-runtime-configs, unless
     `install_runtimes: false`); with the model cache `<name>-localmodel-crd` and
-    `<name>-localmodel`.
+    `<name>-localmodel`. Webhook configurations of every chart are awaited until their CA
+    bundle is injected.
     Does not create: cert-manager (see `CertManager`), Knative Serving or Istio (needed for
     Knative mode / Istio ingress), InferenceServices (see `serving.ModelDeployments`).
     """
@@ -118,6 +128,7 @@ class KServe(pulumi.ComponentResource):
                 values=values,
                 parent=self,
                 depends_on=after,
+                transforms=[await_webhook_ca],
             )
 
         self.crds = chart("crd", "kserve-crd", {}, [self.namespace])
@@ -144,7 +155,7 @@ class KServe(pulumi.ComponentResource):
             self.localmodel = chart(
                 "localmodel",
                 "kserve-localmodel-resources",
-                localmodel_values(spec, args.cache_tolerations),
+                localmodel_values(args.cache_tolerations),
                 [self.localmodel_crds, self.controller],
             )
         self.register_outputs({"namespace": NAMESPACE, "deployment_mode": spec.deployment_mode})

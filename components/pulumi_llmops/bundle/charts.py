@@ -37,6 +37,8 @@ def charts_installed(config: PlatformConfig, serving: ServingPlan) -> list[str]:
         keys.add("gpu-operator")
     if serving.cert_manager:
         keys.add("cert-manager")
+    if serving.keda:
+        keys.add("keda")
     if serving.kserve:
         keys |= {"kserve-crd", "kserve-resources"}
         if addons.kserve.install_runtimes:

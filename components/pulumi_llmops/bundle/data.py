@@ -18,14 +18,18 @@ from ..addons.vector_db import (
     API_KEY_KEY,
     API_KEY_SECRET,
     CHART_MONITORS,
+    ENGINES,
     SnapshotCredentials,
     VectorDatabase,
     VectorDatabaseArgs,
 )
+from ..addons.vector_db.storage import provisioner
 from ..cluster.handle import ClusterHandle
 from ..config.errors import Problem
 from ..config.platform import PlatformConfig
 from ..targets import target_info
+from ..versions import CHARTS
+from .serving_rules import hook_problems
 
 
 @dataclass
@@ -43,6 +47,16 @@ def data_addon_problems(config: PlatformConfig) -> list[Problem]:
     vdb = config.addons.vector_db
     snap = vdb.snapshots
     cloud = target_info(config.target).is_cloud
+    retain = vdb.retain_storage_class
+    if vdb.enabled and retain is not None and provisioner(retain, config.target) is None:
+        problems.append(
+            Problem(
+                "addons.vector_db.retain_storage_class.provisioner",
+                "required on-prem: the CSI driver of the cluster's block storage "
+                "(e.g. rbd.csi.ceph.com)",
+            )
+        )
+    problems += _hook_problems(config)
     if vdb.enabled and snap is not None and snap.region and cloud and snap.region != config.region:
         problems.append(
             Problem(
@@ -52,6 +66,28 @@ def data_addon_problems(config: PlatformConfig) -> list[Problem]:
                 snap.region,
             )
         )
+    return problems
+
+
+def _hook_problems(config: PlatformConfig) -> list[Problem]:
+    """`values_overrides` of the data add-ons that turn a Helm hook back on."""
+    addons = config.addons
+    problems: list[Problem] = []
+    if addons.observability.enabled:
+        problems += hook_problems(
+            "addons.observability.values_overrides",
+            "kube-prometheus-stack",
+            addons.observability.values_overrides,
+        )
+    if addons.vector_db.enabled:
+        chart = CHARTS[ENGINES[addons.vector_db.engine].chart_key].chart_name
+        problems += hook_problems(
+            "addons.vector_db.values_overrides", chart, addons.vector_db.values_overrides
+        )
+    gitops = addons.gitops
+    if gitops.active:
+        chart = "argo-cd" if gitops.engine == "argocd" else "flux2"
+        problems += hook_problems("addons.gitops.values_overrides", chart, gitops.values_overrides)
     return problems
 
 

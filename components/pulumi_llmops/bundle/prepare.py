@@ -97,7 +97,8 @@ def prepare(config: PlatformConfig, wiring: PlatformWiring | None = None) -> Pla
     return PlatformPlan(
         config=config,
         shapes=shapes,
-        contracts=contracts,
+        # Serving's view of each contract: cached pools also carry the cache agent's label.
+        contracts=serving.contracts,
         serving=serving,
         gpu_prices=gpu_hourly_prices(
             shapes.values(), config.addons.observability.cost.gpu_usd_per_hour, overrides

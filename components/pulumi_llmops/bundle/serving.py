@@ -4,13 +4,13 @@ models. Everything here can be done by hand with the L2 components.
 `plan_serving` is pure and runs inside `prepare`, before anything registers (bad models or
 conflicting GPU pools are problems of the one `ConfigError`); `build_serving` creates the
 components in order: cert-manager -> KServe CRDs -> controller -> runtimes; GPU operator ->
-GPU models.
+GPU models; KEDA -> models scaling on vLLM metrics.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 
@@ -25,8 +25,10 @@ from ..addons.gpu_operator import (
     operator_needed,
     pool_gpu_setup,
 )
+from ..addons.keda import Keda, KedaArgs
 from ..addons.kserve import KServe, KServeArgs
 from ..addons.namespaces import PlatformNamespaces
+from ..addons.observability import prometheus_url
 from ..catalog.shape import PoolShape
 from ..cluster.contracts import GpuPoolContract
 from ..cluster.handle import ClusterHandle
@@ -34,13 +36,23 @@ from ..config.errors import ConfigError, Problem
 from ..config.models import kserve_enabled
 from ..config.platform import PlatformConfig
 from ..kube import MODELS_NAMESPACE
+from ..serving.autoscaling import scale_metrics, uses_keda
+from ..serving.cache import cached_pools, with_cache_label
 from ..serving.models import ModelDeployments, ModelDeploymentsArgs
+from ..serving.network import model_client_namespaces
 from ..serving.sizing import ModelSizing, cache_size_gib, size_models
+from ..versions import chart_pin
+from .serving_rules import adopted_pool_problems, hook_problems, kserve_problems
 
 
 @dataclass(frozen=True)
 class ServingPlan:
-    """What `plan_serving` decided from the config alone."""
+    """What `plan_serving` decided from the config alone.
+
+    `contracts` are the pools' contracts as serving needs them (cached pools carry the model
+    cache agent's node label); `scale_metrics` each model's autoscaling metric (None: fixed
+    replicas); `keda` whether the bundle installs KEDA.
+    """
 
     sizing: Mapping[str, ModelSizing]
     gpu_operator: bool
@@ -48,6 +60,9 @@ class ServingPlan:
     kserve: bool
     mig_strategy: str
     setups: tuple[PoolGpuSetup, ...] = ()
+    contracts: Mapping[str, GpuPoolContract] = field(default_factory=dict)
+    scale_metrics: Mapping[str, str | None] = field(default_factory=dict)
+    keda: bool = False
 
 
 @dataclass
@@ -58,6 +73,7 @@ class Serving:
     gpu_operator: GpuOperator | None = None
     cert_manager: CertManager | None = None
     kserve: KServe | None = None
+    keda: Keda | None = None
     models: ModelDeployments | None = None
 
 
@@ -83,9 +99,17 @@ def plan_serving(
     operator = bool(setups or spec.enabled) and operator_needed(spec.enabled, setups)
     if operator:
         try:
-            gpu_operator_values(config.target, setups, observability=False)
+            gpu_operator_values(
+                config.target,
+                setups,
+                observability=False,
+                mig_parted_config=spec.mig_parted_config,
+            )
         except GpuSetupError as exc:
             problems.append(Problem(exc.path, str(exc)))
+        problems += hook_problems(
+            "addons.gpu_operator.values_overrides", "gpu-operator", spec.values_overrides
+        )
     if spec.driver_preinstalled and config.target != "onprem":
         problems.append(
             Problem(
@@ -96,17 +120,46 @@ def plan_serving(
             )
         )
     problems += _cache_problems(config, sizing)
-    kserve_on = kserve_enabled(config.addons.kserve.enabled, config.models)
+    cached = cached_pools(config.models, sizing)
+    problems += adopted_pool_problems(config, cached)
+    kserve = config.addons.kserve
+    kserve_on = kserve_enabled(kserve.enabled, config.models)
     cert = config.addons.cert_manager.enabled
+    cert_on = kserve_on if cert is None else cert
+    if cert_on:
+        problems += hook_problems(
+            "addons.cert_manager.values_overrides",
+            "cert-manager",
+            config.addons.cert_manager.values_overrides,
+        )
+    keda_reachable = config.addons.observability.enabled and kserve.deployment_mode == "Standard"
+    metrics = scale_metrics(config.models, kserve.deployment_mode, keda_reachable)
+    problems += kserve_problems(config, metrics)
+    keda_on = kserve.keda.enabled
+    if keda_on is None:
+        keda_on = kserve_on and any(uses_keda(m) for m in metrics.values())
     plan = ServingPlan(
         sizing=sizing,
         gpu_operator=operator,
-        cert_manager=kserve_on if cert is None else cert,
+        cert_manager=cert_on,
         kserve=kserve_on,
         mig_strategy=mig_strategy(setups),
         setups=setups,
+        contracts={
+            pool: with_cache_label(c) if pool in cached and _patched(config, pool) else c
+            for pool, c in sorted(contracts.items())
+        },
+        scale_metrics=metrics,
+        keda=keda_on,
     )
     return plan, problems
+
+
+def _patched(config: PlatformConfig, pool: str) -> bool:
+    """The library applies the pool's contract labels to its nodes (every pool but on-prem
+    pools adopted by selector, whose labels are what the nodes already carry)."""
+    onprem = config.node_pools[pool].onprem
+    return onprem is None or not onprem.node_selector
 
 
 def _cache_problems(config: PlatformConfig, sizing: Mapping[str, ModelSizing]) -> list[Problem]:
@@ -139,12 +192,13 @@ def build_serving(
     observability: pulumi.Resource | None = None,
     chart_overrides: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Serving:
-    """Create the GPU operator, cert-manager, KServe and the models as `plan` says.
+    """Create the GPU operator, cert-manager, KServe, KEDA and the models as `plan` says.
 
     `observability`: the Prometheus stack's chart when installed; the GPU operator then
     enables the DCGM exporter and its ServiceMonitor, and waits for that chart (the
-    ServiceMonitor CRD). `chart_overrides`: where each chart comes from (the plan's; default:
-    the stack's `versions.charts` as written).
+    ServiceMonitor CRD); models scaling on vLLM metrics query its Prometheus.
+    `chart_overrides`: where each chart comes from (the plan's; default: the stack's
+    `versions.charts` as written).
     """
     overrides = config.versions.as_overrides() if chart_overrides is None else chart_overrides
     addons = config.addons
@@ -170,9 +224,7 @@ def build_serving(
         )
     if not plan.kserve:
         return serving
-    cached = sorted(
-        {s.pool for m, s in plan.sizing.items() if config.models[m].cache and s.pool is not None}
-    )
+    cached = cached_pools(config.models, plan.sizing)
     tolerations = {tuple(sorted(t.items())) for p in cached for t in contracts[p].tolerations}
     serving.kserve = KServe(
         f"{name}-kserve",
@@ -186,11 +238,18 @@ def build_serving(
         ),
         opts=opts,
     )
+    if plan.keda:
+        serving.keda = Keda(
+            f"{name}-keda",
+            KedaArgs(cluster=cluster, spec=addons.kserve.keda, chart_overrides=overrides),
+            opts=opts,
+        )
     if not config.models:
         return serving
     before: list[pulumi.Resource] = list(serving.kserve.ready)
     if namespaces is not None and MODELS_NAMESPACE in namespaces.namespaces:
         before.insert(0, namespaces.namespaces[MODELS_NAMESPACE])
+    obs = addons.observability
     serving.models = ModelDeployments(
         f"{name}-models",
         ModelDeploymentsArgs(
@@ -204,6 +263,17 @@ def build_serving(
             depends_on=before,
             gpu_depends_on=[serving.gpu_operator.chart] if serving.gpu_operator else [],
             cache_depends_on=serving.kserve.cache_ready,
+            keda_depends_on=[serving.keda.chart] if serving.keda else [],
+            runtime_base=chart_pin("kserve-runtime-configs", overrides).version,
+            prometheus_url=prometheus_url(obs.namespace)
+            if obs.enabled and observability is not None
+            else None,
+            client_namespaces=model_client_namespaces(
+                addons.kserve, obs.namespace if obs.enabled else None
+            )
+            if addons.kserve.network_policy
+            else None,
+            labels=config.tags,
         ),
         opts=opts,
     )

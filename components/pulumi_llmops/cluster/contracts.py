@@ -316,9 +316,10 @@ def _onprem_contract(pool: str, spec: GpuPoolSpec, shape: PoolShape) -> GpuPoolC
     taints = tuple(
         Taint(key, t.value, t.effect) for key, t in sorted(onprem.existing_taints.items())
     )
+    labels = {**onprem.existing_labels, **onprem.node_selector}
     return replace(
         base,
-        labels=dict(onprem.node_selector),
+        labels=dict(sorted(labels.items())),
         node_selector=dict(onprem.node_selector),
         taints=taints,
     )

@@ -66,6 +66,20 @@ class SnapshotCredentialsSpec(Spec):
         return self
 
 
+class CaBundleSpec(Spec):
+    """A CA bundle (PEM) for an S3-compatible endpoint whose certificate an internal CA signed."""
+
+    secret: str = Field(
+        pattern=_NAMESPACE,
+        description="Existing Secret in the vector DB namespace holding the bundle. Required.",
+    )
+    key: str = Field(
+        "ca.crt",
+        pattern=r"^[-._a-zA-Z0-9]{1,253}$",
+        description="Key of the bundle in the Secret.",
+    )
+
+
 class SnapshotSpec(Spec):
     """Scheduled snapshots to an S3-compatible bucket in the platform's region."""
 
@@ -88,7 +102,9 @@ class SnapshotSpec(Spec):
     path: str = Field(
         "vector-db",
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$",
-        description="Key prefix inside the bucket.",
+        description="Key prefix inside the bucket (Weaviate, pgvector). Qdrant's S3 snapshot "
+        "storage has no prefix: its snapshots land at the bucket root, so setting a path "
+        "for Qdrant is an error (use a dedicated bucket).",
     )
     schedule: str = Field(
         "0 2 * * *",
@@ -110,6 +126,35 @@ class SnapshotSpec(Spec):
     )
     credentials: SnapshotCredentialsSpec = Field(
         description="Object-store credentials: an existing Secret or two secret config keys."
+    )
+    ca_bundle: CaBundleSpec | None = Field(
+        None,
+        description="CA bundle the engine trusts for `endpoint` (pgvector: the chart's "
+        "backups.endpointCA; Weaviate: mounted and named by SSL_CERT_FILE, so it must hold "
+        "every CA the endpoint needs). Qdrant's S3 client takes no CA setting "
+        "(qdrant/qdrant#8934): not available there. Unset: the engine's system roots.",
+    )
+
+
+class RetainStorageClassSpec(Spec):
+    """A StorageClass the library creates for the data volumes, with `reclaimPolicy: Retain`:
+    deleting a claim (or the namespace) then keeps the disk and its data."""
+
+    name: str = Field(
+        "llmops-retain",
+        pattern=_STORAGE_CLASS,
+        description="StorageClass name.",
+    )
+    provisioner: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",
+        description="CSI driver. Default: the cloud's block-storage driver (EKS "
+        "ebs.csi.aws.com, GKE pd.csi.storage.gke.io, AKS disk.csi.azure.com); required "
+        "on-prem.",
+    )
+    parameters: dict[str, str] = Field(
+        default_factory=dict,
+        description="Driver parameters (e.g. type: gp3). Default: the driver's own defaults.",
     )
 
 
@@ -133,8 +178,14 @@ class VectorDatabaseSpec(Spec):
     storage_class: str | None = Field(
         None,
         pattern=_STORAGE_CLASS,
-        description="StorageClass of the data volumes. Default: the cluster's default class. "
-        "Prefer a class with `reclaimPolicy: Retain` in production.",
+        description="StorageClass of the data volumes. Default: the cluster's default class "
+        "(often `reclaimPolicy: Delete`). Use a class with `reclaimPolicy: Retain` in "
+        "production, or let the library create one with retain_storage_class.",
+    )
+    retain_storage_class: RetainStorageClassSpec | None = Field(
+        None,
+        description="Create a Retain StorageClass and put the data volumes on it (instead "
+        "of storage_class). Unset: none is created.",
     )
     cpu_millicores: int = Field(
         500, ge=50, le=256000, description="CPU request per replica (millicores)."
@@ -168,6 +219,14 @@ class VectorDatabaseSpec(Spec):
         "lists replace).",
     )
 
+    @property
+    def volume_storage_class(self) -> str | None:
+        """The StorageClass the data volumes use: `storage_class`, else the one the library
+        creates (`retain_storage_class`), else None (the cluster's default)."""
+        if self.storage_class is not None:
+            return self.storage_class
+        return self.retain_storage_class.name if self.retain_storage_class else None
+
     @model_validator(mode="after")
     def _rules(self) -> VectorDatabaseSpec:
         import re
@@ -183,6 +242,34 @@ class VectorDatabaseSpec(Spec):
                     "snapshots",
                     f"scheduled snapshots are not built in for {self.engine!r}; allowed with: "
                     f"{', '.join(SNAPSHOT_ENGINES)} (Milvus: run milvus-backup, see docs)",
+                )
+            )
+        snap = self.snapshots
+        if snap is not None and self.engine == "qdrant":
+            if "path" in snap.model_fields_set:
+                problems.append(
+                    Problem(
+                        "snapshots.path",
+                        "Qdrant's S3 snapshot storage has no key prefix (s3_config: bucket, "
+                        "region, access_key, secret_key, endpoint_url), so snapshots land at "
+                        "the bucket root: use a dedicated bucket and remove path",
+                        snap.path,
+                    )
+                )
+            if snap.ca_bundle is not None:
+                problems.append(
+                    Problem(
+                        "snapshots.ca_bundle",
+                        "Qdrant's S3 snapshot client takes no CA setting (qdrant/qdrant#8934): "
+                        "use an endpoint whose certificate the Qdrant image trusts",
+                    )
+                )
+        if self.retain_storage_class is not None and self.storage_class is not None:
+            problems.append(
+                Problem(
+                    "retain_storage_class",
+                    "give storage_class (an existing class) or retain_storage_class (created "
+                    "by the library), not both",
                 )
             )
         raise_if_any(problems)

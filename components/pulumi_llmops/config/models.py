@@ -15,7 +15,9 @@ from .base import ResourceKey, Spec
 from .errors import Problem, raise_if_any
 
 Precision = Literal["bf16", "fp16", "fp32", "fp8", "int8", "int4"]
-ScaleMetric = Literal["concurrency", "rps", "cpu", "memory"]
+ScaleMetric = Literal["concurrency", "rps", "cpu", "memory", "queue", "kv_cache"]
+KEDA_METRICS: tuple[str, ...] = ("queue", "kv_cache")
+"""Metrics read from vLLM through Prometheus and KEDA (Standard mode, GPU models)."""
 
 STORAGE_URI_PATTERN = r"^(hf|s3|gs|pvc)://[A-Za-z0-9][A-Za-z0-9._/-]*$"
 _ADAPTER_URI = re.compile(r"^(hf://[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+|/[A-Za-z0-9._/-]+)$")
@@ -100,15 +102,19 @@ class ModelSpec(Spec):
     max_replicas: int = Field(1, ge=1, le=1000, description="Maximum replicas.")
     scale_metric: ScaleMetric | None = Field(
         None,
-        description="Autoscaling metric. Default: by mode, cpu in Standard mode (HPA), "
-        "concurrency in Knative mode. Standard mode supports cpu and memory only.",
+        description="Autoscaling metric (when max_replicas > min_replicas). queue: requests "
+        "waiting in vLLM; kv_cache: vLLM's KV-cache use; both through KEDA and Prometheus "
+        "(Standard mode, GPU models, observability on). cpu / memory: an HPA. "
+        "concurrency / rps: Knative. Default: by mode, queue in Standard mode for GPU models "
+        "when observability is on (cpu otherwise), concurrency in Knative mode.",
     )
     scale_target: int | None = Field(
         None,
         ge=1,
         le=100000,
-        description="Target value of scale_metric per replica (percent for cpu/memory). "
-        "Default: KServe's default.",
+        description="Target value of scale_metric per replica: waiting requests for queue, "
+        "percent for kv_cache, cpu and memory. Unset: 5 waiting requests for queue, 80% KV "
+        "cache for kv_cache, KServe's default otherwise.",
     )
     cpu_cores: int = Field(4, ge=1, le=512, description="CPU cores requested per replica.")
     memory_gib: int = Field(32, ge=1, le=8192, description="Host memory per replica in GiB.")
@@ -162,6 +168,18 @@ class ModelSpec(Spec):
                 problems.append(Problem("cache", "not available with cpu_only: true", True))
             if self.lora_adapters:
                 problems.append(Problem("lora_adapters", "need the vLLM backend (GPU serving)"))
+            if self.scale_metric in KEDA_METRICS:
+                problems.append(
+                    Problem(
+                        "scale_metric",
+                        "queue and kv_cache are vLLM metrics; CPU models run the Hugging Face "
+                        "backend: use cpu or memory",
+                        self.scale_metric,
+                    )
+                )
+        target = self.scale_target
+        if target is not None and self.scale_metric == "kv_cache" and target > 100:
+            problems.append(Problem("scale_target", "a KV-cache percentage: 1 to 100", target))
         for name, uri in self.lora_adapters.items():
             if not _ADAPTER_NAME.match(name):
                 problems.append(
@@ -239,8 +257,17 @@ def model_problems(
             problems.append(
                 Problem(
                     f"{where}.scale_metric",
-                    "Standard mode autoscales with an HPA on cpu "
-                    "or memory; concurrency and rps need deployment_mode: Knative",
+                    "Standard mode autoscales with an HPA (cpu, memory) or KEDA (queue, "
+                    "kv_cache); concurrency and rps need deployment_mode: Knative",
+                    model.scale_metric,
+                )
+            )
+        if model.scale_metric in KEDA_METRICS and deployment_mode == "Knative":
+            problems.append(
+                Problem(
+                    f"{where}.scale_metric",
+                    "Knative mode autoscales with Knative's autoscaler (concurrency, rps); "
+                    "queue and kv_cache need deployment_mode: Standard",
                     model.scale_metric,
                 )
             )

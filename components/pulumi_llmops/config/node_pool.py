@@ -104,8 +104,9 @@ class OnPremPoolSpec(Spec):
 
     With `node_names` the library patches each node (server-side apply) with the pool's
     labels and taints. With `node_selector` the nodes are used as they are labelled: nothing
-    is patched (the node list is unknown before deploy) and `existing_taints` must describe
-    the taints they already carry.
+    is patched (the node list is unknown before deploy), `existing_taints` must describe the
+    taints they already carry and `existing_labels` the labels the platform relies on
+    (the MIG config, time-slicing and model-cache labels: see docs/targets/onprem.md).
     """
 
     node_names: list[str] = Field(
@@ -121,6 +122,12 @@ class OnPremPoolSpec(Spec):
     existing_taints: dict[LabelKey, TaintSpec] = Field(
         default_factory=dict,
         description="Taints the selected nodes already carry.",
+    )
+    existing_labels: dict[LabelKey, LabelValue] = Field(
+        default_factory=dict,
+        description="Labels the selected nodes already carry besides `node_selector`, which "
+        "the pool's sharing or model cache needs (e.g. nvidia.com/mig.config); they become "
+        "part of the pool's contract. Only with node_selector.",
     )
     manage_taints: bool = Field(
         True,
@@ -149,6 +156,8 @@ class OnPremPoolSpec(Spec):
                 problems.append(Problem("node_count", "only with node_selector", self.node_count))
             if self.existing_taints:
                 problems.append(Problem("existing_taints", "only with node_selector"))
+            if self.existing_labels:
+                problems.append(Problem("existing_labels", "only with node_selector"))
             for index, node in enumerate(self.node_names):
                 if len(node) > 253 or not _NODE_NAME.match(node):
                     problems.append(

@@ -5,6 +5,7 @@ and `addons/kserve.py`.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -13,6 +14,9 @@ from .base import Spec
 from .errors import Problem, raise_if_any
 
 DeploymentMode = Literal["Standard", "Knative"]
+_NAMESPACE = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+CACHE_HOST_PATH = "/models"
+"""Where kserve-localmodel-resources v0.20.0 keeps the model cache on the host."""
 
 
 class GpuOperatorSpec(Spec):
@@ -99,8 +103,18 @@ class GatewaySpec(Spec):
         description="Ingress (or GatewayClass) class name.",
     )
     disable_ingress_creation: bool = Field(
-        False,
-        description="Create no Ingress/HTTPRoute per model (cluster-internal only).",
+        True,
+        description="Create no Ingress/HTTPRoute per model: models are reachable only inside "
+        "the cluster, through their Service, by the namespaces the models NetworkPolicy "
+        "admits. false gives each model a route through the ingress class (vLLM has no "
+        "authentication of its own: put authentication in front, see docs/security.md).",
+    )
+    namespace: str | None = Field(
+        None,
+        pattern=_NAMESPACE,
+        description="Namespace of the ingress gateway pods, admitted by the models "
+        "NetworkPolicy when models get routes. Default: istio-system for class `istio`, "
+        "else required when routes are created and the NetworkPolicy is on.",
     )
 
 
@@ -118,15 +132,45 @@ class ModelCacheSpec(Spec):
         description="Cache volume size per node in GiB (also the node group's storage limit).",
     )
     host_path: str = Field(
-        "/mnt/models",
+        "/models",
         pattern=r"^/[A-Za-z0-9._/-]*$",
-        description="Node directory holding the cache (a local PersistentVolume); the default "
-        "is the node agent's.",
+        description="Node directory holding the cache (the local PersistentVolumes' path). "
+        "The pinned node agent (kserve-localmodel-resources v0.20.0) always uses /models, "
+        "so no other value is accepted.",
     )
     storage_class: str = Field(
         "llmops-model-cache",
         pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
         description="Storage class name put on the local volumes and their claims.",
+    )
+
+    @model_validator(mode="after")
+    def _agent_host_path(self) -> ModelCacheSpec:
+        if self.host_path != CACHE_HOST_PATH:
+            raise_if_any(
+                [
+                    Problem(
+                        "host_path",
+                        f"the pinned cache node agent always keeps the cache in "
+                        f"{CACHE_HOST_PATH} on the host; set {CACHE_HOST_PATH} or leave it unset",
+                        self.host_path,
+                    )
+                ]
+            )
+        return self
+
+
+class KedaSpec(Spec):
+    """KEDA (`addons.kserve.keda`): scales models on vLLM's own metrics (queue, KV cache)."""
+
+    enabled: bool | None = Field(
+        None,
+        description="Install KEDA. Default: on when a model scales on queue or kv_cache; "
+        "false when the cluster already runs KEDA >= 2.17 (bring your own).",
+    )
+    values_overrides: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Helm values deep-merged last over the rendered values.",
     )
 
 
@@ -156,7 +200,30 @@ class KServeSpec(Spec):
     model_cache: ModelCacheSpec = Field(
         default_factory=ModelCacheSpec, description="Model cache (see its section)."
     )
+    keda: KedaSpec = Field(
+        default_factory=KedaSpec, description="KEDA autoscaler (see its section)."
+    )
+    network_policy: bool = Field(
+        True,
+        description="Create the NetworkPolicy of the models namespace: ingress only from the "
+        "namespace itself, the observability namespace (metrics), the gateway namespace "
+        "when models get routes, knative-serving in Knative mode, and allowed_namespaces.",
+    )
+    allowed_namespaces: list[str] = Field(
+        default_factory=list,
+        description="Application namespaces allowed to call the models.",
+    )
     values_overrides: dict[str, Any] = Field(
         default_factory=dict,
         description="Helm values deep-merged last over the kserve-resources values.",
     )
+
+    @model_validator(mode="after")
+    def _rules(self) -> KServeSpec:
+        problems = [
+            Problem(f"allowed_namespaces.{i}", f"must match {_NAMESPACE}", ns)
+            for i, ns in enumerate(self.allowed_namespaces)
+            if not re.match(_NAMESPACE, ns)
+        ]
+        raise_if_any(problems)
+        return self

@@ -6,7 +6,15 @@ imports only pulumi, pulumi_kubernetes, pulumi_random and `versions`: never an a
 """
 
 from .custom_resource import custom_resource
-from .helm import deep_merge, helm_chart, sorted_values
+from .helm import (
+    WAIT_FOR_CA_BUNDLE,
+    await_webhook_ca,
+    deep_merge,
+    helm_chart,
+    namespaced_chart,
+    sorted_values,
+)
+from .hooks import DROPPED_HOOKS, HOOK_GUARDS, HOOK_SWITCHES, hook_switch_values, reenabled_hooks
 from .labels import MANAGED_BY, MANAGED_BY_KEY, MANAGED_BY_VALUE
 from .namespaces import (
     MODELS_NAMESPACE,
@@ -16,24 +24,34 @@ from .namespaces import (
     namespace_labels,
     namespace_manifest,
 )
+from .network import namespace_ingress_policy
 from .protection import data_protection
 from .secrets import generated_password, secret_object
 
 __all__ = [
+    "DROPPED_HOOKS",
+    "HOOK_GUARDS",
+    "HOOK_SWITCHES",
     "MANAGED_BY",
     "MANAGED_BY_KEY",
     "MANAGED_BY_VALUE",
     "MODELS_NAMESPACE",
     "SYSTEM_NAMESPACE",
+    "WAIT_FOR_CA_BUNDLE",
     "PodSecurityLevel",
+    "await_webhook_ca",
     "custom_resource",
     "data_protection",
     "deep_merge",
     "generated_password",
     "helm_chart",
+    "hook_switch_values",
     "labelled_namespace",
     "namespace_labels",
+    "namespace_ingress_policy",
+    "namespaced_chart",
     "namespace_manifest",
+    "reenabled_hooks",
     "secret_object",
     "sorted_values",
 ]

@@ -15,12 +15,28 @@ from ..cluster.contracts import POOL_LABEL
 from ..config.models import ModelSpec
 from ..config.serving import ModelCacheSpec
 from ..kube import MANAGED_BY
+from ..versions import chart_pin
+from .autoscaling import autoscaling_fields, scale_metric
 from .sizing import ModelSizing, cache_size_gib
 
 ISVC_API = "serving.kserve.io/v1beta1"
 LOCALMODEL_API = "serving.kserve.io/v1alpha1"
-AUTOSCALER_CLASS = "serving.kserve.io/autoscalerClass"
+DEPLOYMENT_MODE = "serving.kserve.io/deploymentMode"
 MODEL_LABEL = "llmops.dev/model"
+GPU_RUNTIME_SUFFIX = "-gpu"
+"""KServe publishes the Hugging Face runtime twice per release: `<version>` is the CPU build
+(torch +cpu, vLLM's CPU backend), `<version>-gpu` the CUDA build."""
+
+
+def runtime_version(base: str, gpu: bool) -> str:
+    """`runtimeVersion` (the runtime image tag) of a model: the GPU build for GPU models."""
+    return f"{base}{GPU_RUNTIME_SUFFIX}" if gpu else base
+
+
+def default_runtime_base() -> str:
+    """The pinned kserve-runtime-configs version: its runtimes' image tag."""
+    return chart_pin("kserve-runtime-configs").version
+
 
 _DTYPE_ARG = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}
 
@@ -80,6 +96,9 @@ def _adapter_source(uri: str) -> str:
     return uri.removeprefix("hf://")
 
 
+_UNSET: Any = object()
+
+
 def inference_service(
     name: str,
     namespace: str,
@@ -87,8 +106,19 @@ def inference_service(
     sizing: ModelSizing,
     placement: Placement | None,
     deployment_mode: str,
+    *,
+    runtime_base: str | None = None,
+    metric: str | None = _UNSET,
+    prometheus_url: str | None = None,
 ) -> dict[str, Any]:
-    """The InferenceService of one model (`placement` None for CPU-only models)."""
+    """The InferenceService of one model (`placement` None for CPU-only models).
+
+    `runtime_base` is the runtime image tag (default: the pinned kserve-runtime-configs
+    version); GPU models get its GPU build. `metric` is the autoscaling metric (default:
+    `autoscaling.scale_metric`, with KEDA when `prometheus_url` is given). The deployment
+    mode is stated on the object, so a KServe whose default mode differs cannot turn the
+    model into another kind of workload.
+    """
     compute = {"cpu": str(model.cpu_cores), "memory": f"{model.memory_gib}Gi"}
     if placement is not None:
         compute[placement.gpu_resource] = str(sizing.tensor_parallel)
@@ -97,6 +127,9 @@ def inference_service(
         "maxReplicas": model.max_replicas,
         "model": {
             "modelFormat": {"name": "huggingface"},
+            "runtimeVersion": runtime_version(
+                runtime_base or default_runtime_base(), placement is not None
+            ),
             "args": runtime_args(name, model, sizing),
             "storageUri": model.storage_uri,
             "resources": {"requests": dict(compute), "limits": dict(compute)},
@@ -112,15 +145,13 @@ def inference_service(
         ]
     if model.service_account is not None:
         predictor["serviceAccountName"] = model.service_account
-    annotations: dict[str, str] = {}
-    autoscaled = model.max_replicas > model.min_replicas
-    if deployment_mode == "Standard":
-        annotations[AUTOSCALER_CLASS] = "hpa" if autoscaled else "none"
-    if autoscaled:
-        default_metric = "cpu" if deployment_mode == "Standard" else "concurrency"
-        predictor["scaleMetric"] = model.scale_metric or default_metric
-        if model.scale_target is not None:
-            predictor["scaleTarget"] = model.scale_target
+    if metric is _UNSET:
+        metric = scale_metric(model, deployment_mode, keda=prometheus_url is not None)
+    annotations, scaling = autoscaling_fields(
+        name, namespace, model, metric, deployment_mode, prometheus_url
+    )
+    annotations[DEPLOYMENT_MODE] = deployment_mode
+    predictor.update(scaling)
     if placement is not None:
         predictor["nodeSelector"] = dict(sorted(placement.node_selector.items()))
         if placement.tolerations:
@@ -128,9 +159,12 @@ def inference_service(
     labels = {**MANAGED_BY, MODEL_LABEL: name}
     if sizing.pool is not None:
         labels[POOL_LABEL] = sizing.pool
-    metadata: dict[str, Any] = {"name": name, "namespace": namespace, "labels": labels}
-    if annotations:
-        metadata["annotations"] = annotations
+    metadata: dict[str, Any] = {
+        "name": name,
+        "namespace": namespace,
+        "labels": labels,
+        "annotations": dict(sorted(annotations.items())),
+    }
     return {
         "apiVersion": ISVC_API,
         "kind": "InferenceService",

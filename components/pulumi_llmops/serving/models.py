@@ -1,4 +1,5 @@
-"""`ModelDeployments`: one KServe InferenceService per configured model, plus model caches.
+"""`ModelDeployments`: one KServe InferenceService per configured model, model caches, and
+the models namespace's NetworkPolicy.
 
 Upstream: https://kserve.github.io/website/docs/model-serving/generative-inference/overview
 """
@@ -15,7 +16,8 @@ from ..cluster.contracts import GpuPoolContract
 from ..cluster.handle import ClusterHandle
 from ..config.models import ModelSpec
 from ..config.serving import ModelCacheSpec
-from ..kube import MODELS_NAMESPACE, custom_resource
+from ..kube import MANAGED_BY, MODELS_NAMESPACE, custom_resource
+from .autoscaling import scale_metric, uses_keda
 from .manifests import (
     Placement,
     gpu_resource_name,
@@ -23,6 +25,7 @@ from .manifests import (
     local_model_cache,
     local_model_node_group,
 )
+from .network import models_network_policy
 from .sizing import ModelSizing
 
 
@@ -31,7 +34,13 @@ class ModelDeploymentsArgs:
     """Wiring: the cluster, the GPU pools' contracts (they place replicas), the models with
     their sizing, and what must exist first. `gpu_depends_on` is waited for by GPU models
     only (the GPU operator), `depends_on` by every model (KServe, the models namespace),
-    `cache_depends_on` by the cache objects (the model cache CRDs and controller)."""
+    `cache_depends_on` by the cache objects (the model cache CRDs and controller),
+    `keda_depends_on` by models scaling through KEDA (the KEDA chart).
+
+    `runtime_base` is the Hugging Face runtime's image tag (the kserve-runtime-configs pin's
+    version; GPU models get its `-gpu` build). `prometheus_url` (the observability stack's
+    Prometheus) lets models scale on vLLM metrics through KEDA. `client_namespaces`, when
+    not None, creates the models NetworkPolicy admitting them (see `serving.network`)."""
 
     cluster: ClusterHandle
     pools: Mapping[str, GpuPoolContract]
@@ -44,17 +53,25 @@ class ModelDeploymentsArgs:
     depends_on: Sequence[pulumi.Resource] = ()
     gpu_depends_on: Sequence[pulumi.Resource] = ()
     cache_depends_on: Sequence[pulumi.Resource] = ()
+    keda_depends_on: Sequence[pulumi.Resource] = ()
+    runtime_base: str | None = None
+    prometheus_url: str | None = None
+    client_namespaces: Sequence[str] | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 class ModelDeployments(pulumi.ComponentResource):
     """The stack's served models.
 
-    Creates: per model an InferenceService `<name>-<model>` (Hugging Face runtime, vLLM
-    backend, GPUs from the pool contract's resource, node selector and tolerations of the
-    chosen pool); per pool holding a cached model a LocalModelNodeGroup
-    `<name>-<pool>-cache-nodes`, and per cached model a LocalModelCache `<name>-<model>-cache`.
-    Does not create: KServe, the GPU operator, the models namespace (the bundle's), storage
-    credentials for s3:// / gs:// / gated hf:// models.
+    Creates: per model an InferenceService `<name>-<model>` (Hugging Face runtime, its GPU
+    build for GPU models, vLLM backend, GPUs from the pool contract's resource, node selector
+    and tolerations of the chosen pool, deployment mode stated, scaling on vLLM's queue
+    through KEDA where Prometheus is known); per pool holding a cached model a
+    LocalModelNodeGroup `<name>-<pool>-cache-nodes`, and per cached model a LocalModelCache
+    `<name>-<model>-cache`; with `client_namespaces` the NetworkPolicy
+    `<name>-network-policy` of the models namespace.
+    Does not create: KServe, KEDA, the GPU operator, the models namespace (the bundle's),
+    storage credentials for s3:// / gs:// / gated hf:// models, authentication.
     """
 
     def __init__(
@@ -84,6 +101,9 @@ class ModelDeployments(pulumi.ComponentResource):
             if not sizing.cpu_only:
                 placement = self._placement(args.pools, sizing, args.mig_strategy)
                 after += args.gpu_depends_on
+            metric = scale_metric(spec, args.deployment_mode, keda=args.prometheus_url is not None)
+            if uses_keda(metric):
+                after += args.keda_depends_on
             if spec.cache:
                 assert sizing.pool is not None
                 self.caches[model_name] = custom_resource(
@@ -96,10 +116,31 @@ class ModelDeployments(pulumi.ComponentResource):
             self.inference_services[model_name] = custom_resource(
                 f"{name}-{model_name}",
                 inference_service(
-                    model_name, args.namespace, spec, sizing, placement, args.deployment_mode
+                    model_name,
+                    args.namespace,
+                    spec,
+                    sizing,
+                    placement,
+                    args.deployment_mode,
+                    runtime_base=args.runtime_base,
+                    metric=metric,
+                    prometheus_url=args.prometheus_url,
                 ),
                 child,
                 after,
+            )
+        self.network_policy: k8s.networking.v1.NetworkPolicy | None = None
+        if args.client_namespaces is not None:
+            policy = models_network_policy(
+                list(args.client_namespaces), {**MANAGED_BY, **args.labels}, args.namespace
+            )
+            self.network_policy = k8s.networking.v1.NetworkPolicy(
+                f"{name}-network-policy",
+                metadata=policy["metadata"],
+                spec=policy["spec"],
+                opts=pulumi.ResourceOptions.merge(
+                    child, pulumi.ResourceOptions(depends_on=list(args.depends_on))
+                ),
             )
         self.register_outputs(
             {

@@ -13,6 +13,7 @@ from pulumi_llmops.cluster import ClusterHandle
 from pulumi_llmops.kube import MODELS_NAMESPACE
 from pulumi_llmops.serving import ModelDeployments, ModelDeploymentsArgs, ModelSizing
 from pulumi_llmops.serving import size_models as library_size_models
+from pulumi_llmops.serving.network import model_client_namespaces
 
 from .gpu import GpuPools, gpu_setups
 from .settings import TeamSettings
@@ -71,6 +72,12 @@ def create_serving(
                 depends_on=[namespaces.namespaces[MODELS_NAMESPACE], *kserve.ready],
                 gpu_depends_on=[gpu_operator.chart] if gpu_operator is not None else [],
                 cache_depends_on=kserve.cache_ready,
+                # Who may call the models: Prometheus (metrics) and the team's namespaces.
+                client_namespaces=[
+                    *model_client_namespaces(settings.kserve, settings.observability.namespace),
+                    *settings.team_namespaces,
+                ],
+                labels=settings.tags,
             ),
         )
     return Serving(cert_manager, kserve, models)

@@ -118,3 +118,34 @@ def test_invalid_application_fields_are_named_by_path() -> None:
         "addons.gitops.applications.rag-api.namespace",
         "addons.gitops.applications.rag-api.repo_url",
     ]
+
+
+def test_argocd_redis_secret_comes_from_the_library_not_a_hook() -> None:
+    """The chart makes Secret argocd-redis only in a pre-install hook Job (never run by
+    Pulumi), yet every Argo CD component reads its key `auth`."""
+    from pulumi_llmops.offline.recording import SECRET
+
+    recording, _ = run_platform(platform(gitops={"applications": {"rag-api": APP}}))
+    chart = recording.named(f"{NAME}-argo-cd")
+    assert chart.inputs["values"]["redisSecretInit"] == {"enabled": False}
+    password = recording.named(f"{NAME}-redis-auth")
+    assert password.inputs == {"length": 32.0, "special": False}
+    secret = recording.named(f"{NAME}-redis-secret")
+    manifest = manifest_of(secret)
+    validate_manifest(manifest)
+    assert manifest["metadata"]["name"] == "argocd-redis"
+    assert manifest["metadata"]["namespace"] == "argocd"
+    assert secret.inputs["stringData"] is SECRET
+    assert secret.urn in chart.dependencies
+
+
+def test_no_redis_secret_for_flux_or_an_external_redis() -> None:
+    recording, _ = run_platform(
+        platform(gitops={"engine": "flux", "applications": {"rag-api": APP}})
+    )
+    assert f"{NAME}-redis-secret" not in recording.names()
+    external = {"externalRedis": {"host": "redis.example.internal"}}
+    recording, _ = run_platform(
+        platform(gitops={"applications": {"rag-api": APP}, "values_overrides": external})
+    )
+    assert f"{NAME}-redis-secret" not in recording.names()

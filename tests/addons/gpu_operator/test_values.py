@@ -9,7 +9,16 @@ import yaml
 
 from helpers import chart_defaults, unknown_values_keys
 from helpers.golden import check_golden
-from helpers.gpu_cases import A100_MIG, L4, L4_SLICED, cases, render, setup
+from helpers.gpu_cases import (
+    A100_MIG,
+    GKE_OPERATOR_UBUNTU,
+    L4,
+    L4_SLICED,
+    T4,
+    cases,
+    render,
+    setup,
+)
 from pulumi_llmops.addons.gpu_operator import (
     GpuSetupError,
     gpu_operator_values,
@@ -45,15 +54,19 @@ def test_key_decisions_per_target() -> None:
         "onprem-mig-mixed-custom-config": (True, True, True),
         "eks-al2023": (False, False, True),
         "eks-bottlerocket": (False, False, False),
-        "gke-operator-path": (False, True, True),
+        "gke-operator-path": (True, True, True),
         "aks-driver-none": (True, True, True),
         "aks-driver-install": (False, False, True),
+        "aks-mig-native": (False, False, True),
+        "aks-spot": (False, False, True),
     }
+    # NVIDIA's driver-manager path on GKE Ubuntu nodes: the operator's driver at its own
+    # paths (the /home/kubernetes/bin/nvidia paths belong to Google's installer path).
     gke = render("gke-operator-path")
-    assert gke["hostPaths"] == {"driverInstallDir": "/home/kubernetes/bin/nvidia"}
-    assert gke["toolkit"]["installDir"] == "/home/kubernetes/bin/nvidia"
-    assert gke["cdi"] == {"enabled": True}
+    assert "hostPaths" not in gke and "installDir" not in gke["toolkit"]
     assert "hostPaths" not in render("onprem-defaults")
+    # Pulumi never runs the pre-upgrade CRD hook: it is off everywhere.
+    assert {render(name)["operator"]["upgradeCRD"] for name in cases()} == {False}
 
 
 def test_time_slicing_and_mig() -> None:
@@ -118,7 +131,12 @@ def test_time_slicing_config_has_one_key_per_sliced_pool_plus_default() -> None:
         (
             "gke",
             {"gke": {"gpu_driver_version": "INSTALLATION_DISABLED"}},
-            ("cloud", "operator", "operator"),
+            ("none", "operator", "operator"),
+        ),
+        (
+            "gke",
+            {"gke": GKE_OPERATOR_UBUNTU},
+            ("operator", "operator", "operator"),
         ),
         ("aks", {}, ("cloud", "cloud", "operator")),
         ("aks", {"aks": {"gpu_driver": "None"}}, ("operator", "operator", "operator")),
@@ -164,3 +182,64 @@ def test_time_slicing_needs_the_operators_device_plugin() -> None:
         "time-slicing is configured by the operator's device plugin, but these nodes run the "
         "node image's device plugin"
     )
+
+
+def test_cloud_native_mig_turns_the_mig_manager_off() -> None:
+    """AKS partitions MIG itself (gpu_instance_profile) and the contract drops the
+    nvidia.com/mig.config label; the MIG manager would label the nodes all-disabled (its
+    default config) and undo the partitions."""
+    aks = [setup("t4", "aks", T4), setup("a100-mig", "aks", A100_MIG)]
+    assert [(s.pool, s.mig_manager) for s in aks] == [("t4", "none"), ("a100-mig", "cloud")]
+    assert render("aks-mig-native")["migManager"] == {"enabled": False}
+    # Operator-partitioned MIG keeps the chart default (on, configs from the hardware).
+    onprem = setup("a100", "onprem", A100_MIG)
+    assert onprem.mig_manager == "operator"
+    assert "migManager" not in gpu_operator_values("onprem", [onprem], observability=False)
+    gke = setup("a", "gke", A100_MIG, gke=GKE_OPERATOR_UBUNTU)
+    assert gke.mig_manager == "operator"  # INSTALLATION_DISABLED: the operator partitions
+    assert setup("a", "gke", A100_MIG).mig_manager == "cloud"  # gpu_partition_size
+
+
+def test_a_custom_mig_config_with_cloud_mig_is_rejected() -> None:
+    aks = [setup("a100-mig", "aks", A100_MIG)]
+    config = {"version": "v1", "mig-configs": {"x": [{"devices": "all", "mig-enabled": False}]}}
+    with pytest.raises(GpuSetupError) as err:
+        gpu_operator_values("aks", aks, observability=False, mig_parted_config=config)
+    assert err.value.path == "addons.gpu_operator.mig_parted_config"
+    assert str(err.value) == (
+        "the GPU operator's MIG manager is cluster-wide and must stay off while the cloud "
+        "partitions MIG (a100-mig: cloud)"
+    )
+
+
+def test_nfd_tolerates_every_pool_taint() -> None:
+    """The operator schedules operands only on nodes NFD labelled, so the NFD worker needs
+    the same tolerations as the operands (plus its control-plane default)."""
+    values = render("aks-spot")
+    spot = {
+        "key": "kubernetes.azure.com/scalesetpriority",
+        "operator": "Equal",
+        "value": "spot",
+        "effect": "NoSchedule",
+    }
+    gpu = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+    assert values["daemonsets"]["tolerations"] == [gpu, spot]
+    assert values["node-feature-discovery"]["worker"]["tolerations"] == [
+        {
+            "key": "node-role.kubernetes.io/control-plane",
+            "operator": "Equal",
+            "value": "",
+            "effect": "NoSchedule",
+        },
+        gpu,
+        spot,
+    ]
+    assert "node-feature-discovery" not in render("onprem-defaults")
+
+
+def test_gke_cos_with_installation_disabled_is_rejected() -> None:
+    cos = setup("l4", "gke", L4, gke={"gpu_driver_version": "INSTALLATION_DISABLED"})
+    with pytest.raises(GpuSetupError) as err:
+        gpu_operator_values("gke", [cos], observability=False)
+    assert err.value.path == "node_pools.l4.gke.image_type"
+    assert "nothing installs the NVIDIA driver on COS_CONTAINERD" in str(err.value)

@@ -32,6 +32,7 @@ def test_default_children() -> None:
         f"{NAME}-rules": "PrometheusRule",
         f"{NAME}-kserve-vllm": "PodMonitor",
         f"{NAME}-vector-db": "ServiceMonitor",
+        f"{NAME}-prometheus-service": "Service",
     }
 
 
@@ -53,7 +54,9 @@ def test_only_node_exporter_runs_privileged_and_monitoring_is_retained() -> None
     }
     assert exporter.urn in chart.dependencies
     assert (namespace.protect, namespace.retain_on_delete) == (True, True)
-    assert (chart.protect, chart.retain_on_delete) == (True, True)
+    # retain_on_delete never reaches a chart's children (pulumi-kubernetes#3065): the
+    # namespace and the StatefulSet's claims keep the data, so the chart itself is not held.
+    assert (chart.protect, chart.retain_on_delete) == (False, False)
     assert (exporter.protect, exporter.retain_on_delete) == (False, False)  # holds no data
     assert chart.inputs["version"] == "88.5.3"
 
@@ -151,3 +154,20 @@ def test_disabled_creates_nothing() -> None:
     recording, _ = run_platform(platform(observability={"enabled": False}))
     assert not [n for n in recording.names() if n.startswith(NAME)]
     assert "grafana_admin_password" not in recording.outputs
+
+
+def test_prometheus_gets_a_stable_service_address() -> None:
+    recording, platform_ = run_platform(platform())
+    service = manifest_of(recording.named(f"{NAME}-prometheus-service"))
+    validate_manifest(service)
+    assert service["metadata"]["name"] == "llmops-prometheus"
+    assert service["spec"]["selector"] == {
+        "app.kubernetes.io/managed-by": "prometheus-operator",
+        "app.kubernetes.io/name": "prometheus",
+    }
+    assert service["spec"]["ports"] == [
+        {"name": "http-web", "port": 9090, "protocol": "TCP", "targetPort": 9090}
+    ]
+    assert platform_.observability.prometheus_url == (
+        "http://llmops-prometheus.monitoring.svc.cluster.local:9090"
+    )

@@ -60,7 +60,8 @@ def test_cost_rules_only_exist_with_prices() -> None:
 
 def test_cost_expression_multiplies_gpu_counts_by_price() -> None:
     assert cost_expression({"L4": 0.8}, {}) == (
-        'sum((count(DCGM_FI_DEV_GPU_UTIL{modelName=~".*\\\\bL4\\\\b.*"}) * 0.8 or vector(0)))'
+        'sum((count(group by (Hostname, gpu) (DCGM_FI_DEV_FB_USED{modelName=~".*\\\\bL4\\\\b.*"}))'
+        " * 0.8 or vector(0)))"
     )
     assert cost_expression({}, {}) is None
     custom = cost_expression({"H100-NVL-94GB": 3.0}, {"H100-NVL-94GB": "NVIDIA H100 NVL"})
@@ -94,3 +95,24 @@ def test_config_price_wins_and_onprem_needs_one() -> None:
     onprem = [_shape(None, "lab")]
     assert gpu_hourly_prices(onprem, {}) == {}
     assert gpu_hourly_prices(onprem, {"l40s": 0.95}) == {"L40S": 0.95}
+
+
+def test_gpu_counts_and_idleness_survive_mig() -> None:
+    """DCGM_FI_DEV_GPU_UTIL is not reported for MIG instances (NVIDIA/dcgm-exporter#216,
+    #430): GPUs are counted from a field MIG instances report (one group per physical GPU)
+    and busyness comes from the graphics-engine activity, GPU_UTIL only as a fallback."""
+    records = {r["record"]: r["expr"] for r in recording_rules(None)}
+    assert records["llmops:gpu_count"] == (
+        "count by (modelName) (group by (Hostname, gpu, modelName) (DCGM_FI_DEV_FB_USED))"
+    )
+    assert records["llmops:gpu_busy_percent"] == (
+        "max by (Hostname, gpu, modelName) (DCGM_FI_PROF_GR_ENGINE_ACTIVE) * 100 "
+        "or max by (Hostname, gpu, modelName) (DCGM_FI_DEV_GPU_UTIL)"
+    )
+    assert _alerts()["LlmOpsGpusIdle"]["expr"] == (
+        "max by (Hostname) (llmops:gpu_busy_percent) == 0"
+    )
+    every = [r["expr"] for r in recording_rules(cost_expression({"A100-80GB": 1.0}, {}))]
+    every += [a["expr"] for a in alert_rules(AlertThresholdsSpec())]
+    # GPU_UTIL appears only as the fallback of the busy rule.
+    assert [e for e in every if "DCGM_FI_DEV_GPU_UTIL" in e] == [records["llmops:gpu_busy_percent"]]

@@ -18,16 +18,25 @@ from pulumi_llmops.config.observability import ObservabilitySpec, OpenTelemetryS
 from pulumi_llmops.kube.helm import deep_merge
 
 GOLDEN = Path(__file__).parent / "golden"
-CASES = {
-    "defaults": {},
-    "staging": {
-        "retention_days": 30,
-        "storage_gib": 200,
-        "storage_class": "ceph-retain",
-        "grafana_storage_gib": 10,
-        "alertmanager_enabled": False,
-    },
+STAGING = {
+    "retention_days": 30,
+    "storage_gib": 200,
+    "storage_class": "ceph-retain",
+    "grafana_storage_gib": 10,
+    "alertmanager_enabled": False,
 }
+CASES = {  # name -> (spec, target)
+    "defaults": ({}, "onprem"),
+    "staging": (STAGING, "onprem"),
+    "eks": ({}, "eks"),
+    "gke": ({}, "gke"),
+    "aks": ({}, "aks"),
+}
+
+
+def render(case: str) -> dict:
+    spec, target = CASES[case]
+    return kube_prometheus_stack_values(ObservabilitySpec(**spec), target)
 
 
 def kps_defaults() -> dict:
@@ -40,16 +49,12 @@ def kps_defaults() -> dict:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_kps_values_match_golden_file(case: str) -> None:
-    check_golden(
-        GOLDEN,
-        f"kube-prometheus-stack-{case}",
-        kube_prometheus_stack_values(ObservabilitySpec(**CASES[case])),
-    )
+    check_golden(GOLDEN, f"kube-prometheus-stack-{case}", render(case))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_kps_values_keys_exist_in_the_pinned_charts(case: str) -> None:
-    values = kube_prometheus_stack_values(ObservabilitySpec(**CASES[case]))
+    values = render(case)
     unknown = unknown_keys("kube-prometheus-stack", values, kps_defaults())
     assert set(unknown) <= {"grafana.persistence.storageClassName"}
     # documented in the grafana chart as `# storageClassName: default`
@@ -59,7 +64,9 @@ def test_kps_values_keys_exist_in_the_pinned_charts(case: str) -> None:
 
 
 def test_monitors_are_selected_without_the_release_label() -> None:
-    spec = kube_prometheus_stack_values(ObservabilitySpec())["prometheus"]["prometheusSpec"]
+    spec = kube_prometheus_stack_values(ObservabilitySpec(), "onprem")["prometheus"][
+        "prometheusSpec"
+    ]
     assert all(spec[flag] is False for flag in SELECTOR_FLAGS)
     assert spec["retention"] == "15d"
     assert spec["storageSpec"]["volumeClaimTemplate"]["spec"]["resources"] == {
@@ -68,7 +75,7 @@ def test_monitors_are_selected_without_the_release_label() -> None:
 
 
 def test_grafana_admin_comes_from_the_generated_secret() -> None:
-    grafana = kube_prometheus_stack_values(ObservabilitySpec())["grafana"]
+    grafana = kube_prometheus_stack_values(ObservabilitySpec(), "onprem")["grafana"]
     assert grafana["admin"] == {
         "existingSecret": "grafana-admin",
         "userKey": "admin-user",
@@ -86,13 +93,42 @@ def test_values_overrides_win() -> None:
                 "prometheus": {"prometheusSpec": {"retention": "90d"}},
                 "grafana": {"enabled": False},
             }
-        )
+        ),
+        "onprem",
     )
     assert values["prometheus"]["prometheusSpec"]["retention"] == "90d"
     assert (
         values["prometheus"]["prometheusSpec"]["serviceMonitorSelectorNilUsesHelmValues"] is False
     )
     assert values["grafana"]["enabled"] is False
+
+
+def test_the_operator_webhooks_and_tls_are_off_everywhere() -> None:
+    """Their TLS Secret comes only from a pre-install hook Job, which Pulumi never runs: with
+    TLS on, the operator Deployment would wait for it forever."""
+    for case in CASES:
+        assert render(case)["prometheusOperator"] == {
+            "admissionWebhooks": {"enabled": False},
+            "tls": {"enabled": False},
+        }
+
+
+@pytest.mark.parametrize("target", ["eks", "gke", "aks"])
+def test_managed_control_planes_are_not_scraped(target: str) -> None:
+    values = render(target)
+    for component in ("kubeControllerManager", "kubeEtcd", "kubeScheduler", "kubeProxy"):
+        assert values[component] == {"enabled": False}
+    assert values["defaultRules"] == {
+        "rules": {
+            "etcd": False,
+            "kubeControllerManager": False,
+            "kubeProxy": False,
+            "kubeSchedulerAlerting": False,
+            "kubeSchedulerRecording": False,
+        }
+    }
+    onprem = render("defaults")
+    assert "kubeEtcd" not in onprem and "defaultRules" not in onprem
 
 
 def test_opentelemetry_sets_mode_and_image() -> None:

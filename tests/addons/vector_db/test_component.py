@@ -46,12 +46,40 @@ def _by_type(recording, type_, name=NAME):
 
 
 def test_destroy_cannot_delete_vector_data_by_default() -> None:
+    """The namespace and key Secret are held; the chart is not: retain_on_delete never reaches
+    a chart's children (pulumi-kubernetes#3065), and the data lives in StatefulSet volume
+    claims, which are not chart resources and outlive it."""
     recording, _ = run_platform(platform())
     namespace = recording.named(f"{NAME}-namespace")
     chart = recording.named(f"{NAME}-qdrant")
     [secret] = _by_type(recording, "kubernetes:core/v1:Secret")
-    for resource in (namespace, chart, secret):
+    for resource in (namespace, secret):
         assert (resource.protect, resource.retain_on_delete) == (True, True), resource.name
+    assert (chart.protect, chart.retain_on_delete) == (False, False)
+
+
+def test_retain_storage_class_is_created_first_and_used() -> None:
+    recording, _ = run_platform(
+        platform(vector_db={"retain_storage_class": {"provisioner": "rbd.csi.ceph.com"}})
+    )
+    storage_class = recording.named(f"{NAME}-storage-class")
+    manifest = manifest_of(storage_class)
+    validate_manifest(manifest)
+    assert manifest == {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "StorageClass",
+        "metadata": {
+            "name": "llmops-retain",
+            "labels": {"app.kubernetes.io/part-of": "llmops-vector-db", "team": "ml"},
+        },
+        "provisioner": "rbd.csi.ceph.com",
+        "reclaimPolicy": "Retain",
+        "volumeBindingMode": "WaitForFirstConsumer",
+        "allowVolumeExpansion": True,
+    }
+    chart = recording.named(f"{NAME}-qdrant")
+    assert storage_class.urn in chart.dependencies
+    assert chart.inputs["values"]["persistence"]["storageClassName"] == "llmops-retain"
 
 
 def test_allow_data_deletion_lifts_protect_and_retain() -> None:
@@ -185,24 +213,32 @@ def test_weaviate_gets_no_public_service() -> None:
     assert secret.inputs["stringData"] is SECRET
 
 
-def test_milvus_inline_password_makes_the_values_a_secret() -> None:
+def test_milvus_values_hold_no_secret() -> None:
+    """The root password reaches Milvus by secretKeyRef: the values (and the ConfigMap the
+    chart renders from extraConfigFiles) carry no secret at all."""
     recording, _ = run_platform(platform(vector_db={"engine": "milvus"}))
     values = recording.named(f"{NAME}-milvus").inputs["values"]
-    assert values["extraConfigFiles"]["user.yaml"] is SECRET
+    assert values["extraConfigFiles"] == {
+        "user.yaml": "common:\n  security:\n    authorizationEnabled: true\n"
+    }
+    assert "[secret]" not in json.dumps(values, default=repr)
+    assert values["standalone"]["extraEnv"][0]["valueFrom"] == {
+        "secretKeyRef": {"name": "vector-db-api-key", "key": "api-key"}
+    }
     assert values["cluster"] == {"enabled": False}
     assert f"offline-password-{NAME}-api-key" not in json.dumps(
         [dict(r.inputs) for r in recording], default=repr
     )
 
 
-def test_pgvector_installs_the_operator_then_a_protected_cluster() -> None:
+def test_pgvector_installs_the_operator_then_the_cluster() -> None:
     recording, _ = run_platform(platform(vector_db={"engine": "pgvector", "replicas": 3}))
     operator = recording.named(f"{NAME}-cnpg-operator")
     cluster = recording.named(f"{NAME}-pgvector")
     assert (operator.inputs["chart"], operator.inputs["version"]) == ("cloudnative-pg", "0.29.0")
     assert (cluster.inputs["chart"], cluster.inputs["version"]) == ("cluster", "0.8.1")
     assert operator.urn in cluster.dependencies
-    assert (cluster.protect, cluster.retain_on_delete) == (True, True)
+    assert (cluster.protect, cluster.retain_on_delete) == (False, False)
     assert (operator.protect, operator.retain_on_delete) == (False, False)
     assert unknown_keys("cloudnative-pg", operator.inputs["values"]) == []
     [secret] = _by_type(recording, "kubernetes:core/v1:Secret")
@@ -269,13 +305,11 @@ def test_component_attributes_holding_secrets_are_pulumi_secrets() -> None:
         config = load_platform_config(platform(vector_db={"engine": "milvus"}))
         built = LlmOpsPlatform("lab", LlmOpsPlatformArgs(config=config))
         pulumi.export("api_key", built.vector_db.api_key)
-        pulumi.export("milvus_user_yaml", built.vector_db.values["extraConfigFiles"]["user.yaml"])
         pulumi.export("grafana", built.observability.grafana_admin_password)
         pulumi.export("url", built.vector_db.url)
 
     recording, _ = run(program)
     assert recording.outputs["api_key"] is SECRET
-    assert recording.outputs["milvus_user_yaml"] is SECRET
     assert recording.outputs["grafana"] is SECRET
     assert recording.outputs["url"] == "http://milvus.llmops-vectordb.svc.cluster.local:19530"
 

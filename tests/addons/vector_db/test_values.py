@@ -13,7 +13,6 @@ from helpers.data_cases import (
 )
 from helpers.golden import check_golden
 from pulumi_llmops.addons.vector_db import ENGINES, render_values
-from pulumi_llmops.addons.vector_db.engines.milvus import milvus_user_yaml
 from pulumi_llmops.addons.vector_db.engines.pgvector import cnpg_schedule
 from pulumi_llmops.config.data import VectorDatabaseSpec
 
@@ -28,9 +27,18 @@ CASES = {
         "snapshots": MINIO_SNAPSHOTS,
     },
     "weaviate-snapshots": {"engine": "weaviate", "snapshots": MINIO_SNAPSHOTS},
+    "weaviate-snapshots-ca": {
+        "engine": "weaviate",
+        "snapshots": {**MINIO_SNAPSHOTS, "ca_bundle": {"secret": "minio-ca"}},
+    },
     "milvus-standalone": {"engine": "milvus", "storage_class": "fast"},
     "milvus-cluster": {"engine": "milvus", "replicas": 3},
-    "pgvector-backups": {"engine": "pgvector", "replicas": 3, "snapshots": MINIO_SNAPSHOTS},
+    "pgvector-backups": {
+        "engine": "pgvector",
+        "replicas": 3,
+        "snapshots": {**MINIO_SNAPSHOTS, "ca_bundle": {"secret": "minio-ca", "key": "ca.pem"}},
+    },
+    "qdrant-retain-class": {"retain_storage_class": {}},
 }
 
 # Keys the charts document only in comments (no default in values.yaml).
@@ -47,9 +55,12 @@ COMMENTED = {
 }
 
 
+# Free-form maps: weaviate's values.yaml says "Any env name passed will be automatically set
+# for the statefulSet".
+FREE_FORM = {"weaviate": {"env.SSL_CERT_FILE"}}
+
+
 def render(case: str) -> dict:
-    # Milvus' user.yaml is a secret Output in the component; the engine's placeholder stands
-    # in for it here.
     return render_values(VectorDatabaseSpec(**CASES[case]), "lab-dc1")
 
 
@@ -62,10 +73,10 @@ def test_values_match_golden_file(case: str) -> None:
 def test_every_values_key_exists_in_the_pinned_chart(case: str) -> None:
     spec = VectorDatabaseSpec(**CASES[case])
     chart = ENGINES[spec.engine].chart_key
-    unknown = unknown_keys(chart, render(case))
+    unknown = set(unknown_keys(chart, render(case))) - FREE_FORM.get(spec.engine, set())
     allowed = COMMENTED.get(spec.engine, set())
-    assert set(unknown) <= allowed, f"not in {chart}'s values.yaml: {set(unknown) - allowed}"
-    assert_documented_in_comments(chart, unknown)
+    assert unknown <= allowed, f"not in {chart}'s values.yaml: {unknown - allowed}"
+    assert_documented_in_comments(chart, sorted(unknown))
 
 
 def test_qdrant_reads_its_api_key_from_the_secret_and_stays_internal() -> None:
@@ -106,10 +117,48 @@ def test_milvus_mode_follows_replicas() -> None:
     assert render("milvus-cluster")["queryNode"]["replicas"] == 3
 
 
-def test_milvus_user_yaml_enables_authentication() -> None:
-    assert milvus_user_yaml("pw") == (
-        "common:\n  security:\n    authorizationEnabled: true\n    defaultRootPassword: pw\n"
-    )
+ROOT_PASSWORD_ENV = [
+    {
+        "name": "COMMON_SECURITY_DEFAULTROOTPASSWORD",
+        "valueFrom": {"secretKeyRef": {"name": "vector-db-api-key", "key": "api-key"}},
+    }
+]
+
+
+def test_milvus_root_password_comes_from_the_secret_never_a_configmap() -> None:
+    """The chart renders extraConfigFiles into ConfigMap `milvus`: it keeps only the switch;
+    the password reaches every component that may create the root user by secretKeyRef."""
+    for case in ("milvus-standalone", "milvus-cluster"):
+        values = render(case)
+        assert values["extraConfigFiles"] == {
+            "user.yaml": "common:\n  security:\n    authorizationEnabled: true\n"
+        }
+        assert "defaultRootPassword" not in str(values)
+    assert render("milvus-standalone")["standalone"]["extraEnv"] == ROOT_PASSWORD_ENV
+    cluster = render("milvus-cluster")
+    for component in ("mixCoordinator", "rootCoordinator", "proxy"):
+        assert cluster[component] == {"extraEnv": ROOT_PASSWORD_ENV}
+
+
+def test_internal_ca_bundles() -> None:
+    backups = render("pgvector-backups")["backups"]
+    assert backups["endpointCA"] == {"name": "minio-ca", "key": "ca.pem"}
+    weaviate = render("weaviate-snapshots-ca")
+    assert weaviate["extraVolumes"] == [
+        {"name": "snapshot-endpoint-ca", "secret": {"secretName": "minio-ca"}}
+    ]
+    assert weaviate["extraVolumeMounts"] == [
+        {"name": "snapshot-endpoint-ca", "mountPath": "/etc/llmops/snapshot-ca", "readOnly": True}
+    ]
+    assert weaviate["env"]["SSL_CERT_FILE"] == "/etc/llmops/snapshot-ca/ca.crt"
+    assert "extraVolumes" not in render("weaviate-snapshots")
+
+
+def test_a_retain_class_is_used_by_the_volumes() -> None:
+    assert render("qdrant-retain-class")["persistence"] == {
+        "size": "20Gi",
+        "storageClassName": "llmops-retain",
+    }
 
 
 def test_pgvector_backups_are_cnpg_native_with_a_seconds_field() -> None:

@@ -14,7 +14,13 @@ import pulumi_kubernetes as k8s
 
 from ...cluster.handle import ClusterHandle
 from ...config.gitops import GitOpsSpec
-from ...kube import custom_resource, helm_chart, labelled_namespace
+from ...kube import (
+    custom_resource,
+    generated_password,
+    helm_chart,
+    labelled_namespace,
+    secret_object,
+)
 from ...versions import chart_pin
 from . import resources as res
 
@@ -32,7 +38,9 @@ class GitOpsArgs:
 class GitOps(pulumi.ComponentResource):
     """A GitOps engine and its applications.
 
-    Creates: the engine Namespace (baseline), the engine chart (argo-cd or flux2), and per
+    Creates: the engine Namespace (baseline), for Argo CD a generated Redis password and
+    Secret `argocd-redis` (key `auth`; the chart only makes it in a hook Job Pulumi never
+    runs), the engine chart (argo-cd or flux2), and per
     application either an Argo CD Application (in one AppProject restricted to the configured
     repos and namespaces; automated sync with prune and self-heal, CreateNamespace=true) or a
     Flux GitRepository + Kustomization (plus the destination Namespace, which Flux does not
@@ -54,14 +62,32 @@ class GitOps(pulumi.ComponentResource):
             f"{name}-namespace", ns, "baseline", labels=args.labels, opts=k8s_opts
         )
         argocd = spec.engine == "argocd"
+        values = res.argocd_values(spec) if argocd else res.flux_values(spec)
+        before_chart: list[pulumi.Resource] = [self.namespace]
+        self.redis_password = self.redis_secret = None
+        if argocd and res.needs_redis_secret(values):
+            self.redis_password, password = generated_password(
+                f"{name}-redis-auth", parent=self, length=32
+            )
+            self.redis_secret = secret_object(
+                f"{name}-redis-secret",
+                provider=cluster.provider,
+                namespace=ns,
+                secret_name=res.REDIS_SECRET,
+                string_data={res.REDIS_SECRET_KEY: password},
+                labels=labels,
+                parent=self,
+                depends_on=[self.namespace],
+            )
+            before_chart.append(self.redis_secret)
         self.chart = helm_chart(
             f"{name}-{'argo-cd' if argocd else 'flux2'}",
             chart_pin("argo-cd" if argocd else "flux2", args.chart_overrides),
             provider=cluster.provider,
             namespace=ns,
-            values=res.argocd_values(spec) if argocd else res.flux_values(spec),
+            values=values,
             parent=self,
-            depends_on=[self.namespace],
+            depends_on=before_chart,
         )
         after_crds = pulumi.ResourceOptions.merge(
             k8s_opts, pulumi.ResourceOptions(depends_on=[self.chart])

@@ -10,17 +10,29 @@ from __future__ import annotations
 from typing import Any
 
 from ...config.gitops import GitApplicationSpec, GitOpsSpec
-from ...kube import deep_merge
+from ...kube import deep_merge, hook_switch_values
 
 IN_CLUSTER = "https://kubernetes.default.svc"
+REDIS_SECRET = "argocd-redis"
+"""The Secret every Argo CD component reads the Redis password from (key `auth`); the chart
+creates it only in a pre-install hook Job, which Pulumi never runs."""
+REDIS_SECRET_KEY = "auth"
 
 
 def argocd_values(spec: GitOpsSpec) -> dict[str, Any]:
     """CRDs installed and kept on uninstall (Applications survive a chart reinstall); Dex off
     (no SSO configured by the library; the admin password is Argo CD's own generated
-    `argocd-initial-admin-secret`)."""
+    `argocd-initial-admin-secret`); the Redis secret-init hook off (the library creates
+    Secret `argocd-redis` itself, see `needs_redis_secret`)."""
     values = {"crds": {"install": True, "keep": True}, "dex": {"enabled": False}}
+    values = deep_merge(values, hook_switch_values("argo-cd"))
     return deep_merge(values, spec.values_overrides)
+
+
+def needs_redis_secret(values: dict[str, Any]) -> bool:
+    """Argo CD reads `argocd-redis`/`auth` unless it uses an external Redis
+    (`externalRedis.host`), which brings its own credentials."""
+    return not (values.get("externalRedis") or {}).get("host")
 
 
 def flux_values(spec: GitOpsSpec) -> dict[str, Any]:

@@ -14,22 +14,36 @@ from typing import Any, Literal
 
 import yaml
 
-from ...cluster.contracts import GPU_RESOURCE, GPU_TAINT_KEY, GpuPoolContract
+from ...cluster.contracts import GPU_RESOURCE, GPU_TAINT_KEY, MIG_CONFIG_LABEL, GpuPoolContract
 from ...config.node_pool import GpuPoolSpec
+from ...kube import deep_merge, hook_switch_values
+from ...targets import target_info
 
-Manager = Literal["image", "operator", "cloud"]
-"""Who provides a node component: the node image, the GPU operator, or the cloud's GPU add-on."""
+Manager = Literal["image", "operator", "cloud", "none"]
+"""Who provides a node component: the node image, the GPU operator, the cloud's GPU add-on,
+or nobody (`none`: a setup the library cannot complete, rejected by `gpu_operator_values`)."""
+MigManager = Literal["operator", "cloud", "none"]
+"""Who partitions a pool's GPUs: the operator's MIG manager (from the node label
+`nvidia.com/mig.config`), the cloud (AKS `gpu_instance_profile`, GKE `gpu_partition_size`),
+or nobody (no MIG on the pool)."""
 
 NAMESPACE = "gpu-operator"
 TIME_SLICING_CONFIGMAP = "llmops-device-plugin-config"
 DEFAULT_DEVICE_PLUGIN_CONFIG = "default"
 MIG_PARTED_CONFIGMAP = "llmops-mig-parted-config"
-GKE_NVIDIA_DIR = "/home/kubernetes/bin/nvidia"
 DEFAULT_DAEMONSET_TOLERATION = {
     "key": GPU_TAINT_KEY,
     "operator": "Exists",
     "effect": "NoSchedule",
 }
+NFD_CONTROL_PLANE_TOLERATION = {
+    "key": "node-role.kubernetes.io/control-plane",
+    "operator": "Equal",
+    "value": "",
+    "effect": "NoSchedule",
+}
+"""The NFD worker's first default toleration (gpu-operator values.yaml); a list value
+replaces the chart's, so the library repeats it."""
 EKS_DEFAULT_AMI = "AL2023_x86_64_NVIDIA"
 
 
@@ -38,8 +52,8 @@ class PoolGpuSetup:
     """What the GPU operator must do on one pool's nodes.
 
     `sharing` is the contract's sharing mode (none, time-slicing, mig-single, mig-mixed);
-    `tolerations` are the pool's node taints as tolerations (the operator's DaemonSets must
-    tolerate them to run there).
+    `mig_manager` who partitions its GPUs; `tolerations` are the pool's node taints as
+    tolerations (the operator's DaemonSets and the NFD worker must tolerate them to run there).
     """
 
     pool: str
@@ -47,6 +61,7 @@ class PoolGpuSetup:
     toolkit: Manager
     device_plugin: Manager
     sharing: str = "none"
+    mig_manager: MigManager = "none"
     time_slicing_replicas: int | None = None
     tolerations: tuple[tuple[tuple[str, str], ...], ...] = ()
 
@@ -72,7 +87,9 @@ def pool_gpu_setup(
     - eks: AL2023 NVIDIA AMIs ship driver and toolkit; Bottlerocket NVIDIA also ships its
       device plugin (a second one conflicts).
     - gke: GKE-managed driver and device plugin, unless `gpu_driver_version` is
-      INSTALLATION_DISABLED (the operator path: toolkit and device plugin by the operator).
+      INSTALLATION_DISABLED: then the operator does everything, driver included, on
+      UBUNTU_CONTAINERD (NVIDIA's "driver manager" path); on COS_CONTAINERD only Google's
+      driver installer could install it, which the library does not pin (`none`: rejected).
     - aks: `gpu_driver: None` leaves everything to the operator; `Install` (default) means
       AKS installs driver and runtime, the operator adds the device plugin.
     The operator's DaemonSets must tolerate the contract's taints to run on the pool.
@@ -88,7 +105,8 @@ def pool_gpu_setup(
     elif target == "gke":
         version = spec.gke.gpu_driver_version if spec.gke is not None else "DEFAULT"
         if version == "INSTALLATION_DISABLED":
-            driver, toolkit, plugin = "cloud", "operator", "operator"
+            ubuntu = spec.gke is not None and spec.gke.image_type == "UBUNTU_CONTAINERD"
+            driver, toolkit, plugin = ("operator" if ubuntu else "none"), "operator", "operator"
         else:
             driver, toolkit, plugin = "cloud", "cloud", "cloud"
     elif target == "aks":
@@ -106,9 +124,20 @@ def pool_gpu_setup(
         toolkit=toolkit,
         device_plugin=plugin,
         sharing=contract.sharing,
+        mig_manager=mig_manager(contract),
         time_slicing_replicas=time_slicing.replicas if time_slicing else None,
         tolerations=tuple(tuple(sorted(t.items())) for t in contract.tolerations),
     )
+
+
+def mig_manager(contract: GpuPoolContract) -> MigManager:
+    """`cloud` when the target partitions MIG itself and the contract carries no
+    `nvidia.com/mig.config` label (AKS always; GKE with GKE-managed drivers), `operator` for
+    other MIG pools, `none` without MIG."""
+    if not contract.sharing.startswith("mig"):
+        return "none"
+    native = target_info(contract.target).native_mig
+    return "cloud" if native and MIG_CONFIG_LABEL not in contract.labels else "operator"
 
 
 def operator_needed(enabled: bool | None, setups: Sequence[PoolGpuSetup]) -> bool:
@@ -179,9 +208,19 @@ def gpu_operator_values(
 ) -> dict[str, Any]:
     """Helm values of the gpu-operator chart (before `values_overrides`).
 
-    Raises `GpuSetupError` when pools need conflicting cluster-wide settings, or when a
-    pool is time-sliced but its device plugin is not the operator's.
+    Raises `GpuSetupError` when pools need conflicting cluster-wide settings, when a
+    pool is time-sliced but its device plugin is not the operator's, or when nothing would
+    install a pool's driver.
     """
+    for setup in sorted(setups, key=lambda s: s.pool):
+        if setup.driver == "none":
+            raise GpuSetupError(
+                f"node_pools.{setup.pool}.gke.image_type",
+                "with gpu_driver_version INSTALLATION_DISABLED nothing installs the NVIDIA "
+                "driver on COS_CONTAINERD nodes (the library does not run Google's COS driver "
+                "installer); use image_type UBUNTU_CONTAINERD (the GPU operator installs the "
+                "driver) or gpu_driver_version DEFAULT or LATEST (GKE installs it)",
+            )
     driver = _uniform(setups, "driver")
     toolkit = _uniform(setups, "toolkit")
     plugin = _uniform(setups, "device_plugin")
@@ -192,11 +231,6 @@ def gpu_operator_values(
         "mig": {"strategy": mig_strategy(setups)},
         "dcgmExporter": {"enabled": observability, "serviceMonitor": {"enabled": observability}},
     }
-    if target == "gke":
-        # GKE operator path: the driver lives where GKE's installer puts it; CDI is required.
-        values["hostPaths"] = {"driverInstallDir": GKE_NVIDIA_DIR}
-        values["toolkit"]["installDir"] = GKE_NVIDIA_DIR
-        values["cdi"] = {"enabled": True}
     if time_slicing_config(setups):
         sliced = [s.pool for s in setups if s.sharing == "time-slicing"]
         if not values["devicePlugin"]["enabled"]:
@@ -209,18 +243,49 @@ def gpu_operator_values(
             "name": TIME_SLICING_CONFIGMAP,
             "default": DEFAULT_DEVICE_PLUGIN_CONFIG,
         }
-    if mig_parted_config is not None:
-        values["migManager"] = {
-            "config": {
-                "create": True,
-                "name": MIG_PARTED_CONFIGMAP,
-                "data": {"config.yaml": _yaml(dict(mig_parted_config))},
-            }
-        }
+    values.update(_mig_manager_values(setups, mig_parted_config))
     tolerations = _daemonset_tolerations(setups)
     if tolerations != [DEFAULT_DAEMONSET_TOLERATION]:
         values["daemonsets"] = {"tolerations": tolerations}
-    return values
+        # NFD labels the GPU nodes the operands are scheduled by: its worker must reach them.
+        values["node-feature-discovery"] = {
+            "worker": {
+                "tolerations": [dict(t) for t in (NFD_CONTROL_PLANE_TOLERATION, *tolerations)]
+            }
+        }
+    return deep_merge(values, hook_switch_values("gpu-operator"))
+
+
+def _mig_manager_values(
+    setups: Sequence[PoolGpuSetup], mig_parted_config: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """`migManager` values: off when the cloud partitions MIG (the MIG manager would label
+    every MIG-capable node `all-disabled` and undo the cloud's partitions), a custom
+    mig-parted config when given, else the chart default (on, configs from the hardware)."""
+    managers = {s.mig_manager for s in setups}
+    if "cloud" in managers:
+        if "operator" in managers or mig_parted_config is not None:
+            detail = ", ".join(
+                f"{s.pool}: {s.mig_manager}" for s in sorted(setups, key=lambda s: s.pool)
+            )
+            path = "addons.gpu_operator.mig_parted_config" if mig_parted_config else "node_pools"
+            raise GpuSetupError(
+                path,
+                "the GPU operator's MIG manager is cluster-wide and must stay off while the "
+                f"cloud partitions MIG ({detail})",
+            )
+        return {"migManager": {"enabled": False}}
+    if mig_parted_config is not None:
+        return {
+            "migManager": {
+                "config": {
+                    "create": True,
+                    "name": MIG_PARTED_CONFIGMAP,
+                    "data": {"config.yaml": _yaml(dict(mig_parted_config))},
+                }
+            }
+        }
+    return {}
 
 
 def _daemonset_tolerations(setups: Sequence[PoolGpuSetup]) -> list[dict[str, str]]:
@@ -234,7 +299,7 @@ def _daemonset_tolerations(setups: Sequence[PoolGpuSetup]) -> list[dict[str, str
                 continue
             seen.add(toleration)
     extra = sorted(seen)
-    return [DEFAULT_DAEMONSET_TOLERATION] + [dict(t) for t in extra]
+    return [dict(DEFAULT_DAEMONSET_TOLERATION)] + [dict(t) for t in extra]
 
 
 def _yaml(data: Mapping[str, Any]) -> str:

@@ -3,6 +3,7 @@
 from .component import MetricsTarget, Observability, ObservabilityArgs
 from .cost import dcgm_model_regex, gpu_hourly_prices
 from .dashboards import dashboards
+from .monitors import prometheus_url
 from .rules import RECORDING_RULES
 
 __all__ = [
@@ -13,4 +14,5 @@ __all__ = [
     "dashboards",
     "dcgm_model_regex",
     "gpu_hourly_prices",
+    "prometheus_url",
 ]

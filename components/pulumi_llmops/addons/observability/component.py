@@ -63,11 +63,13 @@ class Observability(pulumi.ComponentResource):
     Creates: the `monitoring` Namespace (Pod Security `baseline`) and the `node-exporter`
     Namespace (`privileged`: the node-exporter DaemonSet needs hostNetwork, hostPID and
     hostPath; nothing else runs there), a generated Grafana admin password and its Secret,
-    kube-prometheus-stack (protected and retained by default: it owns the Prometheus volume
-    claim template), three dashboard ConfigMaps (GPU fleet, LLM serving, cost), the `llmops`
-    PrometheusRule, a PodMonitor for vLLM on KServe predictors, a ServiceMonitor for the vector
-    DB and (unless the GPU operator ships one) for the DCGM exporter, and optionally an
-    OpenTelemetry collector.
+    kube-prometheus-stack (the Prometheus volume claim outlives it: StatefulSet claims are
+    not chart resources; the namespace is protected and retained by default), three
+    dashboard ConfigMaps (GPU fleet, LLM serving, cost), the `llmops` PrometheusRule, a
+    PodMonitor for vLLM on KServe predictors, a ServiceMonitor for the vector DB and (unless
+    the GPU operator ships one) for the DCGM exporter, the Service
+    `llmops-prometheus` (a stable address of Prometheus, `prometheus_url`: KEDA reads vLLM
+    metrics there), and optionally an OpenTelemetry collector.
     Does not create: Alertmanager receivers (add them with values_overrides), Ingress for Grafana.
     """
 
@@ -97,7 +99,7 @@ class Observability(pulumi.ComponentResource):
             opts=self._k8s,
         )
         self._grafana_admin(name)
-        self.values = vals.kube_prometheus_stack_values(spec)
+        self.values = vals.kube_prometheus_stack_values(spec, args.cluster.target)
         self.chart = helm_chart(
             f"{name}-kube-prometheus-stack",
             chart_pin("kube-prometheus-stack", args.chart_overrides),
@@ -106,10 +108,17 @@ class Observability(pulumi.ComponentResource):
             values=self.values,
             parent=self,
             depends_on=[self.namespace, self.node_exporter_namespace, self.grafana_admin_secret],
-            **keep,
         )
         self._dashboards(name)
         self._monitors(name)
+        service = monitors.prometheus_service(spec.namespace, self._labels)
+        self.prometheus_service = k8s.core.v1.Service(
+            f"{name}-prometheus-service",
+            metadata=service["metadata"],
+            spec=service["spec"],
+            opts=self._after(self.namespace),
+        )
+        self.prometheus_url = monitors.prometheus_url(spec.namespace)
         self.opentelemetry = None
         if spec.opentelemetry is not None and spec.opentelemetry.enabled:
             self.opentelemetry = helm_chart(

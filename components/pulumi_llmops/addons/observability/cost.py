@@ -16,6 +16,15 @@ from ...catalog.shape import PoolShape
 
 COST_RULE = "llmops:gpu_hourly_cost_usd"
 GPU_COUNT_RULE = "llmops:gpu_count"
+GPU_SERIES = "DCGM_FI_DEV_FB_USED"
+"""A field DCGM reports for every GPU, MIG-partitioned or not: each MIG instance has its own
+series (labels GPU_I_ID, GPU_I_PROFILE) under its physical GPU's `gpu` index, so grouping by
+(Hostname, gpu) counts physical GPUs. DCGM_FI_DEV_GPU_UTIL is not reported for MIG."""
+
+
+def physical_gpus(matcher: str = "", by: str = "Hostname, gpu, modelName") -> str:
+    """One series per physical GPU (MIG instances collapsed), `matcher` a label selector."""
+    return f"group by ({by}) ({GPU_SERIES}{matcher})"
 
 
 def gpu_hourly_prices(
@@ -61,15 +70,14 @@ def _promql_string(text: str) -> str:
 
 
 def cost_expression(prices: Mapping[str, float], regex_overrides: Mapping[str, str]) -> str | None:
-    """PromQL: sum over models of (GPUs DCGM reports for the model) x (USD per GPU-hour).
-    None when no price is known (the rule is then not created)."""
+    """PromQL: sum over models of (physical GPUs DCGM reports for the model, MIG-partitioned
+    ones included) x (USD per GPU-hour). None when no price is known (the rule is then not
+    created)."""
     if not prices:
         return None
     terms = []
     for model, usd in sorted(prices.items()):
         regex = regex_overrides.get(model) or dcgm_model_regex(model)
-        terms.append(
-            f"(count(DCGM_FI_DEV_GPU_UTIL{{modelName=~{_promql_string(regex)}}}) * {usd:g}"
-            " or vector(0))"
-        )
+        gpus = physical_gpus(f"{{modelName=~{_promql_string(regex)}}}", by="Hostname, gpu")
+        terms.append(f"(count({gpus}) * {usd:g} or vector(0))")
     return "sum(" + " + ".join(terms) + ")"

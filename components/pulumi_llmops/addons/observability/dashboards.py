@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from .cost import COST_RULE, GPU_COUNT_RULE
-from .rules import COST_PER_MTOK_RULE, GENERATION_RATE_RULE, TTFT_P95_RULE
+from .rules import COST_PER_MTOK_RULE, GENERATION_RATE_RULE, GPU_BUSY_RULE, TTFT_P95_RULE
 
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 FOLDER = "LLMOps"
@@ -93,7 +93,10 @@ def gpu_fleet_dashboard() -> dict[str, Any]:
     panels = [
         _panel("GPUs by model", [(GPU_COUNT_RULE, "{{modelName}}")], kind="stat"),
         _panel(
-            "GPU utilisation", [("DCGM_FI_DEV_GPU_UTIL", "{{Hostname}} gpu{{gpu}}")], unit="percent"
+            "GPU utilisation",
+            [(GPU_BUSY_RULE, "{{Hostname}} gpu{{gpu}}")],
+            unit="percent",
+            description="Graphics-engine activity (busiest MIG instance on MIG GPUs).",
         ),
         _panel(
             "Framebuffer used",
@@ -125,7 +128,7 @@ def gpu_fleet_dashboard() -> dict[str, Any]:
         ),
         _panel(
             "Idle GPUs (0% utilisation)",
-            [("count(DCGM_FI_DEV_GPU_UTIL == 0)", "idle GPUs")],
+            [(f"count({GPU_BUSY_RULE} == 0)", "idle GPUs")],
             kind="stat",
         ),
     ]

@@ -10,6 +10,41 @@ from typing import Any
 from ...kube import MODELS_NAMESPACE
 
 API_VERSION = "monitoring.coreos.com/v1"
+PROMETHEUS_SERVICE = "llmops-prometheus"
+PROMETHEUS_PORT = 9090
+PROMETHEUS_POD_LABELS = {
+    "app.kubernetes.io/name": "prometheus",
+    "app.kubernetes.io/managed-by": "prometheus-operator",
+}
+"""Labels the Prometheus operator puts on every Prometheus pod it runs."""
+
+
+def prometheus_url(namespace: str) -> str:
+    """The in-cluster address of the stack's Prometheus, through the library's own Service
+    (the chart's Service name derives from the release name and is truncated)."""
+    return f"http://{PROMETHEUS_SERVICE}.{namespace}.svc.cluster.local:{PROMETHEUS_PORT}"
+
+
+def prometheus_service(namespace: str, labels: dict[str, str]) -> dict[str, Any]:
+    """A ClusterIP Service selecting the operator-run Prometheus pods of `namespace` (KEDA's
+    queries for vLLM-driven autoscaling go here)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": PROMETHEUS_SERVICE, "namespace": namespace, "labels": labels},
+        "spec": {
+            "type": "ClusterIP",
+            "selector": dict(PROMETHEUS_POD_LABELS),
+            "ports": [
+                {
+                    "name": "http-web",
+                    "port": PROMETHEUS_PORT,
+                    "targetPort": PROMETHEUS_PORT,
+                    "protocol": "TCP",
+                }
+            ],
+        },
+    }
 
 
 def dcgm_service_monitor(namespace: str, labels: dict[str, str]) -> dict[str, Any]:

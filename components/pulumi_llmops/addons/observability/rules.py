@@ -10,8 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from ...config.observability import AlertThresholdsSpec
-from .cost import COST_RULE, GPU_COUNT_RULE
+from .cost import COST_RULE, GPU_COUNT_RULE, physical_gpus
 
+GPU_BUSY_RULE = "llmops:gpu_busy_percent"
+"""Per physical GPU: graphics-engine activity (DCGM_FI_PROF_GR_ENGINE_ACTIVE, reported for
+MIG instances, the busiest instance counts) as a percentage, else DCGM_FI_DEV_GPU_UTIL
+(GPUs without profiling metrics, pre-Volta). GPU_UTIL alone reads absent or 0 under MIG."""
+GPU_BUSY_EXPR = (
+    "max by (Hostname, gpu, modelName) (DCGM_FI_PROF_GR_ENGINE_ACTIVE) * 100 "
+    "or max by (Hostname, gpu, modelName) (DCGM_FI_DEV_GPU_UTIL)"
+)
 TTFT_P95_RULE = "llmops:vllm_time_to_first_token_seconds:p95"
 GENERATION_RATE_RULE = "llmops:vllm_generation_tokens:rate5m"
 COST_PER_MTOK_RULE = "llmops:usd_per_million_generated_tokens"
@@ -19,6 +27,7 @@ COST_PER_MTOK_RULE = "llmops:usd_per_million_generated_tokens"
 RECORDING_RULES = (
     COST_RULE,
     GPU_COUNT_RULE,
+    GPU_BUSY_RULE,
     TTFT_P95_RULE,
     GENERATION_RATE_RULE,
     COST_PER_MTOK_RULE,
@@ -27,7 +36,8 @@ RECORDING_RULES = (
 
 def recording_rules(cost_expr: str | None) -> list[dict[str, Any]]:
     rules = [
-        {"record": GPU_COUNT_RULE, "expr": "count by (modelName) (DCGM_FI_DEV_GPU_UTIL)"},
+        {"record": GPU_COUNT_RULE, "expr": f"count by (modelName) ({physical_gpus()})"},
+        {"record": GPU_BUSY_RULE, "expr": GPU_BUSY_EXPR},
         {
             "record": TTFT_P95_RULE,
             "expr": "histogram_quantile(0.95, sum by (le, model_name) "
@@ -80,7 +90,7 @@ def alert_rules(thresholds: AlertThresholdsSpec) -> list[dict[str, Any]]:
         },
         {
             "alert": "LlmOpsGpusIdle",
-            "expr": "max by (Hostname) (DCGM_FI_DEV_GPU_UTIL) == 0",
+            "expr": f"max by (Hostname) ({GPU_BUSY_RULE}) == 0",
             "for": f"{t.gpu_idle_minutes}m",
             "labels": {"severity": "info"},
             "annotations": {

@@ -8,11 +8,26 @@ from __future__ import annotations
 from typing import Any
 
 from ...config.observability import ObservabilitySpec, OpenTelemetrySpec
-from ...kube import deep_merge
+from ...kube import deep_merge, hook_switch_values
+from ...targets import target_info
 
 GRAFANA_ADMIN_SECRET = "grafana-admin"
 GRAFANA_USER_KEY = "admin-user"
 GRAFANA_PASSWORD_KEY = "admin-password"
+
+MANAGED_CONTROL_PLANE_SCRAPES = ("kubeControllerManager", "kubeEtcd", "kubeScheduler", "kubeProxy")
+"""Scrape targets that do not exist on EKS, GKE and AKS: the cloud runs the control plane
+(controller manager, etcd, scheduler) out of reach, and kube-proxy's metrics listen on
+localhost or are replaced by the dataplane (GKE Dataplane V2, AKS Cilium)."""
+MANAGED_CONTROL_PLANE_RULES = (
+    "kubeControllerManager",
+    "etcd",
+    "kubeSchedulerAlerting",
+    "kubeSchedulerRecording",
+    "kubeProxy",
+)
+"""The chart's `defaultRules.rules` groups for those targets (their down alerts would fire
+forever)."""
 
 SELECTOR_FLAGS = (
     "ruleSelectorNilUsesHelmValues",
@@ -23,9 +38,14 @@ SELECTOR_FLAGS = (
 )
 
 
-def kube_prometheus_stack_values(spec: ObservabilitySpec) -> dict[str, Any]:
+def kube_prometheus_stack_values(spec: ObservabilitySpec, target: str) -> dict[str, Any]:
     """Retention and a PVC for Prometheus, monitors picked up from every namespace without the
-    release label, Grafana's admin from a generated Secret, dashboards from labelled ConfigMaps."""
+    release label, Grafana's admin from a generated Secret, dashboards from labelled ConfigMaps.
+
+    The operator's admission webhooks and TLS are off (`kube.hooks.HOOK_SWITCHES`: their
+    certificate comes from a Helm hook Pulumi never runs). On cloud targets the managed
+    control plane's scrape targets and their default rules are off.
+    """
     claim: dict[str, Any] = {
         "accessModes": ["ReadWriteOnce"],
         "resources": {"requests": {"storage": f"{spec.storage_gib}Gi"}},
@@ -67,6 +87,11 @@ def kube_prometheus_stack_values(spec: ObservabilitySpec) -> dict[str, Any]:
         "grafana": grafana,
         "alertmanager": {"enabled": spec.alertmanager_enabled},
     }
+    if target_info(target).is_cloud:
+        for component in MANAGED_CONTROL_PLANE_SCRAPES:
+            values[component] = {"enabled": False}
+        values["defaultRules"] = {"rules": {r: False for r in MANAGED_CONTROL_PLANE_RULES}}
+    values = deep_merge(values, hook_switch_values("kube-prometheus-stack"))
     return deep_merge(values, spec.values_overrides)
 
 

@@ -25,6 +25,7 @@ from . import snapshots as snap
 from .common import API_KEY_SECRET, SNAPSHOT_CREDENTIALS_SECRET
 from .engines import ENGINES, render_values
 from .network import client_namespaces, network_policy
+from .storage import retain_storage_class
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,9 +61,13 @@ class VectorDatabase(pulumi.ComponentResource):
     Helm chart (Qdrant, Weaviate, Milvus, or the CloudNativePG operator + cluster for pgvector),
     a NetworkPolicy admitting only `llmops-models`, the configured namespaces and monitoring,
     and, with `snapshots`, the credentials Secret and a snapshot CronJob (Qdrant/Weaviate) or
-    CNPG scheduled backups (pgvector). The namespace, chart and key are protected and retained
-    on delete unless `allow_data_deletion: true`.
-    Does not create: the snapshot bucket, StorageClasses, or any Ingress (cluster-internal only).
+    CNPG scheduled backups (pgvector); with `retain_storage_class` the StorageClass
+    `<name>-storage-class` (reclaimPolicy Retain) the volumes use. The namespace, the key and
+    its Secret are protected and retained on delete unless `allow_data_deletion: true`; the
+    chart is not (retain_on_delete does not reach a chart's resources): its volume claims
+    belong to the StatefulSets, outlive the chart, and keep their disk on a Retain class.
+    Does not create: the snapshot bucket, a CA bundle Secret, or any Ingress
+    (cluster-internal only).
     """
 
     def __init__(
@@ -84,14 +89,28 @@ class VectorDatabase(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions.merge(self._k8s, pulumi.ResourceOptions(**self._keep)),
         )
         depends = [self.namespace, *self._secrets(name), *args.depends_on]
+        self.storage_class = None
+        if spec.retain_storage_class is not None:
+            manifest = retain_storage_class(
+                spec.retain_storage_class, args.cluster.target, self._labels
+            )
+            self.storage_class = k8s.storage.v1.StorageClass(
+                f"{name}-storage-class",
+                metadata=manifest["metadata"],
+                provisioner=manifest["provisioner"],
+                reclaim_policy=manifest["reclaimPolicy"],
+                volume_binding_mode=manifest["volumeBindingMode"],
+                allow_volume_expansion=manifest["allowVolumeExpansion"],
+                parameters=manifest.get("parameters"),
+                opts=self._k8s,
+            )
+            depends.append(self.storage_class)
         clients = list(args.extra_client_namespaces)
         self.operator_namespace = self.operator_chart = None
         if self.engine.operator is not None:
             clients.append(self.engine.operator.namespace)
             depends.append(self._operator(name))
         self.values = render_values(spec, args.region, args.metrics)
-        if self.engine.inject_secret is not None:
-            self.engine.inject_secret(self.values, self.api_key)
         self.chart = helm_chart(
             f"{name}-{spec.engine}",
             chart_pin(self.engine.chart_key, args.chart_overrides),
@@ -100,7 +119,6 @@ class VectorDatabase(pulumi.ComponentResource):
             values=self.values,
             parent=self,
             depends_on=depends,
-            **self._keep,
         )
         self.network_policy = self._network_policy(name, clients) if spec.network_policy else None
         self.snapshot_script = self.snapshot_job = None

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...config.data import VectorDatabaseSpec
-from ...kube import MODELS_NAMESPACE
+from ...kube import MODELS_NAMESPACE, namespace_ingress_policy
 
 
 def client_namespaces(spec: VectorDatabaseSpec, extra: Sequence[str] = ()) -> list[str]:
@@ -20,25 +20,6 @@ def network_policy(
 ) -> dict[str, Any]:
     """Ingress to every pod of the vector DB namespace only from the namespace itself (peers,
     snapshot job) and the allowed namespaces. Egress is not restricted (S3 endpoints vary)."""
-    allowed = sorted(set(allowed_namespaces) - {namespace})
-    sources: list[dict[str, Any]] = [{"podSelector": {}}]
-    if allowed:
-        sources.append(
-            {
-                "namespaceSelector": {
-                    "matchExpressions": [
-                        {
-                            "key": "kubernetes.io/metadata.name",
-                            "operator": "In",
-                            "values": allowed,
-                        }
-                    ]
-                }
-            }
-        )
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "NetworkPolicy",
-        "metadata": {"name": "vector-db-allow-clients", "namespace": namespace, "labels": labels},
-        "spec": {"podSelector": {}, "policyTypes": ["Ingress"], "ingress": [{"from": sources}]},
-    }
+    return namespace_ingress_policy(
+        "vector-db-allow-clients", namespace, allowed_namespaces, labels
+    )

@@ -39,9 +39,9 @@ class OperatorChart:
 class Engine:
     """One vector database engine.
 
-    `values(spec, region, metrics)` renders the chart's values (before `values_overrides`);
-    `key_data(key)` is the API-key Secret's data; `inject_secret(values, key)` puts the key
-    into values where a chart only takes it inline (Milvus); `snapshots` says who takes
+    `values(spec, region, metrics)` renders the chart's values (before `values_overrides`;
+    secrets only by reference, never inline); `key_data(key)` is the API-key Secret's data;
+    `snapshots` says who takes
     scheduled snapshots (`cronjob`: the library's CronJob calls the engine's API; `chart`:
     the chart's own backups; `none`: not supported); `chart_monitor` says the chart renders
     its own monitor when metrics are on (so it needs the monitoring CRDs first).
@@ -56,7 +56,6 @@ class Engine:
     secret_type: str = "Opaque"
     chart_monitor: bool = False
     operator: OperatorChart | None = None
-    inject_secret: Callable[[dict[str, Any], pulumi.Output[str]], None] | None = None
 
 
 def api_key_data(key: pulumi.Output[str]) -> dict[str, pulumi.Input[str]]:

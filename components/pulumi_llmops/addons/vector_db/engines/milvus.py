@@ -1,4 +1,5 @@
-"""Milvus: standalone for one replica, cluster mode above; root password inline in user.yaml.
+"""Milvus: standalone for one replica, cluster mode above; authentication on, with the root
+password read from the API-key Secret through an environment variable (never a ConfigMap).
 
 Chart: https://github.com/zilliztech/milvus-helm
 """
@@ -7,21 +8,36 @@ from __future__ import annotations
 
 from typing import Any
 
-import pulumi
-
 from ....config.data import VectorDatabaseSpec
-from ..common import resources
+from ..common import API_KEY_KEY, API_KEY_SECRET, resources
 from .base import Endpoint, Engine, api_key_data
 
-MILVUS_USER_YAML = "<generated: user.yaml with the root password>"
-"""Stands in for Milvus' secret user.yaml while values are rendered and merged (pure)."""
+ROOT_PASSWORD_ENV = "COMMON_SECURITY_DEFAULTROOTPASSWORD"
+"""The environment form of `common.security.defaultRootPassword` (Milvus reads every config
+key from the environment, upper-cased with `_` for `.`). Milvus applies it when it first
+creates the root user, like the config key."""
+USER_YAML = "common:\n  security:\n    authorizationEnabled: true\n"
+"""`extraConfigFiles.user.yaml`: the chart renders it into a ConfigMap, so it holds no secret."""
+CLUSTER_COMPONENTS = ("mixCoordinator", "rootCoordinator", "proxy")
+"""Cluster-mode components that may create or check the root user."""
 
 
-def milvus_values(spec: VectorDatabaseSpec, user_yaml: Any) -> dict[str, Any]:
-    """Milvus: standalone for 1 replica, cluster mode above. The chart takes the root password
-    only inline in `extraConfigFiles.user.yaml`, so `user_yaml` must be a secret Output."""
+def root_password_env() -> list[dict[str, Any]]:
+    return [
+        {
+            "name": ROOT_PASSWORD_ENV,
+            "valueFrom": {"secretKeyRef": {"name": API_KEY_SECRET, "key": API_KEY_KEY}},
+        }
+    ]
+
+
+def milvus_values(
+    spec: VectorDatabaseSpec, platform_region: str, metrics: bool = False
+) -> dict[str, Any]:
+    """Milvus: standalone for 1 replica, cluster mode above; the root password from the
+    API-key Secret by `secretKeyRef` on every component that may read it."""
     size = f"{spec.storage_gib}Gi"
-    cls = spec.storage_class
+    cls = spec.volume_storage_class
     minio_persistence: dict[str, Any] = {"size": size}
     etcd_persistence: dict[str, Any] = {}
     if cls:
@@ -30,7 +46,7 @@ def milvus_values(spec: VectorDatabaseSpec, user_yaml: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "fullnameOverride": "milvus",
         "service": {"type": "ClusterIP"},
-        "extraConfigFiles": {"user.yaml": user_yaml},
+        "extraConfigFiles": {"user.yaml": USER_YAML},
         "minio": {"persistence": minio_persistence},
     }
     if etcd_persistence:
@@ -46,35 +62,14 @@ def milvus_values(spec: VectorDatabaseSpec, user_yaml: Any) -> dict[str, Any]:
         values["standalone"] = {
             "resources": resources(spec),
             "persistence": {"persistentVolumeClaim": standalone_pvc},
+            "extraEnv": root_password_env(),
         }
     else:
         values["cluster"] = {"enabled": True}
         values["queryNode"] = {"replicas": spec.replicas, "resources": resources(spec)}
+        for component in CLUSTER_COMPONENTS:
+            values[component] = {"extraEnv": root_password_env()}
     return values
-
-
-def milvus_user_yaml(root_password: str) -> str:
-    """The `user.yaml` that turns on authentication with the generated root password."""
-    return (
-        "common:\n"
-        "  security:\n"
-        "    authorizationEnabled: true\n"
-        f"    defaultRootPassword: {root_password}\n"
-    )
-
-
-def milvus_chart_values(
-    spec: VectorDatabaseSpec, platform_region: str, metrics: bool = False
-) -> dict[str, Any]:
-    """Values with a placeholder `user.yaml` (`inject_milvus_password` swaps in the secret)."""
-    return milvus_values(spec, MILVUS_USER_YAML)
-
-
-def inject_milvus_password(values: dict[str, Any], key: pulumi.Output[str]) -> None:
-    """Inline-only in the Milvus chart: the values carry a secret Output (never plain)."""
-    files = values.get("extraConfigFiles") or {}
-    if files.get("user.yaml") == MILVUS_USER_YAML:
-        files["user.yaml"] = pulumi.Output.secret(key.apply(milvus_user_yaml))
 
 
 MILVUS = Engine(
@@ -83,8 +78,7 @@ MILVUS = Engine(
     endpoint=Endpoint(
         "milvus", 19530, "http", "metrics", "/metrics", {"app.kubernetes.io/name": "milvus"}
     ),
-    values=milvus_chart_values,
+    values=milvus_values,
     key_data=api_key_data,
     snapshots="none",
-    inject_secret=inject_milvus_password,
 )

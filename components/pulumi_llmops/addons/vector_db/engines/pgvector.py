@@ -30,8 +30,8 @@ def pgvector_values(
     the app password from a basic-auth Secret, native barman backups to S3 when configured;
     with `metrics`, the chart's PodMonitor (and CNPG's default alert rules)."""
     storage: dict[str, Any] = {"size": f"{spec.storage_gib}Gi"}
-    if spec.storage_class:
-        storage["storageClass"] = spec.storage_class
+    if spec.volume_storage_class:
+        storage["storageClass"] = spec.volume_storage_class
     values: dict[str, Any] = {
         "fullnameOverride": "pgvector",
         "type": "postgresql",
@@ -74,6 +74,9 @@ def pgvector_values(
         }
         if snap.endpoint:
             backups["endpointURL"] = snap.endpoint
+        if snap.ca_bundle is not None:
+            # An existing Secret: the chart creates none (create: false is its default).
+            backups["endpointCA"] = {"name": snap.ca_bundle.secret, "key": snap.ca_bundle.key}
         values["backups"] = backups
     return values
 

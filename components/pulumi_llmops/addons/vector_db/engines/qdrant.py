@@ -23,8 +23,8 @@ def qdrant_values(
 ) -> dict[str, Any]:
     """Qdrant: API key by secretKeyRef; snapshots stored natively in S3 (Qdrant >= 1.10)."""
     persistence: dict[str, Any] = {"size": f"{spec.storage_gib}Gi"}
-    if spec.storage_class:
-        persistence["storageClassName"] = spec.storage_class
+    if spec.volume_storage_class:
+        persistence["storageClassName"] = spec.volume_storage_class
     values: dict[str, Any] = {
         "fullnameOverride": "qdrant",
         "replicaCount": spec.replicas,

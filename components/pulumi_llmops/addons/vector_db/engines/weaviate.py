@@ -20,6 +20,9 @@ from ..common import (
 )
 from .base import Endpoint, Engine
 
+CA_VOLUME = "snapshot-endpoint-ca"
+CA_DIR = "/etc/llmops/snapshot-ca"
+
 
 def weaviate_values(
     spec: VectorDatabaseSpec, platform_region: str, metrics: bool = False
@@ -28,8 +31,8 @@ def weaviate_values(
     access off, API key from a Secret through `envSecrets`, backups to S3 when configured;
     with `metrics`, Prometheus metrics on and the chart's own ServiceMonitor."""
     storage: dict[str, Any] = {"size": f"{spec.storage_gib}Gi"}
-    if spec.storage_class:
-        storage["storageClassName"] = spec.storage_class
+    if spec.volume_storage_class:
+        storage["storageClassName"] = spec.volume_storage_class
     values: dict[str, Any] = {
         "replicas": spec.replicas,
         "storage": storage,
@@ -54,6 +57,15 @@ def weaviate_values(
             parsed = urlparse(snap.endpoint)
             envconfig["BACKUP_S3_ENDPOINT"] = parsed.netloc
             envconfig["BACKUP_S3_USE_SSL"] = "true" if parsed.scheme == "https" else "false"
+        if snap.ca_bundle is not None:
+            # Weaviate's S3 client is Go's: SSL_CERT_FILE replaces the system roots.
+            values["extraVolumes"] = [
+                {"name": CA_VOLUME, "secret": {"secretName": snap.ca_bundle.secret}}
+            ]
+            values["extraVolumeMounts"] = [
+                {"name": CA_VOLUME, "mountPath": CA_DIR, "readOnly": True}
+            ]
+            values["env"]["SSL_CERT_FILE"] = f"{CA_DIR}/{snap.ca_bundle.key}"
         secret = credentials_secret_name(snap)
         values["backups"] = {
             "s3": {
