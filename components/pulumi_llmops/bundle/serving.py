@@ -35,7 +35,7 @@ from ..config.models import kserve_enabled
 from ..config.platform import PlatformConfig
 from ..kube import MODELS_NAMESPACE
 from ..serving.models import ModelDeployments, ModelDeploymentsArgs
-from ..serving.sizing import ModelSizing, cache_size_gib, size_models
+from ..serving.sizing import ModelSizing, SizingPlan, cache_size_gib, plan_sizing
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class ServingPlan:
     kserve: bool
     mig_strategy: str
     setups: tuple[PoolGpuSetup, ...] = ()
+    placement: SizingPlan | None = None
 
 
 @dataclass
@@ -68,8 +69,10 @@ def plan_serving(
 ) -> tuple[ServingPlan, list[Problem]]:
     """Size models and check GPU operator settings: the plan and every problem found."""
     problems: list[Problem] = []
+    placement: SizingPlan | None = None
     try:
-        sizing = size_models(config.models, contracts, shapes)
+        placement = plan_sizing(config.models, contracts, shapes)
+        sizing = dict(placement.models)
     except ConfigError as exc:
         problems += exc.problems
         sizing = {}
@@ -105,6 +108,7 @@ def plan_serving(
         kserve=kserve_on,
         mig_strategy=mig_strategy(setups),
         setups=setups,
+        placement=placement,
     )
     return plan, problems
 
