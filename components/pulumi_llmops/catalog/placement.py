@@ -13,6 +13,7 @@ keep the move when the objective drops): O(models x options) per pass. Pure: no 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -25,7 +26,8 @@ EXHAUSTIVE_LIMIT = 20_000
 IMPROVEMENT_PASSES = 3
 
 
-def _divisible(gpus_per_node: int, sizes: Sequence[int]) -> bool:
+@functools.lru_cache(maxsize=4096)
+def _divisible(gpus_per_node: int, sizes: frozenset[int]) -> bool:
     """True when the sizes divide one another and the node: packing then fills every node."""
     ordered = sorted(sizes)
     chain = all(b % a == 0 for a, b in itertools.pairwise(ordered))
@@ -33,34 +35,50 @@ def _divisible(gpus_per_node: int, sizes: Sequence[int]) -> bool:
 
 
 class _Load:
-    """Replicas on one pool at one replica count: GPUs per size, whole nodes (multi-node)."""
+    """Replicas on one pool at one replica count: replicas per TP size, their GPUs, and whole
+    nodes of multi-node replicas."""
 
-    __slots__ = ("gpus_per_node", "sizes", "whole")
+    __slots__ = ("gpus", "gpus_per_node", "keys", "sizes", "whole")
 
     def __init__(self, gpus_per_node: int) -> None:
         self.gpus_per_node = gpus_per_node
         self.sizes: dict[int, int] = {}
+        self.keys: frozenset[int] = frozenset()
+        self.gpus = 0
         self.whole = 0
 
     def add(self, option: ReplicaOption, replicas: int) -> None:
         if option.pp > 1:
             self.whole += option.pp * replicas
+            return
+        count = self.sizes.get(option.tp, 0) + replicas
+        self.gpus += option.tp * replicas
+        if count:
+            self.sizes[option.tp] = count
+            self.keys = self.keys | {option.tp}
         else:
-            count = self.sizes.get(option.tp, 0) + replicas
-            if count:
-                self.sizes[option.tp] = count
-            else:
-                del self.sizes[option.tp]
+            self.sizes.pop(option.tp, None)
+            self.keys = self.keys - {option.tp}
 
-    def nodes(self) -> int:
-        sizes = [s for s, n in self.sizes.items() if n]
-        if not sizes:
-            return self.whole
-        if _divisible(self.gpus_per_node, sizes):
-            gpus = sum(s * n for s, n in self.sizes.items())
-            return math.ceil(gpus / self.gpus_per_node) + self.whole
-        items = [("", s, 1) for s, n in self.sizes.items() for _ in range(n)]
-        return len(pack_pool("", self.gpus_per_node, items)) + self.whole
+    def nodes(self, option: ReplicaOption | None = None, replicas: int = 0) -> int:
+        """Nodes needed now, or with `replicas` more (fewer when negative) of `option`."""
+        whole, gpus, keys = self.whole, self.gpus, self.keys
+        if option is not None and replicas:
+            if option.pp > 1:
+                whole += option.pp * replicas
+            else:
+                gpus += option.tp * replicas
+                count = self.sizes.get(option.tp, 0) + replicas
+                keys = keys | {option.tp} if count else keys - {option.tp}
+        if not keys:
+            return whole
+        if _divisible(self.gpus_per_node, keys):
+            return -(-gpus // self.gpus_per_node) + whole
+        sizes = dict(self.sizes)
+        if option is not None and replicas and option.pp == 1:
+            sizes[option.tp] = sizes.get(option.tp, 0) + replicas
+        items = [("", s, 1) for s, n in sizes.items() for _ in range(n)]
+        return len(pack_pool("", self.gpus_per_node, items)) + whole
 
 
 class _State:
@@ -69,48 +87,41 @@ class _State:
     def __init__(self, shapes: Mapping[str, Shape]) -> None:
         self.shapes = shapes
         self.loads: dict[tuple[str, str], _Load] = {}
-        self.nodes: dict[tuple[str, str], int] = {}
 
     def _load(self, pool: str, which: str) -> _Load:
         key = (pool, which)
-        if key not in self.loads:
-            self.loads[key] = _Load(self.shapes[pool].gpus_per_node)
-            self.nodes[key] = 0
-        return self.loads[key]
+        load = self.loads.get(key)
+        if load is None:
+            load = self.loads[key] = _Load(self.shapes[pool].gpus_per_node)
+        return load
 
     def delta(self, demand: Demand, option: ReplicaOption, sign: int = 1) -> tuple[float, ...]:
         """(over-cap nodes, $/h at max, $/h at min) change of adding (sign -1: removing)."""
         shape = self.shapes[option.pool]
+        price = shape.usd_per_hour or 0.0
         over = cost_max = cost_min = 0.0
-        for which, replicas in (("max", demand.max_replicas), ("min", demand.min_replicas)):
-            if not replicas:
-                continue
-            load = self._load(option.pool, which)
-            before = self.nodes[(option.pool, which)]
-            load.add(option, sign * replicas)
-            after = load.nodes()
-            load.add(option, -sign * replicas)
-            price = shape.usd_per_hour or 0.0
-            if which == "max":
-                cost_max = (after - before) * price
-                if shape.max_nodes is not None:
-                    over = max(after - shape.max_nodes, 0) - max(before - shape.max_nodes, 0)
-            else:
-                cost_min = (after - before) * price
+        if demand.max_replicas:
+            load = self._load(option.pool, "max")
+            before = load.nodes()
+            after = load.nodes(option, sign * demand.max_replicas)
+            cost_max = (after - before) * price
+            if shape.max_nodes is not None:
+                over = max(after - shape.max_nodes, 0) - max(before - shape.max_nodes, 0)
+        if demand.min_replicas:
+            load = self._load(option.pool, "min")
+            cost_min = (load.nodes(option, sign * demand.min_replicas) - load.nodes()) * price
         return over, cost_max, cost_min
 
     def apply(self, demand: Demand, option: ReplicaOption, sign: int = 1) -> None:
         for which, replicas in (("max", demand.max_replicas), ("min", demand.min_replicas)):
             if replicas:
-                load = self._load(option.pool, which)
-                load.add(option, sign * replicas)
-                self.nodes[(option.pool, which)] = load.nodes()
+                self._load(option.pool, which).add(option, sign * replicas)
 
     def totals(self) -> tuple[float, float, float, int]:
         over = cost_max = cost_min = 0.0
         nodes = 0
-        for (pool, which), count in self.nodes.items():
-            shape = self.shapes[pool]
+        for (pool, which), load in self.loads.items():
+            shape, count = self.shapes[pool], load.nodes()
             price = shape.usd_per_hour or 0.0
             if which == "max":
                 nodes += count
