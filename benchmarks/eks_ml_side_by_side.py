@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -52,11 +53,15 @@ print(json.dumps({"resources": len(plan.recording), "program_s": time.perf_count
 
 
 def peer_python() -> str | None:
+    """The first candidate interpreter that runs and is Python >= 3.12 (pyenv shims may not)."""
     candidates = [os.environ.get("BENCH_EKSML_PYTHON"), shutil.which("python3.12")]
     candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.12*/bin/python")))
+    check = "import sys; sys.exit(sys.version_info < (3, 12))"
     for candidate in candidates:
         if candidate and Path(candidate).exists():
-            return candidate
+            probe = subprocess.run([candidate, "-c", check], capture_output=True)
+            if probe.returncode == 0:
+                return candidate
     return None
 
 
@@ -67,7 +72,9 @@ def peer_venv(python: str) -> Path:
     venv = Path(tempfile.gettempdir()) / f"pulumi-llmops-eksml-{key}"
     marker = venv / ".installed"
     if not marker.exists():
-        subprocess.run([python, "-m", "venv", str(venv)], check=True, capture_output=True)
+        subprocess.run(
+            [python, "-m", "venv", str(venv)], check=True, capture_output=True, text=True
+        )
         subprocess.run(
             [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *pins],
             check=True,
@@ -84,15 +91,6 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, str]:
     return time.perf_counter() - start, out.stdout
 
 
-def median(args: list[str], runs: int, env: dict[str, str]) -> tuple[float, dict]:
-    samples, last = [], ""
-    for _ in range(runs):
-        seconds, last = timed(args, env)
-        samples.append(seconds)
-    lines = [line for line in last.splitlines() if line.startswith("{")]
-    return statistics.median(samples), (json.loads(lines[-1]) if lines else {})
-
-
 def our_stack(directory: Path) -> Path:
     document = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev-eks.yaml").read_text())
     document["config"]["llmops:platform"]["node_pools"] = {
@@ -104,23 +102,46 @@ def our_stack(directory: Path) -> Path:
     return path
 
 
-def row(side: str, python: list[str], program: list[str], runs: int, env: dict[str, str]) -> str:
-    version = subprocess.run(
-        [*python, "-c", "import sys; print(sys.version.split()[0])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    floor, _ = median([*python, "-c", FLOOR], runs, env)
-    wall, result = median([*python, *program], runs, env)
-    resources = result.get("resources", 0)
-    per = (wall - floor) * 1000 / resources if resources else float("nan")
-    line = (
-        f"| {side} | {version} | {floor * 1000:.0f} ms | {wall * 1000:.0f} ms | "
-        f"{wall / floor:.2f} | {resources} | {per:.1f} ms | {result.get('maxrss_mib', 0):.0f} MiB |"
-    )
-    print(line, flush=True)
-    return line
+@dataclass
+class Side:
+    """One program in one interpreter; samples of its floor and of its plan."""
+
+    name: str
+    python: list[str]
+    program: list[str]
+    env: dict[str, str]
+    floors: list[float] = field(default_factory=list)
+    walls: list[float] = field(default_factory=list)
+    result: dict = field(default_factory=dict)
+
+    def warm_up(self) -> None:
+        """One untimed run of each (it writes bytecode where allowed)."""
+        timed([*self.python, "-c", FLOOR], self.env)
+        timed([*self.python, *self.program], self.env)
+
+    def sample(self) -> None:
+        self.floors.append(timed([*self.python, "-c", FLOOR], self.env)[0])
+        seconds, out = timed([*self.python, *self.program], self.env)
+        self.walls.append(seconds)
+        lines = [line for line in out.splitlines() if line.startswith("{")]
+        self.result = json.loads(lines[-1]) if lines else {}
+
+    def line(self) -> str:
+        version = subprocess.run(
+            [*self.python, "-c", "import sys; print(sys.version.split()[0])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        floor, wall = statistics.median(self.floors), statistics.median(self.walls)
+        resources = self.result.get("resources", 0)
+        per = (wall - floor) * 1000 / resources if resources else float("nan")
+        rss = self.result.get("maxrss_mib", 0)
+        return (
+            f"| {self.name} | {version} | {floor * 1000:.0f} ms | {wall * 1000:.0f} ms | "
+            f"{wall / floor:.2f} | {resources} | {per:.1f} ms | {rss:.0f} MiB | "
+            f"{rss / resources if resources else float('nan'):.2f} |"
+        )
 
 
 def write(section: str) -> None:
@@ -136,50 +157,58 @@ def main() -> int:
     runs = parser.parse_args().runs
     header = [
         "| side | Python | floor | plan wall time | ratio to floor | resources | ms per "
-        "resource above floor | peak RSS |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "resource above floor | peak RSS | MiB per resource |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "components")}
-    lines = []
+    lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        lines.append(
-            row(
-                "ours (dev-eks, 2 GPU pools)",
-                [sys.executable],
-                ["-c", OURS, str(our_stack(Path(tmp)))],
-                runs,
-                env,
-            )
-        )
-    python = peer_python()
-    skipped = None
-    if python is None:
-        skipped = "no Python 3.12 (set BENCH_EKSML_PYTHON)"
-    else:
-        try:
-            venv = peer_venv(python)
-            peer_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-            lines.append(
-                row(
-                    f"pulumi-eks-ml 0.2.0 ({PEER})",
-                    [str(venv / "bin" / "python")],
-                    [str(THEIRS)],
-                    runs,
-                    peer_env,
+        ours = ["-c", OURS, str(our_stack(Path(tmp)))]
+        # The project venv has no bytecode (`pip install --no-compile`, and this machine sets
+        # PYTHONDONTWRITEBYTECODE); the peer's venv has pip's default bytecode. Both states:
+        cached = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        cached["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        sides = [
+            Side("ours, no bytecode (as CI)", [sys.executable], ours, env),
+            Side("ours, bytecode cached", [sys.executable], ours, cached),
+        ]
+        python = peer_python()
+        skipped = None
+        if python is None:
+            skipped = "no Python 3.12 (set BENCH_EKSML_PYTHON)"
+        else:
+            try:
+                venv = peer_venv(python)
+                peer_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+                peer = [str(venv / "bin" / "python")]
+                sides.append(
+                    Side("pulumi-eks-ml 0.2.0, pip's bytecode", peer, [str(THEIRS)], peer_env)
                 )
-            )
+            except subprocess.CalledProcessError as exc:
+                skipped = f"peer install failed: {(exc.stderr or '').strip()[-300:]}"
+        try:
+            for side in sides:
+                side.warm_up()
+            for _ in range(runs):  # interleaved: load changes hit every side alike
+                for side in sides:
+                    side.sample()
         except subprocess.CalledProcessError as exc:
-            skipped = f"peer install or run failed: {(exc.stderr or '').strip()[-300:]}"
+            skipped = f"a run failed: {(exc.stderr or '').strip()[-300:]}"
+            sides = [s for s in sides if s.walls]
+        lines = [side.line() for side in sides if side.walls]
+    for line in lines:
+        print(line, flush=True)
     if skipped:
         print(f"skipped: {skipped}")
-        lines.append(f"| pulumi-eks-ml 0.2.0 | skipped: {skipped} | | | | | | |")
+        lines.append(f"| pulumi-eks-ml 0.2.0 | skipped: {skipped} | | | | | | | |")
     load = os.getloadavg()[0]
     write(
         "\n".join(
             [
                 f"Measured {time.strftime('%Y-%m-%d')} on this machine ({os.cpu_count()} cores, "
-                f"load average {load:.1f}), median of {runs} fresh processes per row, each "
-                "against its own interpreter's floor.",
+                f"load average {load:.1f}), median of {runs} fresh processes per row after one "
+                "warm-up, the rows' runs interleaved, each against its own interpreter's floor "
+                "(`import pulumi, pulumi_kubernetes`).",
                 "",
                 *header,
                 *lines,

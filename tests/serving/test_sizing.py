@@ -90,6 +90,7 @@ def test_replica_costs_scale_with_min_and_max_replicas() -> None:
     found = size_model("m", model(**LLAMA_8B, min_replicas=2, max_replicas=5), *units(pools, "eks"))
     assert found.usd_per_hour_min == pytest.approx(2 * 0.8048)
     assert found.usd_per_hour_max == pytest.approx(5 * 0.8048)
+    assert found.monthly_cost_max_usd == pytest.approx(5 * 0.8048 * 730)
     assert found.pool_chosen_by == "cheapest"
     assert round(found.needed_gib, 2) == 17.46
     assert found.spot_usd_per_hour_per_replica == pytest.approx(0.3821)  # recorded spot
@@ -330,3 +331,65 @@ def test_multi_node_replicas_only_when_allowed() -> None:
     )
     assert (found.pool, found.tensor_parallel, found.pipeline_parallel) == ("l40s", 4, 2)
     assert found.multi_node and found.gpus_per_replica == 8
+
+
+def test_runtime_args_carry_what_sizing_assumed() -> None:
+    from pulumi_llmops.serving.manifests import runtime_args
+
+    pools = {"t4": {"machine_type": "Standard_NC4as_T4_v3", "max_nodes": 2}}
+    specs = {k: GpuPoolSpec.model_validate(v) for k, v in pools.items()}
+    shapes = {k: resolve_pool("azure", s.machine_type, s.gpu, "eastus") for k, s in specs.items()}
+    contracts = {k: pool_contract("aks", k, s, shapes[k]) for k, s in specs.items()}
+    spec = model(
+        params_billion=1.5,
+        architecture={"num_layers": 28, "num_kv_heads": 2, "head_dim": 128},
+        dtype="fp16",
+        max_num_seqs=64,
+        enforce_eager=True,
+    )
+    sizing = plan_sizing({"m": spec}, contracts, shapes).models["m"]
+    assert runtime_args("m", spec, sizing) == [
+        "--model_name=m",
+        "--backend=vllm",
+        "--max_model_len=8192",
+        "--dtype=half",
+        "--tensor-parallel-size=1",
+        "--gpu-memory-utilization=0.9",
+        "--max-num-seqs=64",
+        "--max-num-batched-tokens=2048",
+        "--enforce-eager",
+    ]
+    assert sizing.need.cuda_graph_gib == 0  # eager: no CUDA graphs
+
+
+def test_model_spec_maps_to_the_memory_model() -> None:
+    from pulumi_llmops.serving.sizing import estimate_for
+
+    spec = model(
+        precision="mxfp4",
+        weights_gb=65.3,
+        architecture={
+            "num_layers": 36,
+            "num_kv_heads": 8,
+            "head_dim": 64,
+            "num_attention_heads": 64,
+            "hidden_size": 2880,
+            "vocab_size": 201088,
+            "window": {"layers": 18, "tokens": 128},
+            "moe": {"experts": 128, "top_k": 4, "intermediate_size": 2880},
+        },
+        max_context_tokens=32768,
+        concurrent_sequences=2,
+        kv_cache_dtype="fp8",
+        memory={"activation_gib": 3.0, "cuda_context_gib": 0.6},
+    )
+    estimate = estimate_for(spec)
+    shape = estimate.shape
+    # Only the checkpoint size is given: the implied parameter count sets the graph tier.
+    assert (shape.weights_bytes, shape.precision) == (65.3e9, "mxfp4")
+    assert shape.total_params == pytest.approx(65.3e9 / 0.53125)
+    assert (shape.window_layers, shape.window_tokens) == (18, 128)
+    assert (shape.moe_experts, shape.moe_top_k, shape.moe_intermediate_size) == (128, 4, 2880)
+    assert (estimate.params.concurrency, estimate.kv_cache_dtype) == (2, "fp8")
+    need = estimate.need("H100-80GB", 74.5)
+    assert (need.activation_gib, need.cuda_context_gib) == (3.0, 0.6)

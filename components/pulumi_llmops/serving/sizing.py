@@ -21,6 +21,7 @@ from ..catalog.fit import Fit, replica_options
 from ..catalog.formats import normalize_precision
 from ..catalog.packing import Demand, Placement, Shape
 from ..catalog.placement import place
+from ..catalog.pricing import HOURS_PER_MONTH
 from ..catalog.shape import PoolShape
 from ..catalog.sizing import (
     QUANT_BYTES,
@@ -95,6 +96,16 @@ class ModelSizing:
     def usd_per_hour_max(self) -> float | None:
         price = self.usd_per_hour_per_replica
         return None if price is None else price * self.max_replicas
+
+    @property
+    def monthly_cost_min_usd(self) -> float | None:
+        hourly = self.usd_per_hour_min
+        return None if hourly is None else hourly * HOURS_PER_MONTH
+
+    @property
+    def monthly_cost_max_usd(self) -> float | None:
+        hourly = self.usd_per_hour_max
+        return None if hourly is None else hourly * HOURS_PER_MONTH
 
 
 @dataclass(frozen=True)
