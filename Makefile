@@ -32,8 +32,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check components stacks tests benchmarks examples
 	$(BIN)/ruff format --check components stacks tests benchmarks
 
-bench: $(STAMP)  ## Plan-time and scaling measurements -> benchmarks/README.md figures
+bench: $(STAMP)  ## Plan-time, sizing and placement measurements -> benchmarks/README.md figures
 	$(BIN)/python benchmarks/plan_time.py
+	$(BIN)/python benchmarks/model_sizing.py
+	$(BIN)/python benchmarks/placement_scaling.py
 
 docs: $(STAMP)  ## Regenerate the generated docs: config reference, examples table
 	$(BIN)/python -m pulumi_llmops.config.reference > docs/config-reference.md

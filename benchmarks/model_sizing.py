@@ -1,38 +1,78 @@
-"""GPU sizing and cheapest priced GPU shape per cloud for public LLMs.
+"""Sizing benchmark: popular open LLMs placed on each cloud's priced catalogue shapes.
 
-Writes its section of `benchmarks/README.md` from the library's catalogue and sizing functions, so a
-change of formula, default or price shows up as a diff of that file (a test compares it).
+Writes its section of `benchmarks/README.md` from the library's memory model
+(`catalog.sizing`), numeric-format rules (`catalog.formats`) and whole-node placement
+(`catalog.packing`), beside a naive baseline computed in the same run: each replica on the
+smallest single VM that fits it, billed whole. Every placed replica is re-checked against
+the memory model's formulas written out again (`sizing_check.py`). A change of formula,
+default, price or shape shows up as a diff of that file (a test compares it).
 
-    PYTHONPATH=components python benchmarks/model_sizing.py          # rewrite the table
+    PYTHONPATH=components python benchmarks/model_sizing.py          # rewrite the section
     PYTHONPATH=components python benchmarks/model_sizing.py --check  # exit 1 if stale
-
-Architecture figures (layers, KV heads, head dim) are those of each model's published
-config.json; parameter counts are from the model card or computed from the config.json
-tensor shapes, as stated per row.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pulumi_llmops.catalog import (
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import sizing_check  # noqa: E402
+
+from pulumi_llmops.catalog import (  # noqa: E402
     CLOUDS,
-    DEFAULT_GPU_MEMORY_UTILIZATION,
-    DEFAULT_OVERHEAD_GIB_PER_GPU,
-    NoPoolFitsError,
-    PoolChoice,
-    catalog_pools,
-    choose_pool,
-    estimate_memory,
+    catalog_spot_price,
+    get_gpu_model,
     hourly_price,
     list_instances,
 )
+from pulumi_llmops.catalog.fit import replica_options  # noqa: E402
+from pulumi_llmops.catalog.gpus import read_data_file  # noqa: E402
+from pulumi_llmops.catalog.packing import Demand, Placement, Shape  # noqa: E402
+from pulumi_llmops.catalog.placement import naive_baseline, place  # noqa: E402
+from pulumi_llmops.catalog.reference import reference_model  # noqa: E402
+from pulumi_llmops.catalog.sizing import ServingParams, estimate_memory  # noqa: E402
 
 OUTPUT = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- model-sizing:begin -->", "<!-- model-sizing:end -->"
+REGIONS = {"aws": "us-east-1", "gcp": "us-central1", "azure": "eastus"}
+CLOUD_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
+CONTEXT = 8192
+GOAL = 0.40
+
+# (row label, reference repo, checkpoint format): 24 models, 1.2 B to 682 B, dense and MoE.
+MODELS: tuple[tuple[str, str, str], ...] = (
+    ("Llama-3.2-1B", "meta-llama/Llama-3.2-1B-Instruct", "bf16"),
+    ("Llama-3.2-3B", "meta-llama/Llama-3.2-3B-Instruct", "bf16"),
+    ("Mistral-7B-v0.3", "mistralai/Mistral-7B-Instruct-v0.3", "bf16"),
+    ("Qwen2.5-7B", "Qwen/Qwen2.5-7B-Instruct", "bf16"),
+    ("Llama-3.1-8B", "meta-llama/Llama-3.1-8B-Instruct", "bf16"),
+    ("Llama-3.1-8B FP8", "meta-llama/Llama-3.1-8B-Instruct", "fp8"),
+    ("Gemma-2-9B", "google/gemma-2-9b-it", "bf16"),
+    ("Qwen2.5-14B", "Qwen/Qwen2.5-14B-Instruct", "bf16"),
+    ("Phi-4", "microsoft/phi-4", "bf16"),
+    ("gpt-oss-20b", "openai/gpt-oss-20b", "mxfp4"),
+    ("Gemma-2-27B", "google/gemma-2-27b-it", "bf16"),
+    ("Qwen3-30B-A3B", "Qwen/Qwen3-30B-A3B", "bf16"),
+    ("Qwen2.5-32B AWQ", "Qwen/Qwen2.5-32B-Instruct", "awq-int4"),
+    ("Qwen2.5-32B", "Qwen/Qwen2.5-32B-Instruct", "bf16"),
+    ("Mixtral-8x7B", "mistralai/Mixtral-8x7B-Instruct-v0.1", "bf16"),
+    ("Llama-3.1-70B AWQ", "meta-llama/Llama-3.1-70B-Instruct", "awq-int4"),
+    ("Llama-3.1-70B FP8", "meta-llama/Llama-3.1-70B-Instruct", "fp8"),
+    ("Qwen2.5-72B", "Qwen/Qwen2.5-72B-Instruct", "bf16"),
+    ("Llama-4-Scout", "meta-llama/Llama-4-Scout-17B-16E-Instruct", "bf16"),
+    ("gpt-oss-120b", "openai/gpt-oss-120b", "mxfp4"),
+    ("Mixtral-8x22B FP8", "mistralai/Mixtral-8x22B-Instruct-v0.1", "fp8"),
+    ("Qwen3-235B-A22B FP8", "Qwen/Qwen3-235B-A22B", "fp8"),
+    ("Llama-3.1-405B FP8", "meta-llama/Llama-3.1-405B-Instruct", "fp8"),
+    ("DeepSeek-R1 FP8", "deepseek-ai/DeepSeek-R1", "fp8"),
+)
+SCENARIOS = [(c, r, m) for c in (4, 16) for r in (1, 2) for m in ("fallback", "always")]
+HEADLINE = (4, 1, "fallback")
 
 
 def committed_section(text: str) -> str:
@@ -48,195 +88,287 @@ def with_section(text: str, section: str) -> str:
     return f"{head}{BEGIN}\n{section}{END}{tail}"
 
 
-CONTEXT_TOKENS = 8192
-CONCURRENT_SEQUENCES = 16
-REGIONS = {"aws": "us-east-1", "gcp": "us-central1", "azure": "eastus"}
-CLOUD_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
-
-SHAPES = "computed from config.json tensor shapes"
-CARD = "model card"
-
-# config.json repository: (parameters, where that count comes from, layers, KV heads, head dim).
-# Mixture-of-experts counts include every expert: all of them are resident in GPU memory.
-ARCHITECTURES: dict[str, tuple[float, str, int, int, int]] = {
-    "meta-llama/Llama-3.2-3B-Instruct": (3_212_749_824, SHAPES, 28, 8, 128),
-    "microsoft/Phi-3-mini-128k-instruct": (3_821_079_552, SHAPES, 32, 32, 96),
-    "mistralai/Mistral-7B-v0.1": (7_241_732_096, SHAPES, 32, 8, 128),
-    "Qwen/Qwen2.5-7B-Instruct": (7.61e9, CARD, 28, 4, 128),
-    "meta-llama/Llama-3.1-8B-Instruct": (8_030_261_248, SHAPES, 32, 8, 128),
-    "google/gemma-2-9b-it": (9_241_705_984, SHAPES, 42, 8, 256),
-    "mistralai/Mistral-Nemo-Instruct-2407": (12_247_782_400, SHAPES, 40, 8, 128),
-    "Qwen/Qwen2.5-14B-Instruct": (14.7e9, CARD, 48, 8, 128),
-    "google/gemma-2-27b-it": (27_227_128_320, SHAPES, 46, 16, 128),
-    "Qwen/Qwen2.5-32B-Instruct": (32.5e9, CARD, 64, 8, 128),
-    "mistralai/Mixtral-8x7B-Instruct-v0.1": (46_702_792_704, SHAPES, 32, 8, 128),
-    "meta-llama/Llama-3.1-70B-Instruct": (70_553_706_496, SHAPES, 80, 8, 128),
-    "deepseek-ai/DeepSeek-R1-Distill-Llama-70B": (70_553_706_496, SHAPES, 80, 8, 128),
-    "Qwen/Qwen2.5-72B-Instruct": (72.7e9, CARD, 80, 8, 128),
-    "mistralai/Mixtral-8x22B-Instruct-v0.1": (140_630_071_296, SHAPES, 56, 8, 128),
-    "meta-llama/Llama-3.1-405B-Instruct": (405_853_388_800, SHAPES, 126, 8, 128),
-}
-
-# (row label, config.json repository, weight precision). Quantised rows (fp8, int4) use the
-# base model's figures with fewer bytes per parameter.
-ROWS: tuple[tuple[str, str, str], ...] = (
-    ("Llama-3.2-3B-Instruct", "meta-llama/Llama-3.2-3B-Instruct", "bf16"),
-    ("Phi-3-mini-128k-instruct", "microsoft/Phi-3-mini-128k-instruct", "bf16"),
-    ("Mistral-7B-v0.1", "mistralai/Mistral-7B-v0.1", "bf16"),
-    ("Qwen2.5-7B-Instruct", "Qwen/Qwen2.5-7B-Instruct", "bf16"),
-    ("Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B-Instruct", "bf16"),
-    ("Llama-3.1-8B-Instruct FP8", "meta-llama/Llama-3.1-8B-Instruct", "fp8"),
-    ("Gemma-2-9B-it", "google/gemma-2-9b-it", "bf16"),
-    ("Mistral-Nemo-Instruct-2407", "mistralai/Mistral-Nemo-Instruct-2407", "bf16"),
-    ("Qwen2.5-14B-Instruct", "Qwen/Qwen2.5-14B-Instruct", "bf16"),
-    ("Gemma-2-27B-it", "google/gemma-2-27b-it", "bf16"),
-    ("Qwen2.5-32B-Instruct", "Qwen/Qwen2.5-32B-Instruct", "bf16"),
-    ("Qwen2.5-32B-Instruct int4", "Qwen/Qwen2.5-32B-Instruct", "int4"),
-    ("Mixtral-8x7B-Instruct-v0.1", "mistralai/Mixtral-8x7B-Instruct-v0.1", "bf16"),
-    ("Llama-3.1-70B-Instruct", "meta-llama/Llama-3.1-70B-Instruct", "bf16"),
-    ("Llama-3.1-70B-Instruct FP8", "meta-llama/Llama-3.1-70B-Instruct", "fp8"),
-    ("Llama-3.1-70B-Instruct int4", "meta-llama/Llama-3.1-70B-Instruct", "int4"),
-    ("DeepSeek-R1-Distill-Llama-70B", "deepseek-ai/DeepSeek-R1-Distill-Llama-70B", "bf16"),
-    ("Qwen2.5-72B-Instruct", "Qwen/Qwen2.5-72B-Instruct", "bf16"),
-    ("Mixtral-8x22B-Instruct-v0.1", "mistralai/Mixtral-8x22B-Instruct-v0.1", "bf16"),
-    ("Llama-3.1-405B-Instruct FP8", "meta-llama/Llama-3.1-405B-Instruct", "fp8"),
-)
+def cloud_shapes(cloud: str) -> tuple[dict[str, Shape], dict[str, object]]:
+    """Every machine type of `cloud` with an on-demand price in its benchmark region."""
+    shapes, gpus = {}, {}
+    for instance in list_instances(cloud):
+        price = hourly_price(instance, REGIONS[cloud])
+        if price is None:
+            continue
+        spot = catalog_spot_price(instance, REGIONS[cloud])
+        shapes[instance.machine_type] = Shape(
+            pool=instance.machine_type,
+            gpu_model=instance.gpu_model,
+            gpu_memory_gib=instance.gpu_memory_gib,
+            gpus_per_node=instance.gpu_count,
+            usd_per_hour=price.usd_per_hour,
+            spot_usd_per_hour=spot.usd_per_hour if spot else None,
+        )
+        gpus[instance.machine_type] = get_gpu_model(instance.gpu_model)
+    return shapes, gpus
 
 
 @dataclass(frozen=True)
-class PublicModel:
-    """One table row: a public checkpoint at a weight precision, with its figures."""
+class Run:
+    """One cloud x scenario: the placement, the naive baseline and what could not be placed."""
 
-    name: str
-    repo: str
-    precision: str
-    params: float
-    params_source: str
-    num_layers: int
-    num_kv_heads: int
-    head_dim: int
+    cloud: str
+    sequences: int
+    replicas: int
+    multi: str
+    shapes: dict[str, Shape]
+    placement: Placement | None
+    naive: dict[str, float | None]
+    unplaceable: dict[str, str]
 
+    @property
+    def placed_usd(self) -> float:
+        return self.placement.at_max.usd_per_hour(self.shapes) if self.placement else 0.0
 
-MODELS: tuple[PublicModel, ...] = tuple(
-    PublicModel(name, repo, precision, *ARCHITECTURES[repo]) for name, repo, precision in ROWS
-)
-
-
-def _choice(model_estimate, cloud: str) -> PoolChoice | None:
-    pools = catalog_pools(cloud, REGIONS[cloud], priced_only=True)
-    try:
-        return choose_pool(model_estimate, pools)
-    except NoPoolFitsError:
-        return None
+    @property
+    def naive_usd(self) -> float:
+        return sum(v for v in self.naive.values() if v is not None)
 
 
-def _shape(choice: PoolChoice | None) -> tuple[str, str]:
-    if choice is None:
-        return "no priced fit", ""
-    pool = choice.pool
-    gpus = f"{choice.tensor_parallel} x {pool.gpu_model}"
-    return f"{pool.name} ({gpus})", f"{choice.usd_per_hour_per_replica:.4f}"
+def _why(rejected: dict[str, str]) -> str:
+    reasons = list(rejected.values())
+    formats = [r for r in reasons if not r.startswith(("needs ", "CUDA context"))]
+    if formats and len(formats) == len(reasons):
+        return "numeric format: " + sorted(set(formats))[0]
+    return "memory: no priced shape holds a replica, even across 16 whole nodes"
 
 
-def render() -> str:
-    """The whole Markdown document (deterministic: no timestamps, fixed ordering)."""
-    regions = ", ".join(f"{cloud} {REGIONS[cloud]}" for cloud in CLOUDS)
-    lines = [
-        "## Model GPU sizing and cheapest priced shape per cloud",
-        "",
-        "Generated by `benchmarks/model_sizing.py` from `pulumi_llmops.catalog`; do not edit.",
-        "",
-        "Assumptions:",
-        "",
-        f"- vLLM serving, max context {CONTEXT_TOKENS:,} tokens, {CONCURRENT_SEQUENCES} "
-        "concurrent sequences each at full context (the worst case the KV cache must hold).",
-        "- KV cache in bf16 for bf16 models and fp16 for quantised (fp8/int4) ones, 2 bytes "
-        "per element; exact size from layers x KV heads x head dim.",
-        f"- {DEFAULT_OVERHEAD_GIB_PER_GPU:g} GiB overhead per GPU; each GPU may use "
-        f"{DEFAULT_GPU_MEMORY_UTILIZATION:.0%} of its memory (vLLM's default).",
-        "- int4 counts 0.5 bytes per parameter (quantisation scales and unquantised layers "
-        "not included).",
-        "- Tensor parallelism 1, 2, 4 or 8 within one node; the smallest degree that fits.",
-        f"- Only catalogue machine types with an on-demand price in {regions} "
-        "(snapshot prices, see the last table). Price per replica = GPUs per replica x node "
-        "price / GPUs per node: replicas share a node, whole nodes are billed.",
-        "- `no priced fit`: no priced machine type of that cloud holds one replica; the "
-        "catalogue's unpriced larger shapes may fit, but are not costed here.",
-        "- Memory figures in GiB (2^30 bytes); weights = parameters x bytes per parameter; "
-        "mixture-of-experts models count every expert (all are resident in GPU memory).",
-        "",
-        "### Memory per replica",
-        "",
-        "| Model | Precision | Params (B) | Layers / KV heads / head dim | Weights GiB "
-        "| KV cache GiB | Total GiB (1 GPU) |",
-        "| --- | --- | ---: | --- | ---: | ---: | ---: |",
-    ]
-    estimates = []
-    for model in MODELS:
+def run(cloud: str, sequences: int, replicas: int, multi: str) -> Run:
+    shapes, gpus = cloud_shapes(cloud)
+    demands, baseline, unplaceable = [], [], {}
+    for label, repo, precision in MODELS:
         estimate = estimate_memory(
-            params_billion=model.params / 1e9,
-            precision=model.precision,
-            num_layers=model.num_layers,
-            num_kv_heads=model.num_kv_heads,
-            head_dim=model.head_dim,
-            max_context_tokens=CONTEXT_TOKENS,
-            concurrent_sequences=CONCURRENT_SEQUENCES,
+            reference_model(repo).shape(precision),
+            ServingParams(max_model_len=CONTEXT, concurrency=sequences),
         )
-        estimates.append(estimate)
-        lines.append(
-            f"| {model.name} | {model.precision} | {model.params / 1e9:.2f} | "
-            f"{model.num_layers} / {model.num_kv_heads} / {model.head_dim} | "
-            f"{estimate.weights_gib:.2f} | {estimate.kv_cache_gib:.2f} | "
-            f"{estimate.total_gib:.2f} |"
-        )
-    header = " | ".join(f"{CLOUD_NAMES[c]} {REGIONS[c]} | $/h per replica" for c in CLOUDS)
-    lines += [
+        fit = replica_options(estimate, shapes, gpus, multi_node=multi)  # type: ignore[arg-type]
+        if not fit.options:
+            unplaceable[label] = _why(dict(fit.rejected))
+            continue
+        demands.append(Demand(label, fit.options, replicas, replicas))
+        fallback = (
+            fit
+            if multi == "fallback"
+            else replica_options(estimate, shapes, gpus, multi_node="fallback")
+        )  # type: ignore[arg-type]
+        baseline.append(Demand(label, fallback.options, replicas, replicas))
+    placement = place(demands, shapes) if demands else None
+    result = Run(
+        cloud,
+        sequences,
+        replicas,
+        multi,
+        shapes,
+        placement,
+        naive_baseline(baseline, shapes),
+        unplaceable,
+    )
+    recheck(result)
+    return result
+
+
+def recheck(result: Run) -> None:
+    """Every placed replica inside the memory model, recomputed by `sizing_check`."""
+    rows = read_data_file("models.yaml")["models"]
+    if result.placement is None:
+        return
+    for label, repo, precision in MODELS:
+        option = result.placement.assignment.get(label)
+        if option is None:
+            continue
+        shape = result.shapes[option.pool]
+        if not sizing_check.fits(
+            rows[repo],
+            precision,
+            shape.gpu_model,
+            shape.gpu_memory_gib,
+            option.tp,
+            option.pp,
+            CONTEXT,
+            result.sequences,
+        ):
+            raise AssertionError(
+                f"{label} on {option.pool} TP {option.tp} x PP {option.pp} fails the re-check"
+            )
+
+
+def runs() -> Iterator[Run]:
+    for cloud in CLOUDS:
+        for sequences, replicas, multi in SCENARIOS:
+            yield run(cloud, sequences, replicas, multi)
+
+
+def _money(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.2f}"
+
+
+def _memory_table() -> list[str]:
+    gpus = ["T4", "A10G", "L4", "L40S", "A100-40GB", "A100-80GB", "H100-80GB", "H200-141GB"]
+    lines = [
+        "### Memory per replica (4 sequences x 8,192 tokens, vLLM's small batching defaults)",
         "",
-        "### Cheapest priced shape per cloud",
+        "Min TP x PP: the smallest replica on 8-GPU nodes of that GPU (`-`: the format does not "
+        "run there; `x`: not even 16 nodes).",
         "",
-        f"| Model | {header} |",
-        "| --- |" + " --- | ---: |" * len(CLOUDS),
+        "| Model | Format | Params (B) | Weights GiB | KV GiB | Activation | Graphs | Total TP1 | "
+        + " | ".join(gpus)
+        + " |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |" + " ---: |" * len(gpus),
     ]
-    for model, estimate in zip(MODELS, estimates, strict=True):
+    for label, repo, precision in MODELS:
+        ref = reference_model(repo)
+        estimate = estimate_memory(
+            ref.shape(precision), ServingParams(max_model_len=CONTEXT, concurrency=4)
+        )
+        need = estimate.need("L40S", 44.703125)
+        weights = f"{need.weights_gib:.2f}" + ("" if precision in ref.published_gib else "*")
         cells = []
-        for cloud in CLOUDS:
-            cells.extend(_shape(_choice(estimate, cloud)))
-        lines.append(f"| {model.name} | " + " | ".join(cells) + " |")
+        for name in gpus:
+            gpu = get_gpu_model(name)
+            shape = Shape(name, name, gpu.memory_gib, 8)
+            fit = replica_options(estimate, {name: shape}, {name: gpu}, multi_node="fallback")
+            if fit.options:
+                o = fit.options[0]
+                cells.append(f"{o.tp}" if o.pp == 1 else f"{o.tp}x{o.pp}")
+            else:
+                reason = fit.rejected[name]
+                cells.append("x" if reason.startswith(("needs", "CUDA")) else "-")
+        lines.append(
+            f"| {label} | {precision} | {ref.params / 1e9:.1f} | {weights} | "
+            f"{need.kv_cache_gib:.2f} | "
+            f"{need.activation_gib:.2f} | {need.cuda_graph_gib:.2f} | {need.total_gib:.2f} | "
+            + " | ".join(cells)
+            + " |"
+        )
     lines += [
         "",
-        "### Priced machine types used",
+        "`*` computed from the format's bytes per parameter; the others are published sizes.",
         "",
-        "| Cloud | Machine type | GPUs | GiB per GPU | $/h per node | Region | Source |",
-        "| --- | --- | --- | ---: | ---: | --- | --- |",
+    ]
+    return lines
+
+
+def _placement_table(result: Run) -> list[str]:
+    sequences, replicas, multi = HEADLINE
+    lines = [
+        f"#### {CLOUD_NAMES[result.cloud]} {REGIONS[result.cloud]}",
+        "",
+        "| Model | Shape | TP x PP | Need / usable GiB per GPU | Margin GiB | $/h (share) |",
+        "| --- | --- | --- | ---: | ---: | ---: |",
+    ]
+    assert result.placement is not None
+    shares = result.placement.at_max.model_usd_per_hour(result.shapes)
+    for label, _, _ in MODELS:
+        if label in result.unplaceable:
+            lines.append(f"| {label} | not placed: {result.unplaceable[label]} | | | | |")
+            continue
+        option = result.placement.assignment[label]
+        need = option.detail.need
+        shape = result.shapes[option.pool]
+        where = f"{option.pool} ({shape.gpus_per_node} x {shape.gpu_model})"
+        split = f"{option.tp} x {option.pp}" + (" **multi-node**" if option.pp > 1 else "")
+        lines.append(
+            f"| {label} | {where} | {split} | {need.total_gib:.2f} / {need.usable_gib:.2f} | "
+            f"{need.margin_gib:.2f} | {_money(shares[label])} |"
+        )
+    return [*lines, ""]
+
+
+def _totals_table(results: list[Run]) -> list[str]:
+    lines = [
+        "| Cloud | Sequences | Replicas | Multi-node | Placed $/h | Spot $/h (where recorded) "
+        "| Naive $/h | Saving | Goal >= 40% | Nodes (GPU utilisation) | Not placed |",
+        "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- | --- |",
+    ]
+    for r in results:
+        if r.placement is None:
+            continue
+        packing = r.placement.at_max
+        spot = packing.pool_usd_per_hour(r.shapes, "spot")
+        known = [v for v in spot.values() if v is not None]
+        spot_text = "n/a" if not known else f"{sum(known):,.2f}"
+        if known and len(known) < len(spot):
+            spot_text += f" ({len(known)} of {len(spot)} shapes)"
+        saving = 1 - r.placed_usd / r.naive_usd
+        use = packing.gpu_utilisation()
+        nodes = ", ".join(f"{n} x {p} ({use[p]:.0%})" for p, n in packing.nodes_per_pool().items())
+        lines.append(
+            f"| {CLOUD_NAMES[r.cloud]} | {r.sequences} | {r.replicas} | {r.multi} | "
+            f"{r.placed_usd:,.2f} | {spot_text} | {r.naive_usd:,.2f} | {saving:.1%} | "
+            f"{'yes' if saving >= GOAL else 'no'} | "
+            f"{nodes} | {', '.join(sorted(r.unplaceable)) or '-'} |"
+        )
+    return [*lines, ""]
+
+
+def _shapes_table() -> list[str]:
+    lines = [
+        "| Cloud | Machine type | GPUs | GiB per GPU | On-demand $/h | Source | Spot $/h "
+        "| Spot source |",
+        "| --- | --- | --- | ---: | ---: | --- | ---: | --- |",
     ]
     for cloud in CLOUDS:
         for instance in list_instances(cloud):
             price = hourly_price(instance, REGIONS[cloud])
             if price is None:
                 continue
-            note = f"; {price.note}" if price.note else ""
+            spot = catalog_spot_price(instance, REGIONS[cloud])
+            spot_cells = f"{spot.usd_per_hour:g} | {spot.note} ({spot.date})" if spot else "n/a | -"
             lines.append(
                 f"| {cloud} | {instance.machine_type} | {instance.gpu_count} x "
-                f"{instance.gpu_model} | {instance.gpu_memory_gib:.2f} | "
-                f"{price.usd_per_hour:g} | {price.region} | {price.source}{note} |"
+                f"{instance.gpu_model} | {instance.gpu_memory_gib:.2f} | {price.usd_per_hour:g} | "
+                f"{price.source} ({price.date}) | {spot_cells} |"
             )
-    lines += [
+    return lines
+
+
+def render() -> str:
+    """The whole generated section (deterministic: no timestamps, fixed ordering)."""
+    results = list(runs())
+    headline = [r for r in results if (r.sequences, r.replicas, r.multi) == HEADLINE]
+    checked = sum(len(r.placement.assignment) for r in results if r.placement)
+    lines = [
+        "## Model sizing and placement on each cloud's priced shapes",
         "",
-        "### Model figures",
+        "Generated by `benchmarks/model_sizing.py`; do not edit.",
         "",
-        "Layers, KV heads and head dim: each repository's config.json.",
+        f"- {len(MODELS)} models (dense and MoE, 1.2 B to 682 B parameters; bf16, fp8, AWQ int4, "
+        "MXFP4) from `catalog/data/models.yaml`; vLLM serving with max context 8,192, "
+        "`gpu_memory_utilization` 0.9 and vLLM's batching defaults for each GPU, per "
+        "`catalog/sizing.py` (terms and sources in docs/serving.md). fp8 checkpoints need FP8 "
+        "GPUs (no weight-only fallback), bf16 needs bfloat16 GPUs.",
+        "- Shapes: every catalogue machine type with an on-demand price in "
+        + ", ".join(f"{c} {REGIONS[c]}" for c in CLOUDS)
+        + " (last table). Placement: whole nodes, first-fit-decreasing, pool per model chosen "
+        "for the cheapest total (`catalog/packing.py`). Multi-node `fallback`: pipeline "
+        "parallel across whole nodes only for models no single node holds; `always`: also "
+        "where it is cheaper. Multi-node serving is not generated by the library yet.",
+        "- Naive baseline, same run: each replica on the smallest single VM that holds it "
+        "(fewest GPUs, then least GPU memory, then price), billed whole; multi-node only when "
+        "no single VM holds it. Models placed nowhere count in neither total.",
+        f"- Re-check: all {checked} placed models of every scenario were recomputed by "
+        "`benchmarks/sizing_check.py` and fit the memory model.",
         "",
-        "| Repository | Parameters | Source of the parameter count |",
-        "| --- | ---: | --- |",
+        *_memory_table(),
+        "### Totals per cloud and scenario",
+        "",
+        *_totals_table(results),
+        "### Placement per model (4 sequences, 1 replica, multi-node fallback)",
+        "",
     ]
-    for repo, (params, source, *_) in ARCHITECTURES.items():
-        count = f"{params:,.0f}" if source == SHAPES else f"{params / 1e9:g}B"
-        lines.append(f"| {repo} | {count} | {source} |")
+    for result in headline:
+        lines += _placement_table(result)
+    lines += ["### Priced shapes", "", *_shapes_table()]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write the table, or with `--check` report whether the committed table is current."""
+    """Write the section, or with `--check` report whether the committed one is current."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
     args = parser.parse_args(argv)

@@ -154,3 +154,74 @@ def test_config_override_of_a_builtin_keeps_its_mig_flag_and_aliases() -> None:
 def test_config_override_can_set_the_mig_flag() -> None:
     spec = CatalogSpec(gpus={"L4": {"memory_gib": 22.0, "mig_capable": True}})
     assert get_gpu_model("l4", spec.to_overrides()).mig_capable is True
+
+
+# name: (compute capability, tensor-core dtypes) from gpus.yaml schema v2 (NVIDIA datasheets,
+# CUDA GPUs table).
+FORMATS = {
+    "A100-40GB": ((8, 0), {"fp16", "bf16", "int8", "int4"}),
+    "A100-80GB": ((8, 0), {"fp16", "bf16", "int8", "int4"}),
+    "A10G": ((8, 6), {"fp16", "bf16", "int8", "int4"}),
+    "H100-80GB": ((9, 0), {"fp16", "bf16", "fp8", "int8"}),
+    "H100-NVL-94GB": ((9, 0), {"fp16", "bf16", "fp8", "int8"}),
+    "H200-141GB": ((9, 0), {"fp16", "bf16", "fp8", "int8"}),
+    "L4": ((8, 9), {"fp16", "bf16", "fp8", "int8", "int4"}),
+    "L40S": ((8, 9), {"fp16", "bf16", "fp8", "int8", "int4"}),
+    "T4": ((7, 5), {"fp16", "int8", "int4"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_compute_capability_dtypes_and_kernels(name: str) -> None:
+    model = get_gpu_model(name)
+    assert (model.compute_capability, set(model.dtypes)) == FORMATS[name]
+    assert model.formats_known is True
+    assert "(read 2026-12-02)" in model.formats_source
+    assert ("mxfp4_marlin" in model.kernels) is (name != "T4")  # no Marlin MXFP4 on Turing
+    assert ("fp8_weight_only" in model.kernels) is (model.compute_capability < (8, 9))
+
+
+def test_formats_of_added_and_corrected_gpus() -> None:
+    spec = CatalogSpec.model_validate(
+        {
+            "gpus": {
+                "RTX-6000-ADA": {"memory_gib": 47.5},
+                "RTX-PRO-6000": {
+                    "memory_gib": 94.0,
+                    "compute_capability": "12.0",
+                    "dtypes": ["fp16", "bf16", "fp8", "fp4"],
+                    "kernels": ["awq", "fp8_w8a8"],
+                },
+                "t4": {"memory_gib": 15.0},
+            }
+        }
+    )
+    models = {m.name: m for m in list_gpu_models(spec.to_overrides())}
+    unknown = models["RTX-6000-ADA"]
+    assert (unknown.compute_capability, unknown.dtypes, unknown.kernels) == (
+        (7, 0),
+        frozenset({"fp16"}),
+        frozenset(),
+    )
+    assert unknown.formats_known is False
+    declared = models["RTX-PRO-6000"]
+    assert declared.compute_capability == (12, 0) and "fp4" in declared.dtypes
+    assert declared.formats_known is True
+    t4 = models["T4"]  # memory corrected, formats kept
+    assert (t4.memory_gib, t4.compute_capability, t4.formats_known) == (15.0, (7, 5), True)
+
+
+def test_bad_gpu_format_overrides_are_path_errors() -> None:
+    from pulumi_llmops.config.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        CatalogSpec.model_validate(
+            {"gpus": {"X1": {"memory_gib": 10, "compute_capability": "eight", "dtypes": ["fp6"]}}}
+        )
+    assert [(p.path, p.message) for p in info.value.problems] == [
+        (
+            "gpus.X1.compute_capability",
+            "must be a CUDA compute capability <major>.<minor> (e.g. 8.9)",
+        ),
+        ("gpus.X1.dtypes.0", "Input should be 'fp16', 'bf16', 'fp8', 'int8', 'int4' or 'fp4'"),
+    ]

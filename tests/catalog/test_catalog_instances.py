@@ -113,6 +113,53 @@ REFERENCE_PRICES = {
     ("azure", "Standard_ND96asr_v4", "eastus"): 27.197,
 }
 
+# AWS us-east-1 on-demand prices added for issue 17 from skypilot-catalog's
+# catalogs/v8/aws/vms.csv at commit 00148f2a (Price column), read 2026-12-02.
+SKYPILOT_V8_PRICES = {
+    "g4dn.xlarge": 0.526,
+    "g5.2xlarge": 1.212,
+    "g5.4xlarge": 1.624,
+    "g5.16xlarge": 4.096,
+    "g5.24xlarge": 8.144,
+    "g5.48xlarge": 16.288,
+    "g6.4xlarge": 1.3232,
+    "g6.8xlarge": 2.0144,
+    "g6.16xlarge": 3.3968,
+    "g6.24xlarge": 6.6752,
+    "g6e.8xlarge": 4.52856,
+    "g6e.12xlarge": 10.49264,
+    "g6e.16xlarge": 7.57719,
+    "p4de.24xlarge": 27.44705,
+    "p5.4xlarge": 6.88,
+    "p5en.48xlarge": 63.296,
+}
+SKYPILOT_V8 = "skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv @ 00148f2a (Price column)"
+
+# Spot: median of the us-east-1 AZ rows of the same CSV's SpotPrice column.
+SPOT_PRICES = {
+    "g4dn.xlarge": 0.2039,
+    "g5.xlarge": 0.436,
+    "g5.2xlarge": 0.5036,
+    "g5.4xlarge": 0.6603,
+    "g5.12xlarge": 2.1824,
+    "g5.16xlarge": 1.2446,
+    "g5.24xlarge": 3.0872,
+    "g5.48xlarge": 5.7785,
+    "g6.xlarge": 0.3821,
+    "g6.4xlarge": 0.682,
+    "g6.8xlarge": 0.9544,
+    "g6.16xlarge": 1.1593,
+    "g6.24xlarge": 2.916,
+    "g6e.xlarge": 1.0046,
+    "g6e.8xlarge": 1.3279,
+    "g6e.12xlarge": 5.2763,
+    "g6e.16xlarge": 1.6389,
+    "p4d.24xlarge": 8.0001,
+    "p4de.24xlarge": 9.3119,
+    "p5.48xlarge": 23.4532,
+    "p5en.48xlarge": 17.4021,
+}
+
 # vCPU / host GiB of the reference's price table rows.
 REFERENCE_HOSTS = {
     ("aws", "g6.xlarge"): (4, 16.0),
@@ -155,12 +202,37 @@ def test_gpu_shape_per_machine_type(cloud: str, machine_type: str) -> None:
 
 
 def test_prices_are_exactly_the_reference_prices_with_source_and_date() -> None:
-    found = {}
+    found, added = {}, {}
     for instance in list_instances():
         for price in instance.prices:
+            if price.source == SKYPILOT_V8:
+                assert (instance.cloud, price.region, price.date) == (
+                    "aws",
+                    "us-east-1",
+                    "2026-12-02",
+                )
+                added[instance.machine_type] = price.usd_per_hour
+                continue
             found[(instance.cloud, instance.machine_type, price.region)] = price.usd_per_hour
             assert (price.source, price.date) == ("skypilot-catalog CSV (2026-08)", "2026-08")
     assert found == pytest.approx(REFERENCE_PRICES, rel=1e-12)
+    assert added == pytest.approx(SKYPILOT_V8_PRICES, rel=1e-12)
+
+
+def test_spot_prices_are_recorded_snapshot_medians_with_source() -> None:
+    found = {}
+    for instance in list_instances():
+        for price in instance.spot_prices:
+            assert (instance.cloud, price.region, price.date) == ("aws", "us-east-1", "2026-12-02")
+            assert price.source.startswith(
+                "skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv @ 00148f2a"
+            )
+            assert price.note.startswith("median of us-east-1 AZ rows ")
+            found[instance.machine_type] = price.usd_per_hour
+    assert found == pytest.approx(SPOT_PRICES, rel=1e-12)
+    assert lookup_instance("aws", "g5.xlarge").spot_prices[0].note == (
+        "median of us-east-1 AZ rows az1,az2,az4,az5,az6; min 0.4246, max 0.4507"
+    )
 
 
 def test_gcp_prices_record_their_vm_and_gpu_components() -> None:

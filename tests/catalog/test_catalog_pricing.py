@@ -9,6 +9,7 @@ import pytest
 from pulumi_llmops.catalog import (
     HOURS_PER_MONTH,
     Price,
+    catalog_spot_price,
     hourly_price,
     lookup_instance,
     monthly_cost,
@@ -77,14 +78,14 @@ def test_spot_price_is_a_discount_on_the_on_demand_price() -> None:
     spot = spot_price(on_demand, 0.6)
     assert spot.usd_per_hour == pytest.approx(0.4024, rel=1e-12)
     assert (spot.region, spot.source, spot.date) == ("us-east-1", SOURCE, "2026-08")
-    assert spot.note == "spot estimate: on-demand x (1 - 0.6)"
+    assert spot.note == "spot estimate (no recorded spot price): on-demand x (1 - 0.6)"
     assert spot_price(on_demand, 0).usd_per_hour == 1.006
 
 
 def test_spot_price_keeps_an_existing_note() -> None:
     g2 = lookup_instance("gcp", "g2-standard-4").prices[0]
     assert spot_price(g2, 0.5).note == (
-        "VM 0.14679 + GPU 0.56004; spot estimate: on-demand x (1 - 0.5)"
+        "VM 0.14679 + GPU 0.56004; spot estimate (no recorded spot price): on-demand x (1 - 0.5)"
     )
 
 
@@ -108,3 +109,13 @@ def test_price_needs_a_positive_amount_and_a_source(usd, source, message: str) -
     with pytest.raises(ValueError) as info:
         Price(usd, "us-east-1", source)
     assert str(info.value) == message
+
+
+def test_catalog_spot_price_is_the_recorded_figure_or_none() -> None:
+    g6e = lookup_instance("aws", "g6e.12xlarge")
+    spot = catalog_spot_price(g6e, "US-East-1")
+    assert spot is not None and spot.usd_per_hour == 5.2763
+    assert spot.note == "median of us-east-1 AZ rows az1,az2,az4,az6; min 3.7887, max 6.015"
+    assert catalog_spot_price(g6e, "eu-central-1") is None
+    assert catalog_spot_price(lookup_instance("aws", "p5.4xlarge"), "us-east-1") is None
+    assert catalog_spot_price(lookup_instance("gcp", "g2-standard-4"), "us-central1") is None

@@ -166,9 +166,11 @@ def test_valid_models_config_loads_with_documented_defaults() -> None:
         (
             with_model(replicas=2),
             [
-                "models.llama.replicas: unknown key; allowed keys: architecture, cache, "
-                "concurrent_sequences, cpu_cores, cpu_only, extra_args, gpu_memory_utilization, "
-                "hf_token_secret, lora_adapters, max_context_tokens, max_replicas, memory_gib, "
+                "models.llama.replicas: unknown key; allowed keys: allow_multi_node, "
+                "allow_weight_only_fp8, architecture, cache, concurrent_sequences, cpu_cores, "
+                "cpu_only, dtype, enforce_eager, extra_args, gpu_memory_utilization, "
+                "hf_token_secret, kv_cache_dtype, lora_adapters, max_context_tokens, "
+                "max_num_batched_tokens, max_num_seqs, max_replicas, memory, memory_gib, "
                 "min_replicas, params_billion, pool, precision, scale_metric, scale_target, "
                 "service_account, storage_uri, tensor_parallel, weights_gb"
             ],
@@ -220,9 +222,9 @@ def test_model_that_fits_no_pool_registers_nothing() -> None:
     error, recording = run_expecting_config_error(data)
     assert [p.path for p in error.problems] == ["models.huge"]
     assert error.problems[0].message.startswith(
-        "no GPU pool fits the model: it needs 152.0 GiB per replica"
+        "no GPU pool fits one replica (weights 130.39 GiB (70B params x 2 B), KV cache 19.62 GiB"
     )
-    considered = "Pools considered: l4 (2 x L4, 22.4 GiB/GPU, max TP 2: needs"
+    considered = "Pools considered: l4: needs weights 65.19 + KV cache 9.81"
     assert considered in error.problems[0].message
     assert recording.resources == []
 

@@ -56,6 +56,13 @@ def test_eks_model_is_priced_and_the_operator_skips_driver_and_toolkit() -> None
     assert (sizing.pool, sizing.tensor_parallel, sizing.pool_chosen_by) == ("l4", 1, "cheapest")
     assert sizing.usd_per_hour_min == pytest.approx(0.8048)
     assert sizing.usd_per_hour_max == pytest.approx(4 * 0.8048)
+    # What the bill sees, reachable from prepare(): 4 replicas need 4 nodes, 2 are allowed.
+    assert plan.placement is not None
+    l4 = plan.placement.pools["l4"]
+    assert (l4.nodes_min, l4.nodes_max, l4.max_nodes, l4.over_capacity) == (1, 4, 2, True)
+    assert l4.usd_per_hour_max == pytest.approx(4 * 0.8048)
+    assert l4.spot_usd_per_hour_max == pytest.approx(4 * 0.3821)
+    assert (l4.capacity, l4.gpu_utilisation_max) == ("on-demand", 1.0)
     recording, _ = run_platform(data)
     values = recording.named("ml-gpu-operator-chart").inputs["values"]
     assert (values["driver"], values["toolkit"], values["devicePlugin"]) == (

@@ -40,7 +40,7 @@ from ..serving.autoscaling import scale_metrics, uses_keda
 from ..serving.cache import cached_pools, with_cache_label
 from ..serving.models import ModelDeployments, ModelDeploymentsArgs
 from ..serving.network import model_client_namespaces
-from ..serving.sizing import ModelSizing, cache_size_gib, size_models
+from ..serving.sizing import ModelSizing, SizingPlan, cache_size_gib, plan_sizing
 from ..versions import chart_pin
 from .serving_rules import adopted_pool_problems, hook_problems, kserve_problems
 
@@ -63,6 +63,7 @@ class ServingPlan:
     contracts: Mapping[str, GpuPoolContract] = field(default_factory=dict)
     scale_metrics: Mapping[str, str | None] = field(default_factory=dict)
     keda: bool = False
+    placement: SizingPlan | None = None
 
 
 @dataclass
@@ -84,8 +85,10 @@ def plan_serving(
 ) -> tuple[ServingPlan, list[Problem]]:
     """Size models and check GPU operator settings: the plan and every problem found."""
     problems: list[Problem] = []
+    placement: SizingPlan | None = None
     try:
-        sizing = size_models(config.models, contracts, shapes)
+        placement = plan_sizing(config.models, contracts, shapes)
+        sizing = dict(placement.models)
     except ConfigError as exc:
         problems += exc.problems
         sizing = {}
@@ -151,6 +154,7 @@ def plan_serving(
         },
         scale_metrics=metrics,
         keda=keda_on,
+        placement=placement,
     )
     return plan, problems
 

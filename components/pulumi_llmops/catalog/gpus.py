@@ -1,4 +1,4 @@
-"""GPU models: usable memory per GPU, MIG support, and normalising user spellings.
+"""GPU models: usable memory per GPU, MIG support, numeric formats, user spellings.
 
 Data: `catalog/data/gpus.yaml`, read once on first use. Facts and their sources are in that
 file; NVIDIA's MIG user guide lists the MIG-capable GPUs:
@@ -11,7 +11,7 @@ import difflib
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .overrides import NO_OVERRIDES, CatalogOverrides
@@ -20,6 +20,30 @@ MIB = 2**20
 GIB = 2**30
 
 _IGNORED_WORDS = frozenset({"nvidia", "tesla"})
+
+SCHEMA_VERSIONS = {"gpus.yaml": 2, "instances.yaml": 2, "models.yaml": 1}
+"""The schema version each catalogue data file must declare."""
+
+DTYPES = ("fp16", "bf16", "fp8", "int8", "int4", "fp4")
+"""Tensor-core formats a GPU entry may list under `dtypes`."""
+KERNELS = (
+    "awq",
+    "gptq",
+    "marlin",
+    "int8_w8a8",
+    "fp8_w8a8",
+    "fp8_weight_only",
+    "mxfp4_marlin",
+    "bitsandbytes",
+    "gguf",
+)
+"""vLLM quantisation implementations a GPU entry may list under `kernels`."""
+
+UNKNOWN_COMPUTE_CAPABILITY = (7, 0)
+"""Assumed for a GPU added in config without `compute_capability`: Volta, the oldest vLLM
+supports, so nothing newer (bf16, fp8, AWQ/Marlin kernels) is assumed."""
+UNKNOWN_DTYPES = frozenset({"fp16"})
+"""Assumed for a GPU added in config without `dtypes`: fp16 only, never an optimistic guess."""
 
 
 class CatalogError(ValueError):
@@ -53,6 +77,10 @@ class GpuModel:
 
     `memory_gib` is the memory of one GPU in GiB (2^30 bytes) used for sizing;
     `memory_basis` says where the figure comes from (usable MiB, nominal GB, or config).
+    `compute_capability` is CUDA's (major, minor); `dtypes` the tensor-core formats and
+    `kernels` the vLLM quantisation kernels it runs (names in `DTYPES`, `KERNELS`).
+    `formats_known` is False when a config-added GPU did not declare them and the
+    conservative `UNKNOWN_*` assumptions stand in; `formats_source` says where they come from.
     """
 
     name: str
@@ -60,6 +88,16 @@ class GpuModel:
     memory_basis: str
     mig_capable: bool
     aliases: tuple[str, ...] = ()
+    compute_capability: tuple[int, int] = UNKNOWN_COMPUTE_CAPABILITY
+    dtypes: frozenset[str] = UNKNOWN_DTYPES
+    kernels: frozenset[str] = frozenset()
+    formats_known: bool = False
+    formats_source: str = ""
+
+    @property
+    def compute_capability_text(self) -> str:
+        """`compute_capability` as NVIDIA writes it (`8.6`)."""
+        return f"{self.compute_capability[0]}.{self.compute_capability[1]}"
 
 
 def read_data_file(filename: str) -> dict[str, Any]:
@@ -78,8 +116,11 @@ def _read_data_file(filename: str) -> dict[str, Any]:
 
     text = (resources.files(__package__) / "data" / filename).read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    if not isinstance(data, dict) or data.get("schema_version") != 1:
-        raise CatalogError(f"catalogue data {filename}: expected a mapping with schema_version: 1")
+    version = SCHEMA_VERSIONS.get(filename, 1)
+    if not isinstance(data, dict) or data.get("schema_version") != version:
+        raise CatalogError(
+            f"catalogue data {filename}: expected a mapping with schema_version: {version}"
+        )
     return data
 
 
@@ -121,7 +162,41 @@ def _parse_gpu(name: str, entry: Any) -> GpuModel:
     aliases = entry.get("aliases", [])
     if not isinstance(mig, bool) or not isinstance(aliases, list):
         raise CatalogError(f"{where}: mig_capable must be a boolean and aliases a list")
-    return GpuModel(name, gib, basis, mig, tuple(str(a) for a in aliases))
+    try:
+        capability = parse_compute_capability(entry.get("compute_capability"))
+        dtypes = _names(entry.get("dtypes"), DTYPES, "dtypes")
+        kernels = _names(entry.get("kernels"), KERNELS, "kernels")
+    except ValueError as exc:
+        raise CatalogError(f"{where}: {exc}") from None
+    source, date = entry.get("source"), entry.get("date")
+    if not isinstance(source, str) or not isinstance(date, str):
+        raise CatalogError(f"{where}: source and date (strings) are required")
+    return GpuModel(
+        name,
+        gib,
+        basis,
+        mig,
+        tuple(str(a) for a in aliases),
+        compute_capability=capability,
+        dtypes=dtypes,
+        kernels=kernels,
+        formats_known=True,
+        formats_source=f"{source} (read {date})",
+    )
+
+
+def parse_compute_capability(text: Any) -> tuple[int, int]:
+    """`"8.6"` -> (8, 6); raise ValueError for anything but "<major>.<minor>"."""
+    match = re.fullmatch(r"(\d{1,2})\.(\d)", text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f'compute_capability must be a string like "8.6", got {text!r}')
+    return int(match.group(1)), int(match.group(2))
+
+
+def _names(values: Any, allowed: tuple[str, ...], what: str) -> frozenset[str]:
+    if not isinstance(values, list) or any(v not in allowed for v in values):
+        raise ValueError(f"{what} must be a list of {', '.join(allowed)}, got {values!r}")
+    return frozenset(values)
 
 
 def _positive(value: Any) -> bool:
@@ -160,8 +235,10 @@ def gpu_models(overrides: CatalogOverrides = NO_OVERRIDES) -> dict[str, GpuModel
     """Every GPU model by canonical name: built-ins, then config overrides and additions.
 
     Default (no overrides): the built-in catalogue. An override replaces the built-in
-    model's memory, and its MIG flag when given; its aliases add to the built-in ones.
-    The result is cached per `overrides` and shared: treat it as read-only.
+    model's memory, and its MIG flag, compute capability, dtypes and kernels when given; its
+    aliases add to the built-in ones. A new model without formats gets the conservative
+    `UNKNOWN_*` assumptions (`formats_known` False). The result is cached per `overrides` and
+    shared: treat it as read-only.
     """
     if not overrides:
         return _builtin_gpu_models()
@@ -180,7 +257,28 @@ def _merged_gpu_models(overrides: CatalogOverrides) -> dict[str, GpuModel]:
             else bool(builtin and builtin.mig_capable)
         )
         aliases = (builtin.aliases if builtin else ()) + tuple(spec.aliases)
-        models[name] = GpuModel(name, spec.memory_gib, "config override", mig, aliases)
+        base = builtin or GpuModel(name, spec.memory_gib, "config override", mig)
+        declared = (spec.compute_capability, spec.dtypes, spec.kernels)
+        models[name] = replace(
+            base,
+            memory_gib=spec.memory_gib,
+            memory_basis="config override",
+            mig_capable=mig,
+            aliases=aliases,
+            compute_capability=(
+                parse_compute_capability(spec.compute_capability)
+                if spec.compute_capability is not None
+                else base.compute_capability
+            ),
+            dtypes=frozenset(spec.dtypes) if spec.dtypes is not None else base.dtypes,
+            kernels=frozenset(spec.kernels) if spec.kernels is not None else base.kernels,
+            formats_known=base.formats_known or all(v is not None for v in declared),
+            formats_source=(
+                "config override (catalog.gpus)"
+                if any(v is not None for v in declared)
+                else base.formats_source
+            ),
+        )
     return models
 
 

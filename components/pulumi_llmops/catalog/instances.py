@@ -31,8 +31,9 @@ class InstanceType:
     `gpu_memory_gib` is per GPU, from the GPU model's catalogue entry; `vcpu` and
     `memory_gib` (host RAM) are None where the catalogue does not know them for certain.
     `accelerator_type` is set on GCP only (the guest accelerator a GKE node pool requests).
-    `prices` holds the on-demand prices known per region; `source` names where the shape
-    figures come from.
+    `prices` holds the on-demand prices known per region, `spot_prices` the spot figures
+    read for some regions (a snapshot median, see `catalog/data/instances.yaml`); `source`
+    names where the shape figures come from.
     """
 
     cloud: str
@@ -46,6 +47,7 @@ class InstanceType:
     accelerator_type: str | None = None
     prices: tuple[Price, ...] = ()
     source: str = ""
+    spot_prices: tuple[Price, ...] = ()
 
     @property
     def total_gpu_memory_gib(self) -> float:
@@ -94,6 +96,7 @@ class _Entry:
     accelerator_type: str | None
     prices: tuple[Price, ...]
     source: str
+    spot_prices: tuple[Price, ...] = ()
 
 
 def check_cloud(cloud: str) -> str:
@@ -155,6 +158,7 @@ def _resolve(entry: _Entry, gpus: Mapping[str, GpuModel]) -> InstanceType:
         accelerator_type=entry.accelerator_type,
         prices=entry.prices,
         source=entry.source,
+        spot_prices=entry.spot_prices,
     )
 
 
@@ -197,12 +201,15 @@ def _builtin_entries() -> dict[tuple[str, str], _Entry]:
     data = read_data_file("instances.yaml")
     gpus = gpu_models()
     defaults = data.get("price_defaults") or {}
+    spot_defaults = data.get("spot_defaults") or {}
     entries: dict[tuple[str, str], _Entry] = {}
     for cloud, rows in (data.get("instances") or {}).items():
         check_cloud(cloud)
         shape_source = (data.get("shape_sources") or {}).get(cloud, "")
         for machine_type, raw in rows.items():
-            entry = _parse_entry(cloud, machine_type, raw, shape_source, defaults, gpus)
+            entry = _parse_entry(
+                cloud, machine_type, raw, shape_source, (defaults, spot_defaults), gpus
+            )
             entries[(cloud, machine_type.lower())] = entry
     if not entries:
         raise CatalogError("catalogue data instances.yaml: no instances")
@@ -210,7 +217,7 @@ def _builtin_entries() -> dict[tuple[str, str], _Entry]:
 
 
 _ENTRY_KEYS = frozenset(
-    {"gpu_model", "gpu_count", "vcpu", "memory_gib", "accelerator_type", "prices"}
+    {"gpu_model", "gpu_count", "vcpu", "memory_gib", "accelerator_type", "prices", "spot_prices"}
 )
 _PRICE_KEYS = frozenset({"usd_per_hour", "source", "date", "note"})
 
@@ -220,7 +227,7 @@ def _parse_entry(
     machine_type: str,
     raw: Any,
     shape_source: str,
-    defaults: Mapping[str, Any],
+    defaults: tuple[Mapping[str, Any], Mapping[str, Any]],
     gpus: Mapping[str, GpuModel],
 ) -> _Entry:
     where = f"catalogue data instances.yaml: instances.{cloud}.{machine_type}"
@@ -239,10 +246,27 @@ def _parse_entry(
             raise CatalogError(f"{where}.{field}: expected a positive integer, got {value!r}")
     if (cloud == "gcp") != isinstance(raw.get("accelerator_type"), str):
         raise CatalogError(f"{where}.accelerator_type: required on gcp, not allowed elsewhere")
+    prices = _parse_prices(f"{where}.prices", raw.get("prices"), defaults[0])
+    spot = _parse_prices(f"{where}.spot_prices", raw.get("spot_prices"), defaults[1])
+    return _Entry(
+        cloud=cloud,
+        machine_type=machine_type,
+        gpu_model=raw["gpu_model"],
+        gpu_count=count,
+        vcpu=raw.get("vcpu"),
+        memory_gib=float(raw["memory_gib"]) if "memory_gib" in raw else None,
+        accelerator_type=raw.get("accelerator_type"),
+        prices=prices,
+        source=shape_source,
+        spot_prices=spot,
+    )
+
+
+def _parse_prices(where: str, rows: Any, defaults: Mapping[str, Any]) -> tuple[Price, ...]:
     prices = []
-    for region, price in (raw.get("prices") or {}).items():
+    for region, price in (rows or {}).items():
         if not isinstance(price, dict) or not set(price) <= _PRICE_KEYS:
-            raise CatalogError(f"{where}.prices.{region}: expected keys {sorted(_PRICE_KEYS)}")
+            raise CatalogError(f"{where}.{region}: expected keys {sorted(_PRICE_KEYS)}")
         try:
             prices.append(
                 Price(
@@ -254,15 +278,5 @@ def _parse_entry(
                 )
             )
         except ValueError as exc:
-            raise CatalogError(f"{where}.prices.{region}: {exc}") from None
-    return _Entry(
-        cloud=cloud,
-        machine_type=machine_type,
-        gpu_model=raw["gpu_model"],
-        gpu_count=count,
-        vcpu=raw.get("vcpu"),
-        memory_gib=float(raw["memory_gib"]) if "memory_gib" in raw else None,
-        accelerator_type=raw.get("accelerator_type"),
-        prices=tuple(sorted(prices, key=lambda p: p.region)),
-        source=shape_source,
-    )
+            raise CatalogError(f"{where}.{region}: {exc}") from None
+    return tuple(sorted(prices, key=lambda p: p.region))

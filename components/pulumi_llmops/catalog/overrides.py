@@ -18,6 +18,9 @@ class GpuOverride:
     memory_gib: float
     mig_capable: bool | None = None
     aliases: tuple[str, ...] = ()
+    compute_capability: str | None = None
+    dtypes: tuple[str, ...] | None = None
+    kernels: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 Prices are snapshots with their source and date (see `catalog/data/instances.yaml`). A month
 is 730 hours, the convention of Infracost and the AWS pricing calculator:
 https://www.infracost.io/docs/
-Spot prices move hourly, so spot is modelled as a configurable discount on the on-demand
-price, never as a stored constant.
+Spot prices move hourly and by zone: the catalogue stores a real spot figure only where one
+was read (a dated snapshot median, `catalog_spot_price`), shown beside on-demand; elsewhere
+spot is a stated discount on the on-demand price (`spot_price`), labelled an estimate.
 """
 
 from __future__ import annotations
@@ -51,8 +52,21 @@ def hourly_price(instance: InstanceType, region: str) -> Price | None:
     Region names match case-insensitively and ignoring spaces. None means "unknown", not
     "free": callers must report a missing price rather than count it as zero.
     """
+    return _in_region(instance.prices, region)
+
+
+def catalog_spot_price(instance: InstanceType, region: str) -> Price | None:
+    """The catalogue's recorded spot price of one `instance` in `region`, or None.
+
+    A snapshot figure (median over the region's zones, see its `note`); None means no figure
+    was recorded, not that spot is unavailable or free.
+    """
+    return _in_region(instance.spot_prices, region)
+
+
+def _in_region(prices: tuple[Price, ...], region: str) -> Price | None:
     wanted = region_key(region)
-    for price in instance.prices:
+    for price in prices:
         if region_key(price.region) == wanted:
             return price
     return None
@@ -82,7 +96,7 @@ def spot_price(price: Price, discount: float) -> Price:
         or not 0 <= discount < 1
     ):
         raise ValueError(f"spot discount must be a fraction in [0, 1), got {discount!r}")
-    assumed = f"spot estimate: on-demand x (1 - {discount:g})"
+    assumed = f"spot estimate (no recorded spot price): on-demand x (1 - {discount:g})"
     note = f"{price.note}; {assumed}" if price.note else assumed
     return replace(price, usd_per_hour=price.usd_per_hour * (1 - discount), note=note)
 

@@ -13,7 +13,7 @@ from typing import Protocol
 from .gpus import CatalogError, GpuModel, get_gpu_model
 from .instances import InstanceType, UnknownMachineTypeError, lookup_instance
 from .overrides import NO_OVERRIDES, CatalogOverrides
-from .pricing import Price, hourly_price
+from .pricing import Price, catalog_spot_price, hourly_price
 
 
 class DeclaredGpu(Protocol):
@@ -37,7 +37,8 @@ class PoolShape:
     declared); `gpu_memory_gib` is declared, else the catalogue's, else None; `instance`
     is the machine type's catalogue entry (None on-prem or for an undeclared type);
     `price` the on-demand price of one node in the pool's region (None: unknown, never
-    free).
+    free); `spot_price` the catalogue's recorded spot figure there (None: none recorded).
+    `gpu` is the GPU model's catalogue entry (formats, compute capability), None if unknown.
     """
 
     gpu_model: str | None
@@ -47,11 +48,18 @@ class PoolShape:
     accelerator_type: str | None = None
     instance: InstanceType | None = None
     price: Price | None = None
+    spot_price: Price | None = None
+    gpu: GpuModel | None = None
 
     @property
     def usd_per_hour(self) -> float | None:
         """On-demand USD per hour of one node, None when the catalogue has no price."""
         return self.price.usd_per_hour if self.price else None
+
+    @property
+    def spot_usd_per_hour(self) -> float | None:
+        """Recorded spot USD per hour of one node, None when the catalogue has none."""
+        return self.spot_price.usd_per_hour if self.spot_price else None
 
 
 def resolve_pool(
@@ -89,6 +97,8 @@ def resolve_pool(
         accelerator_type=instance.accelerator_type if instance else None,
         instance=instance,
         price=hourly_price(instance, region) if instance is not None else None,
+        spot_price=catalog_spot_price(instance, region) if instance is not None else None,
+        gpu=known,
     )
 
 

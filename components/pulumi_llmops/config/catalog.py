@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from ..catalog.gpus import (
+    DTYPES,
+    KERNELS,
     UnknownGpuModelError,
     canonical_gpu_key,
     gpu_name_key,
@@ -34,6 +36,8 @@ GpuModelKey = Annotated[
     str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
 ]
 UsdPerHour = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+GpuDtype = Literal[DTYPES]  # type: ignore[valid-type]
+GpuKernel = Literal[KERNELS]  # type: ignore[valid-type]
 
 
 class GpuModelSpec(Spec):
@@ -61,6 +65,29 @@ class GpuModelSpec(Spec):
         description=(
             "Other spellings that name this model (a cloud accelerator name, the nvidia-smi "
             "product name). A built-in model keeps its built-in aliases too."
+        ),
+    )
+    compute_capability: str | None = Field(
+        None,
+        pattern=r"^\d{1,2}\.\d$",
+        description=(
+            'CUDA compute capability, e.g. "8.9" (NVIDIA\'s CUDA GPUs table). Unset: the '
+            "built-in model's; for a new model 7.0 is assumed (no bf16, no fp8)."
+        ),
+    )
+    dtypes: tuple[GpuDtype, ...] | None = Field(
+        None,
+        description=(
+            "Formats the tensor cores compute natively (fp16, bf16, fp8, int8, int4, fp4), "
+            "from the datasheet. Unset: the built-in model's; for a new model fp16 only."
+        ),
+    )
+    kernels: tuple[GpuKernel, ...] | None = Field(
+        None,
+        description=(
+            "vLLM quantisation kernels the GPU runs (awq, gptq, marlin, int8_w8a8, "
+            "fp8_w8a8, fp8_weight_only, mxfp4_marlin, bitsandbytes, gguf), from vLLM's "
+            "Supported Hardware table. Unset: the built-in model's; for a new model none."
         ),
     )
 
@@ -230,7 +257,15 @@ class CatalogSpec(Spec):
     def _overrides(self) -> CatalogOverrides:
         return CatalogOverrides(
             gpus=tuple(
-                GpuOverride(key, spec.memory_gib, spec.mig_capable, tuple(spec.aliases))
+                GpuOverride(
+                    key,
+                    spec.memory_gib,
+                    spec.mig_capable,
+                    tuple(spec.aliases),
+                    compute_capability=spec.compute_capability,
+                    dtypes=spec.dtypes,
+                    kernels=spec.kernels,
+                )
                 for key, spec in self.gpus.items()
             ),
             instances=tuple(

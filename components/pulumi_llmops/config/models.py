@@ -1,7 +1,8 @@
 """`models:` block of the stack config: each entry becomes one KServe InferenceService.
 
 Serving: Hugging Face runtime with the vLLM backend. GPUs per replica are sized from the
-model (see `serving/sizing.py` and docs/serving.md).
+model with vLLM's own memory accounting (see `catalog/sizing.py`, `serving/sizing.py` and
+docs/serving.md); every serving parameter the sizing assumes is passed to vLLM.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pydantic import Field, model_validator
 from .base import ResourceKey, Spec
 from .errors import Problem, raise_if_any
 
-Precision = Literal["bf16", "fp16", "fp32", "fp8", "int8", "int4"]
+Precision = Literal[
+    "bf16", "fp16", "fp32", "fp8", "int8", "awq-int4", "gptq-int4", "mxfp4", "nf4", "int4"
+]
 ScaleMetric = Literal["concurrency", "rps", "cpu", "memory", "queue", "kv_cache"]
 KEDA_METRICS: tuple[str, ...] = ("queue", "kv_cache")
 """Metrics read from vLLM through Prometheus and KEDA (Standard mode, GPU models)."""
@@ -24,13 +27,94 @@ _ADAPTER_URI = re.compile(r"^(hf://[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+|/[
 _ADAPTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 
 
+class WindowSpec(Spec):
+    """Layers with sliding-window or chunked attention (config.json sliding_window /
+    attention_chunk_size and the layer pattern)."""
+
+    layers: int = Field(ge=1, le=1000, description="How many layers use the window. Required.")
+    tokens: int = Field(ge=1, le=10_485_760, description="Window or chunk size. Required.")
+
+
+class MoeSpec(Spec):
+    """Mixture of experts (config.json num_experts / num_local_experts / n_routed_experts)."""
+
+    experts: int = Field(ge=1, le=4096, description="Routed experts per MoE layer. Required.")
+    top_k: int = Field(ge=1, le=64, description="num_experts_per_tok. Required.")
+    intermediate_size: int = Field(
+        ge=1, le=1_000_000, description="MLP width of one expert (moe_intermediate_size). Required."
+    )
+    shared: int = Field(0, ge=0, le=64, description="Shared experts run for every token.")
+
+
 class ArchitectureSpec(Spec):
-    """Transformer shape for the exact KV-cache size (from the model's config.json)."""
+    """Transformer shape from the model's config.json: exact KV cache, activation peak,
+    quantised-weight size and the tensor-parallel degrees vLLM accepts."""
 
     num_layers: int = Field(ge=1, le=1000, description="num_hidden_layers. Required.")
     num_kv_heads: int = Field(ge=1, le=1024, description="num_key_value_heads. Required.")
     head_dim: int = Field(
         ge=1, le=4096, description="head_dim (hidden_size / num_attention_heads). Required."
+    )
+    num_attention_heads: int | None = Field(
+        None,
+        ge=1,
+        le=4096,
+        description="Attention heads; TP degrees that do not divide it are skipped. Unset: "
+        "not checked.",
+    )
+    hidden_size: int | None = Field(
+        None, ge=1, le=1_000_000, description="hidden_size. Unset: 128 x num_layers."
+    )
+    intermediate_size: int | None = Field(
+        None, ge=1, le=1_000_000, description="MLP width. Unset: 4 x hidden_size."
+    )
+    vocab_size: int | None = Field(
+        None,
+        ge=1,
+        le=10_000_000,
+        description="Vocabulary: logits memory and the 16-bit embeddings of quantised "
+        "checkpoints. Unset: a 152,064-token vocabulary and 13% of the parameters unquantised.",
+    )
+    tie_word_embeddings: bool = Field(
+        False, description="lm_head shares the embedding matrix (tie_word_embeddings)."
+    )
+    attention: Literal["gqa", "mla"] = Field(
+        "gqa",
+        description="gqa (also multi-head) or mla (DeepSeek latent attention: the KV cache "
+        "holds kv_lora_rank + qk_rope_head_dim per layer on every TP rank).",
+    )
+    kv_lora_rank: int = Field(512, ge=1, le=65536, description="MLA latent rank.")
+    qk_rope_head_dim: int = Field(64, ge=0, le=4096, description="MLA rotary head dim.")
+    window: WindowSpec | None = Field(
+        None,
+        description="Sliding-window or chunked layers: they hold the window plus one batch per "
+        "sequence. Unset: every layer holds the full context (conservative).",
+    )
+    moe: MoeSpec | None = Field(None, description="Mixture of experts. Unset: a dense model.")
+
+
+class MemorySpec(Spec):
+    """Per-GPU replacements of the memory model's default terms, in GiB (e.g. from vLLM's
+    "Memory profiling takes ..." log line). Unset: the default term."""
+
+    activation_gib: float | None = Field(
+        None, ge=0, le=1024, allow_inf_nan=False, description="Activation peak inside vLLM's share."
+    )
+    cuda_graph_gib: float | None = Field(
+        None, ge=0, le=1024, allow_inf_nan=False, description="CUDA graphs inside vLLM's share."
+    )
+    non_torch_gib: float | None = Field(
+        None, ge=0, le=1024, allow_inf_nan=False, description="Non-torch allocations inside it."
+    )
+    cuda_context_gib: float | None = Field(
+        None, ge=0, le=64, allow_inf_nan=False, description="CUDA context, outside vLLM's share."
+    )
+    nccl_gib: float | None = Field(
+        None,
+        ge=0,
+        le=64,
+        allow_inf_nan=False,
+        description="NCCL buffers with more than one GPU per replica, outside vLLM's share.",
     )
 
 
@@ -58,12 +142,18 @@ class ModelSpec(Spec):
     )
     precision: Precision = Field(
         "bf16",
-        description="Weight precision (int4/int8/fp8 for quantised checkpoints).",
+        description="Checkpoint format: bf16, fp16, fp32, or quantised fp8, int8, awq-int4, "
+        "gptq-int4 (group 128), mxfp4, nf4 (int4 means awq-int4).",
+    )
+    dtype: Literal["auto", "bf16", "fp16"] = Field(
+        "auto",
+        description="Activation dtype. auto: the checkpoint's; fp16 serves a bf16 model on "
+        "GPUs without bfloat16 (T4) with --dtype=half.",
     )
     architecture: ArchitectureSpec | None = Field(
         None,
-        description="Layers, KV heads and head dim for the exact KV cache. Default: estimated "
-        "from params (conservative for grouped-query-attention models).",
+        description="config.json shape for the exact memory terms. Unset: the KV cache is "
+        "estimated from params (conservative for grouped-query-attention models).",
     )
     max_context_tokens: int = Field(
         8192,
@@ -81,12 +171,50 @@ class ModelSpec(Spec):
         0.9,
         gt=0,
         le=1,
-        description="Share of each GPU vLLM may use (--gpu-memory-utilization).",
+        description="Share of each GPU vLLM may use (--gpu-memory-utilization); the CUDA "
+        "context and NCCL must fit in the rest.",
+    )
+    max_num_seqs: int | None = Field(
+        None,
+        ge=1,
+        le=65536,
+        description="vLLM --max-num-seqs. Unset: vLLM's default for the chosen GPU, passed "
+        "explicitly.",
+    )
+    max_num_batched_tokens: int | None = Field(
+        None,
+        ge=1,
+        le=10_485_760,
+        description="vLLM --max-num-batched-tokens (sets the activation peak). Unset: vLLM's "
+        "default for the chosen GPU, passed explicitly.",
+    )
+    kv_cache_dtype: Literal["auto", "fp8"] = Field(
+        "auto",
+        description="vLLM --kv-cache-dtype. auto: the activation dtype; fp8 halves the KV "
+        "cache and needs FP8 GPUs (compute capability 8.9).",
+    )
+    enforce_eager: bool = Field(
+        False, description="vLLM --enforce-eager: no CUDA graphs (less memory, slower)."
+    )
+    allow_weight_only_fp8: bool = Field(
+        False,
+        description="Let an fp8 dense checkpoint run weight-only (W8A16, FP8 Marlin) on GPUs "
+        "without FP8 compute (Ampere, Turing).",
+    )
+    allow_multi_node: bool = Field(
+        False,
+        description="When no single node holds a replica, size it across whole nodes "
+        "(pipeline parallel). Serving multi-node replicas needs KServe's multi-node runtime, "
+        "which the library does not generate yet.",
+    )
+    memory: MemorySpec = Field(
+        default_factory=MemorySpec,
+        description="Per-GPU overrides of the memory model's terms.",
     )
     pool: ResourceKey | None = Field(
         None,
-        description="GPU pool (a key of node_pools). Default: the cheapest configured pool "
-        "that fits one replica.",
+        description="GPU pool (a key of node_pools). Default: the pool of the cheapest "
+        "placement of all models on whole nodes that fits one replica.",
     )
     tensor_parallel: Literal[1, 2, 4, 8] | None = Field(
         None,

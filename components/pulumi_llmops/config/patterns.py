@@ -30,6 +30,8 @@ PATTERN_PROSE: dict[str, str] = {
     r"^[a-z0-9][a-z0-9-]*$": "lowercase letters, digits and '-', starting with a letter or digit",
     r"^[A-Za-z][A-Za-z0-9_-]{0,63}$": "1-64 characters of letters, digits, '_' and '-', "
     "starting with a letter (a Pulumi config key in the llmops namespace)",
+    r"^[-._a-zA-Z0-9]{1,253}$": "1-253 characters of letters, digits, '-', '_' and '.' "
+    "(a Secret key such as ca.crt)",
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$": "letters, digits, '.', '_' and '-', starting with a "
     "letter or digit (a machine type such as g6.xlarge)",
     r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$": "letters, digits, spaces, '.', '_' and '-', starting "
@@ -48,6 +50,9 @@ PATTERN_PROSE: dict[str, str] = {
     "(e.g. subnet-0abc1234)",
     r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$": "an IPv4 CIDR block such as 10.0.0.0/16",
     r"^1\.\d{2}$": "a Kubernetes minor version such as 1.33",
+    r"^v\d+\.\d+\.\d+$": "a release tag v<major>.<minor>.<patch> (e.g. v1.33.1)",
+    r"^[a-z]+-[a-z]+\d+-[a-z]$": "a Compute Engine zone such as us-central1-a",
+    r"^\d{1,2}\.\d$": "a CUDA compute capability <major>.<minor> (e.g. 8.9)",
     r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/.+$": "an IAM role or user ARN "
     "(arn:aws:iam::<12-digit account>:role/<name>)",
     r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/.+$": "a KMS key ARN "
@@ -63,7 +68,8 @@ PATTERN_PROSE: dict[str, str] = {
     r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
     r"Microsoft\.KeyVault/vaults/[A-Za-z0-9-]+$": "a Key Vault resource id "
     "(/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>)",
-    r"^/subscriptions/.+/subnets/.+$": "a subnet resource id "
+    r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/"
+    r"virtualNetworks/[^/]+/subnets/[^/]+$": "a subnet resource id "
     "(/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/"
     "virtualNetworks/<vnet>/subnets/<subnet>)",
     # URIs, paths, schedules

@@ -107,13 +107,25 @@ def close_event_loops() -> int:
     closes it; left to the garbage collector at interpreter shutdown, `BaseEventLoop.__del__`
     can fail after its modules are torn down and print "Exception ignored in ..." to stderr.
     Registered with `atexit` (which runs before that teardown) so offline runs exit clean.
+    Tasks still pending on a loop (a program that raised leaves its RPCs behind) are
+    cancelled and run to their end first, so nothing warns "Task was destroyed but it is
+    pending".
     """
     closed = 0
     for obj in gc.get_objects():
         if isinstance(obj, asyncio.AbstractEventLoop) and not (obj.is_running() or obj.is_closed()):
+            _cancel_pending(obj)
             obj.close()
             closed += 1
     return closed
+
+
+def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 atexit.register(close_event_loops)

@@ -5,17 +5,22 @@ How the bundle wires serving (GPU operator, cert-manager, KServe, models) lives 
 """
 
 from .._deprecated import moved_names
+from .costs import PoolCost
 from .manifests import inference_service, local_model_cache, local_model_node_group
 from .models import ModelDeployments, ModelDeploymentsArgs
-from .sizing import ModelSizing, pool_units, size_model, size_models
+from .pools import pool_units
+from .sizing import ModelSizing, SizingPlan, plan_sizing, size_model, size_models
 
 __all__ = [
     "ModelDeployments",
     "ModelDeploymentsArgs",
     "ModelSizing",
+    "PoolCost",
+    "SizingPlan",
     "inference_service",
     "local_model_cache",
     "local_model_node_group",
+    "plan_sizing",
     "pool_units",
     "size_model",
     "size_models",

@@ -65,8 +65,13 @@ def gpu_resource_name(
 
 
 def runtime_args(name: str, model: ModelSpec, sizing: ModelSizing) -> list[str]:
-    """Hugging Face runtime arguments; vLLM engine flags pass through to vLLM."""
-    dtype = _DTYPE_ARG.get(model.precision, "auto")
+    """Hugging Face runtime arguments; vLLM engine flags pass through to vLLM.
+
+    GPU models get every figure the memory model assumed (issue 17): the runtime dtype of
+    the format decision (`--dtype=half` for a bf16 model on a GPU without bfloat16), the
+    batching limits that set the activation peak, the KV-cache dtype and eager mode.
+    """
+    dtype = sizing.dtype_arg or _DTYPE_ARG.get(model.precision, "auto")
     if sizing.cpu_only:
         return [
             f"--model_name={name}",
@@ -82,6 +87,15 @@ def runtime_args(name: str, model: ModelSpec, sizing: ModelSizing) -> list[str]:
         f"--tensor-parallel-size={sizing.tensor_parallel}",
         f"--gpu-memory-utilization={sizing.gpu_memory_utilization:g}",
     ]
+    if sizing.need is not None:
+        args += [
+            f"--max-num-seqs={sizing.need.max_num_seqs}",
+            f"--max-num-batched-tokens={sizing.need.max_num_batched_tokens}",
+        ]
+    if model.kv_cache_dtype != "auto":
+        args.append(f"--kv-cache-dtype={model.kv_cache_dtype}")
+    if model.enforce_eager:
+        args.append("--enforce-eager")
     if model.lora_adapters:
         args += ["--enable-lora", "--lora-modules"]
         args += [
