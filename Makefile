@@ -51,7 +51,7 @@ clean:
 # skip with that reason (they fail instead under CI=true).
 .PHONY: engine e2e e2e-smoke
 
-E2E_TESTS ?= e2e
+E2E_TESTS ?= e2e/platform e2e/smoke/test_harness.py
 
 engine:  ## Real-engine binaries + the tier's venv (cold: ~30 min on 2 cores; warm: seconds)
 	$(PYTHON) e2e/engine/build.py --venv
