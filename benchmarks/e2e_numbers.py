@@ -56,8 +56,11 @@ def mock_seconds(stack: str) -> tuple[float, int]:
 
 def main(timings_path: str) -> None:
     timings = json.loads(Path(timings_path).read_text())
-    edir = Path(subprocess.run([sys.executable, str(BUILD), "--print-dir"], capture_output=True,
-                               text=True, check=True).stdout.strip())
+    edir = Path(
+        subprocess.run(
+            [sys.executable, str(BUILD), "--print-dir"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
     manifest = json.loads((edir / "manifest.json").read_text())
     t0 = time.monotonic()
     subprocess.run([sys.executable, str(BUILD), "--venv"], capture_output=True, check=True)
