@@ -14,8 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from pulumi_llmops import program
-from pulumi_llmops.offline.engine import run_program
+from pulumi_llmops.offline.plan import plan_stack
 from pulumi_llmops.offline.recording import SECRET, UNKNOWN
 from pulumi_llmops.offline.stack_file import read_stack_file
 
@@ -33,13 +32,7 @@ def plain(value):
 
 
 def main(path: str) -> None:
-    stack_file = read_stack_file(Path(path))
-    recording, _ = run_program(
-        program.main,
-        config=stack_file.config,
-        secret_keys=stack_file.secret_keys,
-        stack=stack_file.stack,
-    )
+    recording = plan_stack(read_stack_file(Path(path))).recording  # what `llmops plan` runs
     resources = [
         {
             "urn": r.urn,

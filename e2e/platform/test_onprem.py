@@ -291,7 +291,6 @@ def test_scheduling_contract_on_kube_scheduler(deployment):
         # Fill the first model's pool, then ask for one more replica.
         model, (pool, stored, pod) = sorted(placed.items())[0]
         ns = pod["metadata"]["namespace"]
-        gpus = pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"]
         for node in deployment.stack.pool_nodes(pool):
             used = sum(
                 int(c.resources.limits.get("nvidia.com/gpu", 0))
@@ -321,7 +320,7 @@ def test_scheduling_contract_on_kube_scheduler(deployment):
             f"0/{total} nodes are available: {in_pool} Insufficient nvidia.com/gpu, "
             f"{total - in_pool} node(s) didn't match Pod's node affinity/selector."
         )
-        assert phase == "Pending" and gpus == "1"
+        assert phase == "Pending"
         assert condition.startswith(reason), condition
         assert any(e.startswith(reason) for e in events), events
     finally:
