@@ -434,7 +434,7 @@ def missing_go_message() -> str:
         f"The real-engine tier builds its binaries from Go modules and needs Go >= "
         f"{'.'.join(map(str, MIN_GO))} (the polyglot machine has go1.26.8):\n"
         "  - install a Go toolchain of that version (distribution package or official archive),\n"
-        "  - put `go` on PATH and run `make engine` again.\n"
+        "  - put `go` on PATH and run `make e2e` (or `make engine`) again.\n"
         "GOTOOLCHAIN=local is forced: no toolchain is ever downloaded."
     )
 

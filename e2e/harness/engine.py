@@ -69,7 +69,11 @@ def find_engine() -> tuple[Engine | None, str]:
         except (OSError, subprocess.CalledProcessError) as e:
             return None, f"cannot run `go version` ({e}); run `make engine`"
         if edir is None:
-            return None, "Go is not installed, so the engine cannot have been built (`make engine`)"
+            need = ".".join(map(str, build.MIN_GO))
+            return None, (
+                f"Go is not installed (no `go` on PATH): install Go >= {need} and run `make e2e`,"
+                " which builds the engine first"
+            )
     mpath = edir / "manifest.json"
     if not mpath.exists():
         return None, f"engine not built for the current pins ({mpath} missing): run `make engine`"

@@ -27,6 +27,7 @@ class GpuNode:
     memory: str = "512Gi"
     labels: dict[str, str] = field(default_factory=dict)
     taints: tuple[dict, ...] = ()
+    pool: str = ""  # the platform pool it stands in for (harness bookkeeping, not a label)
 
     def manifest(self) -> dict:
         resources = {
@@ -34,18 +35,19 @@ class GpuNode:
             "memory": self.memory,
             "pods": "110",
             "ephemeral-storage": "1Ti",
-            GPU_RESOURCE: str(self.gpus),
         }
         labels = {
             "kubernetes.io/hostname": self.name,
             "kubernetes.io/os": "linux",
             "kubernetes.io/arch": "amd64",
             "type": "kwok",
-            "nvidia.com/gpu.present": "true",
-            "nvidia.com/gpu.product": self.product,
-            "nvidia.com/gpu.count": str(self.gpus),
-            **self.labels,
         }
+        if self.gpus:  # a CPU node (gpus=0) has neither the resource nor GPU discovery labels
+            resources[GPU_RESOURCE] = str(self.gpus)
+            labels["nvidia.com/gpu.present"] = "true"
+            labels["nvidia.com/gpu.product"] = self.product
+            labels["nvidia.com/gpu.count"] = str(self.gpus)
+        labels.update(self.labels)
         return {
             "apiVersion": "v1",
             "kind": "Node",

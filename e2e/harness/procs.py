@@ -53,7 +53,7 @@ class Supervisor:
         self.log_dir = Path(log_dir)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.procs: list[Proc] = []
-        _install_handlers()
+        install_handlers()
         with _LOCK:
             _LIVE.add(self)
 
@@ -125,7 +125,7 @@ def stop_everything() -> None:
         sup.stop_all(grace=5.0)
 
 
-def _install_handlers() -> None:
+def install_handlers() -> None:
     global _HANDLERS_INSTALLED
     if _HANDLERS_INSTALLED:
         return
@@ -160,3 +160,35 @@ def wait_for(predicate, timeout: float, interval: float = 0.25, what: str = "con
         f"timed out after {timeout:.0f} s waiting for {what}"
         + (f": {last_exc}" if last_exc else "")
     )
+
+
+def processes_using(*paths: Path, exclude: tuple[int, ...] = ()) -> list[str]:
+    """Live processes whose command line names, or whose working directory is inside, one of
+    `paths` ("pid: command line"); zombies and `exclude` pids are skipped. Standard library."""
+    needles = [str(Path(p).resolve()) for p in paths]
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        pid = int(entry.name)
+        if pid == os.getpid() or pid in exclude:
+            continue
+        try:
+            if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            try:
+                cwd = os.readlink(entry / "cwd")
+            except OSError:
+                cwd = ""
+        except (OSError, IndexError):
+            continue
+        if any(n in cmd or cwd == n or cwd.startswith(n + "/") for n in needles):
+            found.append(f"{pid}: {cmd[:240]}")
+    return found
+
+
+if __name__ == "__main__":  # python e2e/harness/procs.py <dir>...: exit 1 if a process is left
+    import sys
+
+    left = processes_using(*map(Path, sys.argv[1:]), exclude=(os.getppid(),))
+    print("\n".join(left) if left else "no process left under " + " ".join(sys.argv[1:]))
+    sys.exit(1 if left else 0)

@@ -40,16 +40,16 @@ def _unavailable(reason: str):
 
 
 def _engine():
+    from harness import find_engine
+
+    engine, why = find_engine()  # first: without Go nothing else matters
+    if engine is None:
+        _unavailable(why)
     try:
         import cryptography  # noqa: F401
         import kubernetes  # noqa: F401
     except ImportError as e:
-        _unavailable(f"{e.name} is not importable: run under the tier's venv (`make e2e-smoke`)")
-    from harness import find_engine
-
-    engine, why = find_engine()
-    if engine is None:
-        _unavailable(why)
+        _unavailable(f"{e.name} is not importable: run under the tier's venv (`make e2e`)")
     return engine
 
 

@@ -79,3 +79,35 @@ def test_snapshot_region_must_match_a_cloud_platform_region() -> None:
         "addons.vector_db.snapshots.region: snapshots must stay in the platform's region "
         "'eu-central-1'; leave region unset to use it (got 'us-east-1')"
     )
+
+
+def _secret_keys(value, secret: str) -> set[str]:
+    if isinstance(value, dict):
+        ref = value.get("secretKeyRef") or {}
+        found = {ref["key"]} if ref.get("name") == secret else set()
+        return found.union(*(_secret_keys(v, secret) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_secret_keys(v, secret) for v in value))
+    return set()
+
+
+def test_existing_secret_description_names_the_keys_qdrant_reads() -> None:
+    """The real-engine tier created the Secret as docs/vector-db.md says and checked that every
+    secretKeyRef resolves; the config reference named other keys (access_key_id) until then."""
+    from pulumi_llmops.addons.vector_db.engines.qdrant import qdrant_values
+    from pulumi_llmops.config.data import SnapshotCredentialsSpec, VectorDatabaseSpec
+
+    spec = VectorDatabaseSpec.model_validate(
+        {
+            "snapshots": {
+                "bucket": "vector-snapshots",
+                "endpoint": "https://minio.lab.internal:9000",
+                "region": "us-east-1",
+                "credentials": {"existing_secret": "minio-creds"},
+            }
+        }
+    )
+    keys = _secret_keys(qdrant_values(spec, "lab-dc1"), "minio-creds")
+    assert keys == {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+    described = SnapshotCredentialsSpec.model_fields["existing_secret"].description
+    assert all(f"`{k}`" in described for k in keys), described

@@ -30,7 +30,8 @@ class SnapshotCredentialsSpec(Spec):
         None,
         pattern=_NAMESPACE,
         description="Name of a Secret you created in the vector DB namespace with keys "
-        "`access_key_id` and `secret_access_key`.",
+        "`AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (pgvector: also `ACCESS_KEY_ID` and "
+        "`ACCESS_SECRET_KEY`).",
     )
     access_key_id_config_key: str | None = Field(
         None,

@@ -31,7 +31,8 @@ __all__ = [
 CAVEATS = (
     "Offline policy check on Pulumi's mock engine: no cloud account, no Pulumi CLI.",
     "Policies see the program's inputs (as under `pulumi preview`), not provider defaults or "
-    "cloud look-ups; Helm charts are not rendered, so only their values are checked.",
+    "cloud look-ups; Helm charts are not rendered, so only their values are checked (which "
+    "`pulumi preview --policy-pack` cannot do: it sees no chart values, pulumi-kubernetes#2144).",
     "Secret config values cannot be decrypted offline: policies see the placeholder "
     f"{SECRET_VALUE!r}.",
 )

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import cost, network, residency, security
 from .rule import Rule, build_policies
+from .stack_config import receive_stack_config
 
 PACKS: dict[str, tuple[Rule, ...]] = {
     "data-residency": residency.RULES,
@@ -37,8 +38,21 @@ def pack_rules(pack: str) -> tuple[Rule, ...]:
 
 
 def pack_policies(pack: str) -> list[Any]:
-    """`pulumi_policy` policy objects of pack `pack`, for its `PolicyPack(...)` call."""
+    """`pulumi_policy` policy objects of pack `pack`, for its `PolicyPack(...)` call.
+
+    Also makes the stack config the Pulumi CLI sends readable by the rules
+    (`receive_stack_config`: pulumi-policy 1.21.0 drops it).
+    """
+    receive_stack_config()
     return build_policies(pack_rules(pack))
 
 
-__all__ = ["PACKS", "PACK_DESCRIPTIONS", "Rule", "build_policies", "pack_policies", "pack_rules"]
+__all__ = [
+    "PACKS",
+    "PACK_DESCRIPTIONS",
+    "Rule",
+    "build_policies",
+    "pack_policies",
+    "pack_rules",
+    "receive_stack_config",
+]

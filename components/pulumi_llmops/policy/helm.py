@@ -1,6 +1,7 @@
 """Helm charts as policies see them: `helm.v4.Chart` registers one resource whose props are
-`chart`, `version`, `namespace`, `repositoryOpts` and `values` (the rendered objects are its
-children in a real preview, and are not rendered at all offline)."""
+`chart`, `version`, `namespace`, `repositoryOpts` and `values` on the mock engine (`llmops
+check`); under the Pulumi CLI the Chart has no props (`PROPS_HIDDEN_FROM_PACKS`) and the rendered
+objects are its children, which are not rendered at all offline)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from .props import get, is_unknown
 HELM_TYPES = frozenset(
     {"kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v3:Release"}
 )
+# Under `pulumi preview --policy-pack` these reach policies with no props at all: they are
+# components the Kubernetes provider constructs (pulumi/pulumi-kubernetes#2144; seen by the
+# real-engine tier, e2e/platform/test_policy_parity.py). Rules on chart values therefore act
+# in `llmops check` only; the objects a chart renders reach the packs as resources of their own.
+PROPS_HIDDEN_FROM_PACKS = frozenset({"kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Chart"})
 
 
 def chart_name(props: Any) -> str | None:
