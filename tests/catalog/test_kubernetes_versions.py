@@ -50,26 +50,46 @@ def test_standard_minors_at_the_catalogue_date() -> None:
     assert standard_minors("aws", datetime.date(2026, 12, 3)) == ("1.35",)
 
 
-@pytest.mark.parametrize("path", STACK_FILES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_shipped_pins_are_in_standard_support_at_the_catalogue_date(path: Path) -> None:
+def _target_block(path: Path) -> tuple[str, dict]:
     config = yaml.safe_load(path.read_text())["config"]
     platform = config.get("llmops:platform")
     if platform is None:  # compose-your-own: the team's own settings, an eks block
-        platform = config["acme-llm-platform:settings"]
-        target, block = "eks", platform["eks"]
-    else:
-        target = platform["target"]
-        block = platform["cluster"].get(target) or {}
-    cloud = TARGET_CLOUD.get(target)
-    if cloud is None:
-        pytest.skip(f"{target}: no pinned version")
-    minor = block.get("kubernetes_version")
-    if minor is None:
-        return
-    support = version_support(cloud, minor)
+        return "eks", config["acme-llm-platform:settings"]["eks"]
+    target = platform["target"]
+    return target, platform["cluster"].get(target) or {}
+
+
+PINNING = [p for p in STACK_FILES if _target_block(p)[0] in TARGET_CLOUD]
+UNPINNED = [p for p in STACK_FILES if p not in PINNING]
+
+
+def test_the_stack_files_split_by_target() -> None:
+    assert [str(p.relative_to(ROOT)) for p in UNPINNED] == [
+        "examples/gke-rag/Pulumi.dev.yaml",
+        "examples/onprem-existing-cluster/Pulumi.lab.yaml",
+        "stacks/Pulumi.dev-onprem.yaml",
+        "stacks/Pulumi.prod-gke.yaml",
+        "stacks/Pulumi.staging-onprem.yaml",
+    ]
+
+
+@pytest.mark.parametrize("path", PINNING, ids=lambda p: str(p.relative_to(ROOT)))
+def test_shipped_pins_are_in_standard_support_at_the_catalogue_date(path: Path) -> None:
+    target, block = _target_block(path)
+    minor = block["kubernetes_version"]  # shipped EKS/AKS stacks pin one
+    support = version_support(TARGET_CLOUD[target], minor)
     assert support is not None and support.in_standard_support(catalog_date()), minor
     # A shipped pin should not run out within a quarter of the catalogue date.
     assert support.standard_until >= catalog_date() + datetime.timedelta(days=90), minor
+
+
+@pytest.mark.parametrize("path", UNPINNED, ids=lambda p: str(p.relative_to(ROOT)))
+def test_gke_and_onprem_stacks_pin_no_minor(path: Path) -> None:
+    # GKE follows its release channel; an on-prem cluster's version is the site's own.
+    target, block = _target_block(path)
+    assert "kubernetes_version" not in block
+    if target == "gke":
+        assert block["release_channel"] in ("REGULAR", "STABLE")
 
 
 def test_cluster_autoscaler_tag_matches_the_pinned_chart_default() -> None:
