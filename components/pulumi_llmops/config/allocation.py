@@ -55,8 +55,8 @@ class DraDriverSpec(Spec):
     kubernetes_version: KubernetesVersion | None = Field(
         None,
         description="On-prem only: the existing cluster's Kubernetes minor (e.g. 1.34), "
-        "required with a DRA pool (the library cannot read it offline). On EKS and AKS the "
-        "pinned `cluster.<eks|aks>.kubernetes_version` counts.",
+        "required with a DRA pool (the library cannot read it offline); unused without one. "
+        "On EKS and AKS the pinned `cluster.<eks|aks>.kubernetes_version` counts.",
     )
     values_overrides: dict[str, Any] = Field(
         default_factory=dict,
@@ -82,14 +82,6 @@ def allocation_problems(config: PlatformConfig) -> list[Problem]:
     spec = config.addons.dra_driver
     problems: list[Problem] = []
     if not pools:
-        if spec.kubernetes_version is not None:
-            problems.append(
-                Problem(
-                    "addons.dra_driver.kubernetes_version",
-                    "only with a pool that sets gpu.allocation: dra",
-                    spec.kubernetes_version,
-                )
-            )
         return problems
     if spec.enabled is False:
         problems.append(

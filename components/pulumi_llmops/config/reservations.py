@@ -201,9 +201,9 @@ def reservation_problems(config: PlatformConfig) -> list[Problem]:
         if spec.affinity == "any" and target == "aks":
             problems.append(
                 Problem(
-                    f"{where}.affinity",
-                    "AKS pools join one capacity reservation group: use specific with its id",
-                    "any",
+                    where,
+                    "affinity any does not exist on AKS: a pool joins one capacity reservation "
+                    "group (affinity specific with its id)",
                 )
             )
         pattern, shape = _IDS[target]
