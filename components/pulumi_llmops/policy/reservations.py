@@ -9,7 +9,7 @@ from typing import Any
 
 from .context import platform_settings
 from .pools import AKS_AGENT_POOL, EKS_NODE_GROUP, GKE_NODE_POOL
-from .props import get, is_unknown
+from .props import get, is_unknown, items
 
 POOL_LABEL = "llmops.dev/pool"
 _LABEL_PATHS = {EKS_NODE_GROUP: "labels", GKE_NODE_POOL: "nodeConfig.labels"}
@@ -33,10 +33,10 @@ def pool_key(resource: Any) -> str | None:
     if path is None:
         return None
     labels = get(resource.props, path)
-    if is_unknown(labels) or not isinstance(labels, dict):
+    if labels is None or is_unknown(labels):
         return None
-    value = labels.get(POOL_LABEL)
-    return value if isinstance(value, str) else None
+    value = dict(items(labels)).get(POOL_LABEL)
+    return value if isinstance(value, str) and not is_unknown(value) else None
 
 
 def commitment(resource: Any) -> Commitment | None:
