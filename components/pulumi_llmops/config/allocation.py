@@ -50,7 +50,8 @@ class DraDriverSpec(Spec):
     enabled: bool | None = Field(
         None,
         description="Install the DRA driver. Default: on when some pool uses "
-        "`gpu.allocation: dra`; false with a DRA pool is an error.",
+        "`gpu.allocation: dra` (without such a pool nothing is installed); false with a DRA "
+        "pool is an error.",
     )
     kubernetes_version: KubernetesVersion | None = Field(
         None,
