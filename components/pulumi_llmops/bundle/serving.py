@@ -87,7 +87,12 @@ def plan_serving(
     problems: list[Problem] = []
     placement: SizingPlan | None = None
     try:
-        placement = plan_sizing(config.models, contracts, shapes)
+        placement = plan_sizing(
+            config.models,
+            contracts,
+            shapes,
+            throughput=config.catalog.to_overrides().throughput,
+        )
         sizing = dict(placement.models)
     except ConfigError as exc:
         problems += exc.problems

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from .base import ResourceKey, Spec
 from .errors import Problem, raise_if_any
+from .slo import SloSpec
 
 Precision = Literal[
     "bf16", "fp16", "fp32", "fp8", "int8", "awq-int4", "gptq-int4", "mxfp4", "nf4", "int4"
@@ -207,6 +208,12 @@ class ModelSpec(Spec):
         "(pipeline parallel). Serving multi-node replicas needs KServe's multi-node runtime, "
         "which the library does not generate yet.",
     )
+    slo: SloSpec | None = Field(
+        None,
+        description="Latency and load targets: pick the pool, tensor-parallel degree and "
+        "replicas from the catalogue's throughput table (docs/slo-sizing.md). Unset: sized "
+        "on memory alone.",
+    )
     memory: MemorySpec = Field(
         default_factory=MemorySpec,
         description="Per-GPU overrides of the memory model's terms.",
@@ -294,6 +301,8 @@ class ModelSpec(Spec):
                     )
             if self.cache:
                 problems.append(Problem("cache", "not available with cpu_only: true", True))
+            if self.slo is not None:
+                problems.append(Problem("slo", "sizes GPU replicas; not with cpu_only: true"))
             if self.lora_adapters:
                 problems.append(Problem("lora_adapters", "need the vLLM backend (GPU serving)"))
             if self.scale_metric in KEDA_METRICS:

@@ -137,8 +137,8 @@ def inference_service(
     if placement is not None:
         compute[placement.gpu_resource] = str(sizing.tensor_parallel)
     predictor: dict[str, Any] = {
-        "minReplicas": model.min_replicas,
-        "maxReplicas": model.max_replicas,
+        "minReplicas": sizing.min_replicas,
+        "maxReplicas": sizing.max_replicas,
         "model": {
             "modelFormat": {"name": "huggingface"},
             "runtimeVersion": runtime_version(
