@@ -175,8 +175,8 @@ def choose_slo(
             [
                 Problem(
                     where,
-                    f"no pool has throughput data for this model ({klass} {precision}): "
-                    f"{considered}. Add rows under catalog.throughput",
+                    f"no pool both holds a replica and has throughput rows for this model "
+                    f"({klass} {precision}): {considered}. Add rows under catalog.throughput",
                 )
             ]
         )
@@ -187,7 +187,7 @@ def choose_slo(
                 where,
                 f"no pool meets {target} at {slo.input_tokens} prompt tokens; best achievable: "
                 f"{label} with TPOT {floor.tpot_ms:.1f} ms, TTFT {floor.ttft_ms:.0f} ms for a "
-                f"single stream ({row.basis}: {row.source}, {row.date})"
+                f"single stream ({row.basis}, {row.source}, {row.date})"
                 + (f". Not considered: {considered}" if considered else ""),
             )
         ]
