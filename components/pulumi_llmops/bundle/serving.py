@@ -39,6 +39,7 @@ from ..kube import MODELS_NAMESPACE
 from ..serving.autoscaling import scale_metrics, uses_keda
 from ..serving.cache import cached_pools, with_cache_label
 from ..serving.models import ModelDeployments, ModelDeploymentsArgs
+from ..serving.multinode import model_problems as multi_node_problems
 from ..serving.network import model_client_namespaces
 from ..serving.sizing import ModelSizing, SizingPlan, cache_size_gib, plan_sizing
 from ..versions import chart_pin
@@ -127,6 +128,11 @@ def plan_serving(
                 True,
             )
         )
+    for name, sized in sorted(sizing.items()):
+        if sized.multi_node:
+            problems += multi_node_problems(
+                name, config.models[name], config.addons.kserve.deployment_mode
+            )
     problems += _cache_problems(config, sizing)
     cached = cached_pools(config.models, sizing)
     problems += adopted_pool_problems(config, cached)

@@ -204,9 +204,10 @@ class ModelSpec(Spec):
     )
     allow_multi_node: bool = Field(
         False,
-        description="When no single node holds a replica, size it across whole nodes "
-        "(pipeline parallel). Serving multi-node replicas needs KServe's multi-node runtime, "
-        "which the library does not generate yet.",
+        description="When no single node holds a replica, serve it across whole nodes: "
+        "tensor parallel within each node, pipeline parallel across nodes, with KServe's "
+        "multi-node runtime (docs/multi-node.md). Needs a pool with an interconnect declared, "
+        "not spot, a pvc:// storage_uri, one replica and Standard mode.",
     )
     slo: SloSpec | None = Field(
         None,

@@ -39,6 +39,7 @@ from ..config.models import ModelSpec
 from .costs import PoolCost, pool_costs
 from .no_fit import no_fit_problem
 from .pools import PoolUnit, pool_units
+from .multinode import eligible_options
 from .slo import SloChoice, choose_slo
 
 CPU_ONLY_MAX_WEIGHTS_GIB = 8.0
@@ -212,7 +213,10 @@ def _demand(
         if model.tensor_parallel is not None:
             free = replica_options(estimate, shapes, gpus, **kwargs)
         raise ConfigError([no_fit_problem(name, model, estimate, fit, free, unusable)])
-    return Demand(name, fit.options, model.min_replicas, model.max_replicas), None
+    options, problem = eligible_options(name, fit.options, units)
+    if problem is not None:
+        raise ConfigError([problem])
+    return Demand(name, options, model.min_replicas, model.max_replicas), None
 
 
 def _cpu_sizing(name: str, model: ModelSpec, estimate: MemoryEstimate) -> ModelSizing:
