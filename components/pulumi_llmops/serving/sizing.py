@@ -276,8 +276,8 @@ def _gpu_sizing(
         gpu_memory_utilization=round(
             model.gpu_memory_utilization * unit.gpu_memory_utilization_scale, 4
         ),
-        usd_per_hour_per_replica=None if price is None else share * price * option.pp,
-        spot_usd_per_hour_per_replica=None if spot is None else share * spot * option.pp,
+        usd_per_hour_per_replica=None if price is None else share * price,
+        spot_usd_per_hour_per_replica=None if spot is None else share * spot,
         min_replicas=demand.min_replicas,
         max_replicas=demand.max_replicas,
         mig_profile=unit.mig_profile,
