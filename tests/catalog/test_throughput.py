@@ -76,7 +76,8 @@ def test_estimate_rows_are_the_bandwidth_model() -> None:
 
 
 @pytest.mark.parametrize(
-    ("params", "klass"), [(0.5, "8b"), (10, "8b"), (10.1, "32b"), (35, "32b"), (80, "70b"), (80.1, None)]
+    ("params", "klass"),
+    [(0.5, "8b"), (10, "8b"), (10.1, "32b"), (35, "32b"), (80, "70b"), (80.1, None)],
 )
 def test_size_classes(params: float, klass: str | None) -> None:
     assert size_class(params) == klass
@@ -84,8 +85,16 @@ def test_size_classes(params: float, klass: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("precision", "column"),
-    [("bf16", "bf16"), ("fp16", "bf16"), ("fp8", "fp8"), ("int4", "int4"), ("gptq-int4", "int4"),
-     ("int8", None), ("nf4", None), ("mxfp4", None)],
+    [
+        ("bf16", "bf16"),
+        ("fp16", "bf16"),
+        ("fp8", "fp8"),
+        ("int4", "int4"),
+        ("gptq-int4", "int4"),
+        ("int8", None),
+        ("nf4", None),
+        ("mxfp4", None),
+    ],
 )
 def test_precision_columns(precision: str, column: str | None) -> None:
     assert precision_class(precision) == column

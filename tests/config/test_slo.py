@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from helpers import onprem_platform
 from pulumi_llmops.catalog.throughput import size_classes
 from pulumi_llmops.config.errors import ConfigError
 from pulumi_llmops.config.platform import load_platform_config
 from pulumi_llmops.config.slo import SloSpec, ThroughputRowSpec
-from helpers import onprem_platform
 
 MODEL = {"storage_uri": "hf://meta-llama/Llama-3.1-8B-Instruct", "params_billion": 8}
 ROW = {
@@ -49,7 +49,9 @@ def test_slo_loads_with_documented_defaults() -> None:
 
 
 def test_no_slo_by_default() -> None:
-    assert load_platform_config(onprem_platform(models={"llama": MODEL})).models["llama"].slo is None
+    assert (
+        load_platform_config(onprem_platform(models={"llama": MODEL})).models["llama"].slo is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,7 +99,10 @@ def test_throughput_rows_become_catalogue_rows_with_canonical_gpu() -> None:
     config = load_platform_config(catalog(ROW))
     (row,) = config.catalog.to_overrides().throughput
     assert row.key == ("L40S", "bf16", "8b", 1)
-    assert (row.basis, row.source) == ("measured", "catalog.throughput: bench job 2026-12-01, vLLM 0.11")
+    assert (row.basis, row.source) == (
+        "measured",
+        "catalog.throughput: bench job 2026-12-01, vLLM 0.11",
+    )
     assert (row.single_tpot_ms, row.loaded_tokens_per_second) == (30.0, 700.0)
 
 
@@ -135,10 +140,7 @@ def test_throughput_rows_become_catalogue_rows_with_canonical_gpu() -> None:
         ),
         (
             catalog({**ROW, "size_class": "405b"}),
-            [
-                "catalog.throughput.0.size_class: Input should be '8b', '32b' or '70b' "
-                "(got '405b')"
-            ],
+            ["catalog.throughput.0.size_class: Input should be '8b', '32b' or '70b' (got '405b')"],
         ),
         (
             catalog({**ROW, "date": "December"}),

@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.serving.test_sizing import model, units
 
 from helpers import manifest_of, onprem_platform, run_platform, validate_custom_resource
 from pulumi_llmops.config import ConfigError
 from pulumi_llmops.serving.sizing import size_model
-from tests.serving.test_sizing import model, units
 
 LLAMA_405B = {
     "storage_uri": "pvc://models/llama-3.1-405b",
@@ -30,7 +30,12 @@ H100_IB = {
     "onprem": {"node_names": ["gpu-01", "gpu-02", "gpu-03"]},
 }
 QUIET = {"observability": {"enabled": False}, "vector_db": {"enabled": False}}
-TOLERATION = {"key": "nvidia.com/gpu", "operator": "Equal", "value": "present", "effect": "NoSchedule"}
+TOLERATION = {
+    "key": "nvidia.com/gpu",
+    "operator": "Equal",
+    "value": "present",
+    "effect": "NoSchedule",
+}
 
 
 def platform(models: dict[str, Any], pools: dict[str, Any] | None = None, **addons: Any):
@@ -97,7 +102,9 @@ def test_the_head_command_quotes_every_argument() -> None:
 
     command = head_command("big", ["--extra=a b", "--flag"])
     assert command[:2] == ["bash", "-c"]
-    assert command[2].endswith("--pipeline-parallel-size=\"${PIPELINE_PARALLEL_SIZE}\" '--extra=a b' --flag\n")
+    assert command[2].endswith(
+        "--pipeline-parallel-size=\"${PIPELINE_PARALLEL_SIZE}\" '--extra=a b' --flag\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -151,7 +158,9 @@ def test_multi_node_rejections(models, pools, addons, expected) -> None:
 
 
 def test_spot_pools_cannot_hold_a_multi_node_replica() -> None:
-    pools = {"h100": {"machine_type": "p5.48xlarge", "spot": True, "interconnect": "efa", "max_nodes": 2}}
+    pools = {
+        "h100": {"machine_type": "p5.48xlarge", "spot": True, "interconnect": "efa", "max_nodes": 2}
+    }
     with pytest.raises(ConfigError) as err:
         size_model("big", model(**LLAMA_405B), *units(pools, "eks"))
     assert [p.render() for p in err.value.problems] == [

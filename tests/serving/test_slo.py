@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.serving.test_sizing import EKS_POOLS, LLAMA_8B, LLAMA_70B, QWEN_32B, model, units
 
 from pulumi_llmops.catalog.throughput import ThroughputRow, throughput_table
 from pulumi_llmops.config.errors import ConfigError
 from pulumi_llmops.serving.report import model_rows
 from pulumi_llmops.serving.sizing import plan_sizing, size_model
-from tests.serving.test_sizing import EKS_POOLS, LLAMA_8B, LLAMA_70B, QWEN_32B, model, units
 
 EKS = units(EKS_POOLS, "eks")
 ESTIMATE = (
@@ -64,7 +64,12 @@ def slo(**fields: Any) -> dict[str, Any]:
         ),
         # More replicas configured than the SLO needs: the configured floor stands.
         (
-            {**LLAMA_8B, "min_replicas": 3, "max_replicas": 4, **slo(requests_per_second=0.5, tpot_ms=100)},
+            {
+                **LLAMA_8B,
+                "min_replicas": 3,
+                "max_replicas": 4,
+                **slo(requests_per_second=0.5, tpot_ms=100),
+            },
             ("a10g4", 1, 3, 4, 266.9, 93.68, 546.0, 1.418, 3.9389),
         ),
     ],
@@ -132,7 +137,9 @@ def test_missing_rows_are_named() -> None:
         "catalog.throughput"
     ]
     with pytest.raises(ConfigError) as info:
-        size_model("m", model(**LLAMA_70B, pool="l4", **slo(requests_per_second=1, tpot_ms=200)), *EKS)
+        size_model(
+            "m", model(**LLAMA_70B, pool="l4", **slo(requests_per_second=1, tpot_ms=200)), *EKS
+        )
     assert [p.render() for p in info.value.problems] == [
         "models.m.slo: no pool both holds a replica and has throughput rows for this model "
         "(70b bf16): l4: no tensor-parallel degree holds a replica in its GPU memory. Add rows "

@@ -204,9 +204,13 @@ def slo_section(plan: Plan) -> list[Table | Text]:
             f"{slo.demand_tokens_per_second:,.0f}",
             f"{slo.tpot_ms:.1f} ms",
             f"{slo.ttft_ms:.0f} ms",
-            "unpriced" if slo.usd_per_million_tokens is None else f"${slo.usd_per_million_tokens:,.2f}",
+            "unpriced"
+            if slo.usd_per_million_tokens is None
+            else f"${slo.usd_per_million_tokens:,.2f}",
         )
-    sources = "\n".join(f"  {row.model}: {row.slo.basis}, {row.slo.source}" for row in rows if row.slo)
+    sources = "\n".join(
+        f"  {row.model}: {row.slo.basis}, {row.slo.source}" for row in rows if row.slo
+    )
     return [Text(""), table, Text(f"Throughput rows:\n{sources}", style="dim")]
 
 

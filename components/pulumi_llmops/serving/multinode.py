@@ -35,9 +35,7 @@ library's storage_uri does not)."""
 def pool_problem(unit: PoolUnit) -> str | None:
     """Why a multi-node replica cannot run on this pool, or None."""
     if unit.spot:
-        return (
-            "a spot pool: reclaiming any one node stops the whole replica; use an on-demand pool"
-        )
+        return "a spot pool: reclaiming any one node stops the whole replica; use an on-demand pool"
     if unit.interconnect == "none":
         return (
             f"node_pools.{unit.shape.pool}.interconnect is none: pipeline stages exchange "
@@ -57,7 +55,9 @@ def eligible_options(
         if why is None:
             kept.append(option)
         else:
-            rejected.append(f"{option.pool} ({option.pp} nodes, TP {option.tp} x PP {option.pp}): {why}")
+            rejected.append(
+                f"{option.pool} ({option.pp} nodes, TP {option.tp} x PP {option.pp}): {why}"
+            )
     if kept or not rejected:
         return tuple(kept), None
     return (), Problem(
@@ -94,8 +94,7 @@ def model_problems(name: str, model: ModelSpec, deployment_mode: str) -> list[Pr
         problems.append(
             Problem(
                 "addons.kserve.deployment_mode",
-                f"model {name} is served across nodes, which KServe supports in Standard mode "
-                "only",
+                f"model {name} is served across nodes, which KServe supports in Standard mode only",
                 deployment_mode,
             )
         )

@@ -23,7 +23,6 @@ from ..catalog.packing import Demand, Placement, Shape
 from ..catalog.placement import place
 from ..catalog.pricing import HOURS_PER_MONTH
 from ..catalog.shape import PoolShape
-from ..catalog.throughput import ThroughputKey, ThroughputRow, throughput_table
 from ..catalog.sizing import (
     QUANT_BYTES,
     GpuNeed,
@@ -33,13 +32,14 @@ from ..catalog.sizing import (
     ServingParams,
     estimate_memory,
 )
+from ..catalog.throughput import ThroughputKey, ThroughputRow, throughput_table
 from ..cluster.contracts import GpuPoolContract
 from ..config.errors import ConfigError, Problem
 from ..config.models import ModelSpec
 from .costs import PoolCost, pool_costs
+from .multinode import eligible_options
 from .no_fit import no_fit_problem
 from .pools import PoolUnit, pool_units
-from .multinode import eligible_options
 from .slo import SloChoice, choose_slo
 
 CPU_ONLY_MAX_WEIGHTS_GIB = 8.0
