@@ -194,7 +194,7 @@ class GpuPoolSpec(Spec):
         "none",
         description="Fast node-to-node network the nodes have (AWS EFA, RoCE/RDMA, "
         "InfiniBand), declared for multi-node serving (allow_multi_node), which needs one. "
-        "Declaration only: the library sets up no EFA/RDMA device plugin. Default: none.",
+        "Declaration only: the library sets up no EFA/RDMA device plugin.",
     )
     disk_size_gib: int = Field(
         200, ge=20, le=16384, description="Node root disk in GiB (LLM serving images are large)."
