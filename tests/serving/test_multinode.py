@@ -140,6 +140,17 @@ def test_the_head_command_quotes_every_argument() -> None:
         ),
         (
             {"big": LLAMA_405B},
+            {"h100": {**H100_IB, "interconnect": "efa"}},
+            {},
+            [
+                "models.big.allow_multi_node: no single node holds a replica and no pool can "
+                "serve it across nodes: h100 (2 nodes, TP 8 x PP 2): node_pools.h100.interconnect "
+                "is efa, AWS's Elastic Fabric Adapter, but the target is onprem: declare rdma or "
+                "infiniband (got True)"
+            ],
+        ),
+        (
+            {"big": LLAMA_405B},
             {"h100": {k: v for k, v in H100_IB.items() if k != "interconnect"}},
             {},
             [

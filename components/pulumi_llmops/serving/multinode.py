@@ -36,6 +36,11 @@ def pool_problem(unit: PoolUnit) -> str | None:
     """Why a multi-node replica cannot run on this pool, or None."""
     if unit.spot:
         return "a spot pool: reclaiming any one node stops the whole replica; use an on-demand pool"
+    if unit.interconnect == "efa" and unit.target != "eks":
+        return (
+            f"node_pools.{unit.shape.pool}.interconnect is efa, AWS's Elastic Fabric Adapter, "
+            f"but the target is {unit.target}: declare rdma or infiniband"
+        )
     if unit.interconnect == "none":
         return (
             f"node_pools.{unit.shape.pool}.interconnect is none: pipeline stages exchange "

@@ -34,6 +34,7 @@ class PoolUnit:
     gpu_memory_utilization_scale: float = 1.0
     interconnect: str = "none"
     spot: bool = False
+    target: str = ""
 
 
 def _capacity(contract: GpuPoolContract) -> str:
@@ -91,7 +92,12 @@ def pool_units(
         if contract.sharing == "none":
             shape = Shape(gpu_model=model, gpu_memory_gib=memory, gpus_per_node=count, **common)
             units[name] = PoolUnit(
-                shape, gpu, "none", interconnect=contract.interconnect, spot=contract.spot
+                shape,
+                gpu,
+                "none",
+                interconnect=contract.interconnect,
+                spot=contract.spot,
+                target=contract.target,
             )
         elif contract.sharing == "mig-single":
             slice_name = contract.mig_slice
