@@ -324,11 +324,18 @@ def test_multi_node_replicas_only_when_allowed() -> None:
         "A replica fits across whole nodes: 2 nodes of l40s (TP 4 x PP 2); set allow_multi_node: "
         "true"
     ) in err.value.problems[0].message
-    found = size_model(
-        "big",
-        model(**LLAMA_70B, concurrent_sequences=16, allow_multi_node=True),
-        *units(pools, "onprem", "lab"),
-    )
+    big = model(**LLAMA_70B, concurrent_sequences=16, allow_multi_node=True)
+    # Issue 16: across nodes only where a fast interconnect is declared.
+    with pytest.raises(ConfigError) as err:
+        size_model("big", big, *units(pools, "onprem", "lab"))
+    assert [p.render() for p in err.value.problems] == [
+        "models.big.allow_multi_node: no single node holds a replica and no pool can serve it "
+        "across nodes: l40s (2 nodes, TP 4 x PP 2): node_pools.l40s.interconnect is none: "
+        "pipeline stages exchange activations every step; declare efa, rdma or infiniband "
+        "(got True)"
+    ]
+    pools["l40s"]["interconnect"] = "rdma"
+    found = size_model("big", big, *units(pools, "onprem", "lab"))
     assert (found.pool, found.tensor_parallel, found.pipeline_parallel) == ("l40s", 4, 2)
     assert found.multi_node and found.gpus_per_replica == 8
 

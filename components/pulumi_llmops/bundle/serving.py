@@ -40,6 +40,7 @@ from ..kube import MODELS_NAMESPACE
 from ..serving.autoscaling import scale_metrics, uses_keda
 from ..serving.cache import cached_pools, with_cache_label
 from ..serving.models import ModelDeployments, ModelDeploymentsArgs
+from ..serving.multinode import model_problems as multi_node_problems
 from ..serving.network import model_client_namespaces
 from ..serving.sizing import ModelSizing, SizingPlan, cache_size_gib, plan_sizing
 from ..versions import chart_pin
@@ -91,7 +92,12 @@ def plan_serving(
     problems: list[Problem] = []
     placement: SizingPlan | None = None
     try:
-        placement = plan_sizing(config.models, contracts, shapes)
+        placement = plan_sizing(
+            config.models,
+            contracts,
+            shapes,
+            throughput=config.catalog.to_overrides().throughput,
+        )
         sizing = dict(placement.models)
     except ConfigError as exc:
         problems += exc.problems
@@ -126,6 +132,11 @@ def plan_serving(
                 True,
             )
         )
+    for name, sized in sorted(sizing.items()):
+        if sized.multi_node:
+            problems += multi_node_problems(
+                name, config.models[name], config.addons.kserve.deployment_mode
+            )
     problems += _cache_problems(config, sizing)
     cached = cached_pools(config.models, sizing)
     problems += adopted_pool_problems(config, cached)

@@ -21,7 +21,7 @@ GIB = 2**30
 
 _IGNORED_WORDS = frozenset({"nvidia", "tesla"})
 
-SCHEMA_VERSIONS = {"gpus.yaml": 2, "instances.yaml": 2, "models.yaml": 1}
+SCHEMA_VERSIONS = {"gpus.yaml": 2, "instances.yaml": 2, "models.yaml": 1, "throughput.yaml": 1}
 """The schema version each catalogue data file must declare."""
 
 DTYPES = ("fp16", "bf16", "fp8", "int8", "int4", "fp4")

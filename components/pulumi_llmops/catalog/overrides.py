@@ -8,6 +8,10 @@ are computed once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .throughput import ThroughputRow
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,11 @@ class CatalogOverrides:
 
     gpus: tuple[GpuOverride, ...] = ()
     instances: tuple[InstanceOverride, ...] = ()
+    throughput: tuple[ThroughputRow, ...] = ()
 
     def __bool__(self) -> bool:
+        """True when GPUs or machine types are overridden (what the GPU and instance
+        lookups merge); `throughput` rows are read by SLO sizing alone."""
         return bool(self.gpus or self.instances)
 
 

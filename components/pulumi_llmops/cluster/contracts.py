@@ -96,6 +96,7 @@ class GpuPoolContract:
     mig_slice: str | None = None
     slots_per_gpu: int = 1
     allocation: str = "device-plugin"
+    interconnect: str = "none"
 
     @property
     def tolerations(self) -> list[dict[str, str]]:
@@ -165,6 +166,7 @@ def build_contract(
         max_nodes=spec.max_nodes if max_nodes is None else max_nodes,
         spot=spec.spot,
         machine_type=spec.machine_type,
+        interconnect=spec.interconnect,
         labels=labels,
         node_selector={POOL_LABEL: pool},
         taints=pool_taints(spec),

@@ -25,6 +25,7 @@ from ..catalog.gpus import (
 from ..catalog.overrides import CatalogOverrides, GpuOverride, InstanceOverride
 from .base import Spec
 from .errors import Problem, raise_if_any
+from .slo import ThroughputRowSpec
 
 MachineTypeKey = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -197,6 +198,14 @@ class CatalogSpec(Spec):
             "per cloud, e.g. `aws: [us-newregion-1]`."
         ),
     )
+    throughput: list[ThroughputRowSpec] = Field(
+        default_factory=list,
+        description=(
+            "Throughput rows for SLO sizing (`models.<name>.slo`), e.g. measured on your "
+            "deployment. A row replaces the built-in row with the same gpu, precision, "
+            "size_class and tensor_parallel, or adds one. Default: the built-in table."
+        ),
+    )
 
     @model_validator(mode="after")
     def _names_resolve(self) -> CatalogSpec:
@@ -220,8 +229,30 @@ class CatalogSpec(Spec):
                     problems.append(
                         Problem(f"instances.{machine_type}.gpu_model", str(exc), entry.gpu_model)
                     )
+            problems += self._throughput_problems()
         raise_if_any(problems)
         return self
+
+    def _throughput_problems(self) -> list[Problem]:
+        problems = []
+        seen: dict[tuple[str, str, str, int], int] = {}
+        for index, row in enumerate(self.throughput):
+            try:
+                gpu = normalize_gpu_model(row.gpu, self._overrides_without_throughput)
+            except UnknownGpuModelError as exc:
+                problems.append(Problem(f"throughput.{index}.gpu", str(exc), row.gpu))
+                continue
+            key = (gpu, row.precision, row.size_class, row.tensor_parallel)
+            first = seen.setdefault(key, index)
+            if first != index:
+                problems.append(
+                    Problem(
+                        f"throughput.{index}",
+                        f"same gpu, precision, size_class and tensor_parallel as "
+                        f"throughput.{first}",
+                    )
+                )
+        return problems
 
     def _alias_problems(self) -> list[Problem]:
         owners = {
@@ -255,6 +286,17 @@ class CatalogSpec(Spec):
 
     @cached_property
     def _overrides(self) -> CatalogOverrides:
+        base = self._overrides_without_throughput
+        if not self.throughput:
+            return base
+        rows = tuple(
+            row.to_row(normalize_gpu_model(row.gpu, self._overrides_without_throughput))
+            for row in self.throughput
+        )
+        return CatalogOverrides(gpus=base.gpus, instances=base.instances, throughput=rows)
+
+    @cached_property
+    def _overrides_without_throughput(self) -> CatalogOverrides:
         return CatalogOverrides(
             gpus=tuple(
                 GpuOverride(

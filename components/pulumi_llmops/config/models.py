@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from .base import ResourceKey, Spec
 from .errors import Problem, raise_if_any
+from .slo import SloSpec
 
 Precision = Literal[
     "bf16", "fp16", "fp32", "fp8", "int8", "awq-int4", "gptq-int4", "mxfp4", "nf4", "int4"
@@ -203,9 +204,16 @@ class ModelSpec(Spec):
     )
     allow_multi_node: bool = Field(
         False,
-        description="When no single node holds a replica, size it across whole nodes "
-        "(pipeline parallel). Serving multi-node replicas needs KServe's multi-node runtime, "
-        "which the library does not generate yet.",
+        description="When no single node holds a replica, serve it across whole nodes: "
+        "tensor parallel within each node, pipeline parallel across nodes, with KServe's "
+        "multi-node runtime (docs/multi-node.md). Needs a pool with an interconnect declared, "
+        "not spot, a pvc:// storage_uri, one replica and Standard mode.",
+    )
+    slo: SloSpec | None = Field(
+        None,
+        description="Latency and load targets: pick the pool, tensor-parallel degree and "
+        "replicas from the catalogue's throughput table (docs/slo-sizing.md). Unset: sized "
+        "on memory alone.",
     )
     memory: MemorySpec = Field(
         default_factory=MemorySpec,
@@ -294,6 +302,8 @@ class ModelSpec(Spec):
                     )
             if self.cache:
                 problems.append(Problem("cache", "not available with cpu_only: true", True))
+            if self.slo is not None:
+                problems.append(Problem("slo", "sizes GPU replicas; not with cpu_only: true"))
             if self.lora_adapters:
                 problems.append(Problem("lora_adapters", "need the vLLM backend (GPU serving)"))
             if self.scale_metric in KEDA_METRICS:

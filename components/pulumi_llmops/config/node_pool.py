@@ -220,6 +220,12 @@ class GpuPoolSpec(Spec):
     )
     max_nodes: int = Field(1, ge=1, le=1000, description="Maximum nodes.")
     spot: bool = Field(False, description="Use spot/preemptible capacity.")
+    interconnect: Literal["none", "efa", "rdma", "infiniband"] = Field(
+        "none",
+        description="Fast node-to-node network the nodes have (AWS EFA, RoCE/RDMA, "
+        "InfiniBand), declared for multi-node serving (allow_multi_node), which needs one. "
+        "Declaration only: the library sets up no EFA/RDMA device plugin.",
+    )
     disk_size_gib: int = Field(
         200, ge=20, le=16384, description="Node root disk in GiB (LLM serving images are large)."
     )

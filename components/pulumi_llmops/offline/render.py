@@ -34,6 +34,7 @@ def render_plan(plan: Plan) -> Group:
         Text(""),
         models_table(plan),
         *reservations_section(plan),
+        *slo_section(plan),
     )
 
 
@@ -204,6 +205,41 @@ def models_table(plan: Plan) -> Table | Text:
             _usd(row.usd_per_hour_max),
         )
     return table
+
+
+def slo_section(plan: Plan) -> list[Table | Text]:
+    """The SLO table (expected throughput, replicas, $/1M output tokens), only when a model
+    is SLO-sized: plans without SLOs print exactly as before."""
+    rows = [row for row in plan.models if row.slo is not None]
+    if not rows:
+        return []
+    table = Table(
+        title="SLO sizing (expected, from the throughput table)",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+    )
+    for column in ("model", "TP", "replicas", "tokens/s", "needed", "TPOT", "TTFT", "$/1M tok"):
+        table.add_column(column, no_wrap=True, justify="left" if column == "model" else "right")
+    for row in rows:
+        slo = row.slo
+        assert slo is not None
+        table.add_row(
+            row.model,
+            str(slo.tensor_parallel),
+            str(slo.replicas),
+            f"{slo.tokens_per_second:,.0f}",
+            f"{slo.demand_tokens_per_second:,.0f}",
+            f"{slo.tpot_ms:.1f} ms",
+            f"{slo.ttft_ms:.0f} ms",
+            "unpriced"
+            if slo.usd_per_million_tokens is None
+            else f"${slo.usd_per_million_tokens:,.2f}",
+        )
+    sources = "\n".join(
+        f"  {row.model}: {row.slo.basis}, {row.slo.source}" for row in rows if row.slo
+    )
+    return [Text(""), table, Text(f"Throughput rows:\n{sources}", style="dim")]
 
 
 def _usd(value: float | None) -> str:

@@ -18,6 +18,7 @@ from ..kube import MANAGED_BY
 from ..versions import chart_pin
 from .autoscaling import autoscaling_fields, scale_metric
 from .claims import CLAIM_NAME, MODEL_LABEL, pod_claims
+from .multinode import MULTI_NODE_RUNTIME, head_command, worker_spec
 from .sizing import ModelSizing, cache_size_gib
 
 ISVC_API = "serving.kserve.io/v1beta1"
@@ -107,6 +108,11 @@ def runtime_args(name: str, model: ModelSpec, sizing: ModelSizing) -> list[str]:
     return args + list(model.extra_args)
 
 
+def _set_by_runtime(arg: str) -> bool:
+    """Flags the multi-node head command sets itself (model name, TP and PP sizes)."""
+    return arg.startswith(("--model_name=", "--tensor-parallel-size="))
+
+
 def _adapter_source(uri: str) -> str:
     """vLLM takes a Hugging Face repo id or a local path: hf://org/name -> org/name."""
     return uri.removeprefix("hf://")
@@ -142,8 +148,8 @@ def inference_service(
     if placement is not None and placement.claim:
         resources["claims"] = [{"name": CLAIM_NAME}]
     predictor: dict[str, Any] = {
-        "minReplicas": model.min_replicas,
-        "maxReplicas": model.max_replicas,
+        "minReplicas": sizing.min_replicas,
+        "maxReplicas": sizing.max_replicas,
         "model": {
             "modelFormat": {"name": "huggingface"},
             "runtimeVersion": runtime_version(
@@ -177,6 +183,20 @@ def inference_service(
         predictor["nodeSelector"] = dict(sorted(placement.node_selector.items()))
         if placement.tolerations:
             predictor["tolerations"] = [dict(t) for t in placement.tolerations]
+    if placement is not None and sizing.multi_node:
+        # KServe's multi-node runtime: the head pod runs rank 0 (TP GPUs of one node), the
+        # workerSpec adds pipeline_parallel - 1 pods of the same shape.
+        body = predictor["model"]
+        args = body.pop("args")
+        body["runtime"] = MULTI_NODE_RUNTIME
+        body["command"] = head_command(name, [a for a in args if not _set_by_runtime(a)])
+        predictor["workerSpec"] = worker_spec(
+            sizing.tensor_parallel,
+            sizing.pipeline_parallel,
+            compute,
+            placement.node_selector,
+            placement.tolerations,
+        )
     labels = {**MANAGED_BY, MODEL_LABEL: name}
     if sizing.pool is not None:
         labels[POOL_LABEL] = sizing.pool

@@ -32,6 +32,9 @@ class PoolUnit:
     sharing: str
     mig_profile: str | None = None
     gpu_memory_utilization_scale: float = 1.0
+    interconnect: str = "none"
+    spot: bool = False
+    target: str = ""
 
 
 def _capacity(contract: GpuPoolContract) -> str:
@@ -88,7 +91,14 @@ def pool_units(
         slots = contract.schedulable_gpus_per_node or count
         if contract.sharing == "none":
             shape = Shape(gpu_model=model, gpu_memory_gib=memory, gpus_per_node=count, **common)
-            units[name] = PoolUnit(shape, gpu, "none")
+            units[name] = PoolUnit(
+                shape,
+                gpu,
+                "none",
+                interconnect=contract.interconnect,
+                spot=contract.spot,
+                target=contract.target,
+            )
         elif contract.sharing == "mig-single":
             slice_name = contract.mig_slice
             shape = Shape(

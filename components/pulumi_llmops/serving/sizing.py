@@ -13,7 +13,7 @@ and idle cost (`PoolCost`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,12 +32,15 @@ from ..catalog.sizing import (
     ServingParams,
     estimate_memory,
 )
+from ..catalog.throughput import ThroughputKey, ThroughputRow, throughput_table
 from ..cluster.contracts import GpuPoolContract
 from ..config.errors import ConfigError, Problem
 from ..config.models import ModelSpec
 from .costs import PoolCost, pool_costs
+from .multinode import eligible_options
 from .no_fit import no_fit_problem
 from .pools import PoolUnit, pool_units
+from .slo import SloChoice, choose_slo
 
 CPU_ONLY_MAX_WEIGHTS_GIB = 8.0
 """Largest model (weights) served on CPU: bigger ones are too slow to be useful."""
@@ -68,6 +71,7 @@ class ModelSizing:
     dtype_arg: str | None = None
     kernel: str | None = None
     spot_usd_per_hour_per_replica: float | None = None
+    slo: SloChoice | None = None
 
     @property
     def needed_gib(self) -> float:
@@ -175,8 +179,10 @@ def _demand(
     estimate: MemoryEstimate,
     units: Mapping[str, PoolUnit],
     unusable: Mapping[str, str],
-) -> Demand:
-    """The model's replica options; `ConfigError` naming why each pool was rejected."""
+    table: Mapping[ThroughputKey, ThroughputRow] | None = None,
+) -> tuple[Demand, SloChoice | None]:
+    """The model's replica options (one, with its replica count, for an SLO model) and its
+    SLO choice; `ConfigError` naming why each pool was rejected."""
     where = f"models.{name}"
     if model.pool is not None and model.pool in unusable:
         raise ConfigError(
@@ -188,6 +194,11 @@ def _demand(
                 )
             ]
         )
+    if model.slo is not None:
+        usable = {n: u for n, u in units.items() if n not in unusable}
+        option, choice = choose_slo(name, model, estimate, usable, table or throughput_table())
+        low = max(model.min_replicas, choice.replicas)
+        return Demand(name, (option,), low, max(model.max_replicas, low)), choice
     names = [model.pool] if model.pool is not None else sorted(units)
     kwargs: dict[str, Any] = {
         "dtype": model.dtype,
@@ -202,7 +213,10 @@ def _demand(
         if model.tensor_parallel is not None:
             free = replica_options(estimate, shapes, gpus, **kwargs)
         raise ConfigError([no_fit_problem(name, model, estimate, fit, free, unusable)])
-    return Demand(name, fit.options, model.min_replicas, model.max_replicas)
+    options, problem = eligible_options(name, fit.options, units)
+    if problem is not None:
+        raise ConfigError([problem])
+    return Demand(name, options, model.min_replicas, model.max_replicas), None
 
 
 def _cpu_sizing(name: str, model: ModelSpec, estimate: MemoryEstimate) -> ModelSizing:
@@ -235,7 +249,13 @@ def _cpu_sizing(name: str, model: ModelSpec, estimate: MemoryEstimate) -> ModelS
 
 
 def _gpu_sizing(
-    name: str, model: ModelSpec, estimate: MemoryEstimate, unit: PoolUnit, placement: Placement
+    name: str,
+    model: ModelSpec,
+    estimate: MemoryEstimate,
+    unit: PoolUnit,
+    placement: Placement,
+    demand: Demand,
+    slo: SloChoice | None = None,
 ) -> ModelSizing:
     option = placement.assignment[name]
     fit: Fit = option.detail
@@ -243,6 +263,8 @@ def _gpu_sizing(
     share = option.gpus / shape.gpus_per_node
     price, spot = shape.usd_per_hour, shape.spot_usd_per_hour
     chosen = "config" if model.pool is not None else ("cheapest" if price else "unpriced")
+    if slo is not None:
+        chosen = "slo"
     return ModelSizing(
         model=name,
         cpu_only=False,
@@ -254,10 +276,10 @@ def _gpu_sizing(
         gpu_memory_utilization=round(
             model.gpu_memory_utilization * unit.gpu_memory_utilization_scale, 4
         ),
-        usd_per_hour_per_replica=None if price is None else share * price * option.pp,
-        spot_usd_per_hour_per_replica=None if spot is None else share * spot * option.pp,
-        min_replicas=model.min_replicas,
-        max_replicas=model.max_replicas,
+        usd_per_hour_per_replica=None if price is None else share * price,
+        spot_usd_per_hour_per_replica=None if spot is None else share * spot,
+        min_replicas=demand.min_replicas,
+        max_replicas=demand.max_replicas,
         mig_profile=unit.mig_profile,
         gpu=shape.gpu_model,
         need=fit.need,
@@ -265,6 +287,7 @@ def _gpu_sizing(
         runtime_dtype=fit.format.runtime_dtype,
         dtype_arg=fit.format.dtype_arg,
         kernel=fit.format.kernel,
+        slo=slo,
     )
 
 
@@ -279,26 +302,31 @@ def size_model(
     estimate = estimate_for(model)
     if model.cpu_only:
         return _cpu_sizing(name, model, estimate)
-    demand = _demand(name, model, estimate, units, unusable)
+    demand, slo = _demand(name, model, estimate, units, unusable)
     placement = place([demand], {n: u.shape for n, u in units.items()})
     unit = units[placement.assignment[name].pool]
-    return _gpu_sizing(name, model, estimate, unit, placement)
+    return _gpu_sizing(name, model, estimate, unit, placement, demand, slo)
 
 
 def plan_sizing(
     models: Mapping[str, ModelSpec],
     contracts: Mapping[str, GpuPoolContract],
     shapes: Mapping[str, PoolShape],
+    *,
+    throughput: Iterable[ThroughputRow] = (),
 ) -> SizingPlan:
     """Size every model and place them all; one `ConfigError` lists every model that cannot
-    be placed (paths `models.<name>...`)."""
+    be placed (paths `models.<name>...`). `throughput`: the stack's `catalog.throughput`
+    rows over the built-in table (models with an `slo`)."""
     if not models:
         return SizingPlan({})
     units, unusable = pool_units(contracts, shapes)
     sized: dict[str, ModelSizing] = {}
     estimates: dict[str, MemoryEstimate] = {}
     demands: list[Demand] = []
+    slos: dict[str, SloChoice] = {}
     problems: list[Problem] = []
+    table = throughput_table(throughput) if any(m.slo for m in models.values()) else None
     for name, model in sorted(models.items()):
         try:
             estimate = estimate_for(model)
@@ -306,7 +334,10 @@ def plan_sizing(
                 sized[name] = _cpu_sizing(name, model, estimate)
             else:
                 estimates[name] = estimate
-                demands.append(_demand(name, model, estimate, units, unusable))
+                demand, slo = _demand(name, model, estimate, units, unusable, table)
+                demands.append(demand)
+                if slo is not None:
+                    slos[name] = slo
         except ConfigError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -314,9 +345,16 @@ def plan_sizing(
     unit_shapes = {name: unit.shape for name, unit in units.items()}
     placement = place(demands, unit_shapes) if demands else None
     if placement is not None:
+        by_model = {d.model: d for d in demands}
         for name, option in placement.assignment.items():
             sized[name] = _gpu_sizing(
-                name, models[name], estimates[name], units[option.pool], placement
+                name,
+                models[name],
+                estimates[name],
+                units[option.pool],
+                placement,
+                by_model[name],
+                slos.get(name),
             )
     return SizingPlan(
         models=dict(sorted(sized.items())),
