@@ -78,8 +78,7 @@ def registrations(data: dict[str, Any]) -> dict[str, tuple]:
     """Every registration by URN: inputs, parent, provider, options (repr-compared: Secrets)."""
     recording, _ = run_platform(data)
     return {
-        r.urn: (repr(r.inputs), r.parent, r.provider, r.protect, r.dependencies)
-        for r in recording
+        r.urn: (repr(r.inputs), r.parent, r.provider, r.protect, r.dependencies) for r in recording
     }
 
 
@@ -90,5 +89,7 @@ def test_reversing_a_list_changes_no_registration(case: str) -> None:
     backward = registrations(reversed_at(data, paths))
     assert reversed_at(data, paths) != data
     assert forward.keys() == backward.keys()
-    changed = {urn: (forward[urn], backward[urn]) for urn in forward if forward[urn] != backward[urn]}
+    changed = {
+        urn: (forward[urn], backward[urn]) for urn in forward if forward[urn] != backward[urn]
+    }
     assert changed == {}
