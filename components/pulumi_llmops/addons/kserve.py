@@ -97,7 +97,8 @@ class KServe(pulumi.ComponentResource):
     `values_overrides` merged last), `<name>-runtimes` (kserve-runtime-configs, unless
     `install_runtimes: false`); with the model cache `<name>-localmodel-crd` and
     `<name>-localmodel`. Webhook configurations of every chart are awaited until their CA
-    bundle is injected.
+    bundle is injected. The CRD charts (`<name>-crd`, `<name>-localmodel-crd`) are
+    protected: destroying one deletes every custom resource of its kinds.
     Does not create: cert-manager (see `CertManager`), Knative Serving or Istio (needed for
     Knative mode / Istio ingress), InferenceServices (see `serving.ModelDeployments`).
     """
@@ -120,6 +121,8 @@ class KServe(pulumi.ComponentResource):
         def chart(
             suffix: str, key: str, values: Mapping[str, Any], after: Sequence[pulumi.Resource]
         ) -> k8s.helm.v4.Chart:
+            # The CRD charts render only CRDs: destroying one deletes every InferenceService
+            # (or model cache) in the cluster, so the release is protected.
             return helm_chart(
                 f"{name}-{suffix}",
                 chart_pin(key, overrides),
@@ -129,6 +132,7 @@ class KServe(pulumi.ComponentResource):
                 parent=self,
                 depends_on=after,
                 transforms=[await_webhook_ca],
+                protect=key.endswith("-crd"),
             )
 
         self.crds = chart("crd", "kserve-crd", {}, [self.namespace])

@@ -12,6 +12,7 @@ from .helm import (
     deep_merge,
     helm_chart,
     namespaced_chart,
+    protect_crds,
     sorted_values,
 )
 from .hooks import DROPPED_HOOKS, HOOK_GUARDS, HOOK_SWITCHES, hook_switch_values, reenabled_hooks
@@ -51,6 +52,7 @@ __all__ = [
     "namespace_ingress_policy",
     "namespaced_chart",
     "namespace_manifest",
+    "protect_crds",
     "reenabled_hooks",
     "secret_object",
     "sorted_values",

@@ -69,6 +69,23 @@ def await_webhook_ca(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTrans
     return pulumi.ResourceTransformResult(props=props, opts=args.opts)
 
 
+CRD_TYPE = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition"
+
+
+def protect_crds(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
+    """A `transforms` entry every library chart carries: each CustomResourceDefinition the
+    chart renders is `protect`ed, because deleting a CRD deletes every custom resource of its
+    kind in the cluster (every InferenceService, ClusterPolicy, Certificate...), including
+    those no stack manages. A CRD is never replaced by an upgrade (its name is its group and
+    plural), so protection blocks only its deletion. Other resources pass unchanged (None)."""
+    if args.type_ != CRD_TYPE or args.opts.protect:
+        return None
+    return pulumi.ResourceTransformResult(
+        props=args.props,
+        opts=pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(protect=True)),
+    )
+
+
 def helm_chart(
     name: str,
     pin: ChartPin,
@@ -80,15 +97,18 @@ def helm_chart(
     depends_on: Sequence[pulumi.Resource] = (),
     skip_crds: bool = False,
     transforms: Sequence[pulumi.ResourceTransform] = (),
+    protect: bool = False,
 ) -> k8s.helm.v4.Chart:
     """A `helm.v4.Chart` for a pinned chart, on `provider` (the cluster's), parented to `parent`.
 
     OCI charts are passed as `oci://` references, https repositories through
     `repository_opts`, local charts (an absolute path to a directory or `.tgz`) as they are.
-    `transforms` apply to the chart's children (the library uses only `await_webhook_ca`,
-    for charts without webhook annotation values).
+    `transforms` apply to the chart's children (the library uses `await_webhook_ca`, for
+    charts without webhook annotation values); `protect_crds` always comes last, so every
+    CRD a chart renders is protected. `protect` is for charts that render only CRDs
+    (kserve-crd, kserve-localmodel-crd): the whole release is protected, visibly in the plan.
 
-    Charts get neither `protect` nor `retain_on_delete`: `retain_on_delete` does not reach
+    Other charts get neither `protect` nor `retain_on_delete`: `retain_on_delete` does not reach
     the resources a chart renders (pulumi/pulumi-kubernetes#3065, closed won't-fix), and if
     `protect` did, an upgrade that must replace a child (a Job, an immutable selector) would
     fail. What keeps data is the protected, retained Namespace and Secrets around the chart,
@@ -111,7 +131,8 @@ def helm_chart(
             parent=parent,
             provider=provider,
             depends_on=list(depends_on),
-            transforms=list(transforms) or None,
+            transforms=[*transforms, protect_crds],
+            protect=protect or None,
         ),
     )
 

@@ -83,7 +83,7 @@ def test_new_cluster_is_private_entra_only_with_workload_identity() -> None:
         "networkDataplane": "cilium",
         "networkPolicy": "cilium",
     }
-    assert aks.protect is False
+    assert (aks.protect, recording.named("ml-rg").protect) == (False, False)
     assert recording.named("ml-k8s").inputs == {
         "clusterIdentifier": "ml",
         "enableServerSideApply": "true",
@@ -119,6 +119,13 @@ def test_prod_cluster_with_authorized_ranges_admins_and_existing_group() -> None
     assert aks.inputs["sku"] == {"name": "Base", "tier": "Standard"}
     assert aks.inputs["kubernetesVersion"] == "1.35"
     assert aks.protect is True
+
+
+def test_a_protected_cluster_protects_the_resource_group_it_creates() -> None:
+    """Destroying the group deletes the cluster with it: in prod both are protected."""
+    recording, _ = run(cluster_program({}, environment="prod"))
+    assert (recording.named("ml-rg").protect, recording.named("ml-aks").protect) == (True, True)
+    assert recording.named("ml-rg").retain_on_delete is False
 
 
 def test_adopting_creates_nothing_but_the_provider() -> None:

@@ -134,7 +134,7 @@ class EksCluster(pulumi.ComponentResource):
             lambda vpc: list(vpc.subnet_ids or [])
         )
         self.node_subnet_ids: pulumi.Output[list[str]] = (
-            pulumi.Output.from_input(list(spec.node_subnet_ids))
+            pulumi.Output.from_input(sorted(set(spec.node_subnet_ids)))
             if spec.node_subnet_ids
             else self.subnet_ids
         )
@@ -212,7 +212,8 @@ class EksCluster(pulumi.ComponentResource):
         spec = args.spec
         child = self._child()
         subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]] = (
-            args.subnet_ids if args.subnet_ids is not None else list(spec.subnet_ids)
+            # Sorted: subnets are a set to EKS; reordering the list must not change inputs.
+            args.subnet_ids if args.subnet_ids is not None else sorted(set(spec.subnet_ids))
         )
         if spec.create_network:
             self.network = EksNetwork(

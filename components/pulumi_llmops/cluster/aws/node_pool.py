@@ -77,7 +77,8 @@ class EksGpuNodePool(pulumi.ComponentResource):
         )
         spec = args.spec
         self.shape, self.contract = pool_facts("eks", args, cluster.handle.region)
-        own_subnets = list(spec.eks.subnet_ids) if spec.eks else []
+        # Sorted: the subnets are a set to EKS; the list order must not change the inputs.
+        own_subnets = sorted(set(spec.eks.subnet_ids)) if spec.eks else []
         child = pulumi.ResourceOptions(parent=self)
         self.launch_template = aws.ec2.LaunchTemplate(
             f"{name}-launch-template",

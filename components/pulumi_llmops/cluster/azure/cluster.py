@@ -29,7 +29,8 @@ class AksClusterArgs:
     """Wiring: the cluster name in Azure, region (location), `cluster.aks`, tags.
 
     `deletion_protection`: AKS has no deletion-protection flag, so the cluster is protected
-    in Pulumi instead; protected clusters also default to the Standard tier (uptime SLA).
+    in Pulumi instead (and so is the resource group it creates: deleting the group deletes
+    the cluster); protected clusters also default to the Standard tier (uptime SLA).
     """
 
     cluster_name: str
@@ -83,7 +84,9 @@ class AksCluster(pulumi.ComponentResource):
                 resource_group_name=f"{args.cluster_name}-rg",
                 location=args.region,
                 tags=args.tags,
-                opts=child,
+                # Deleting the group deletes everything in it (the cluster, its identity and
+                # key vault): a protected cluster's group is protected too.
+                opts=pulumi.ResourceOptions(parent=self, protect=args.deletion_protection),
             )
             self.resource_group_name = self.resource_group.name
         self.managed_cluster_name: pulumi.Output[str]

@@ -75,7 +75,9 @@ def agent_pool_args(
         "scale_set_priority": "Spot" if spec.spot else "Regular",
         "gpu_instance_profile": gpu_instance_profile(spec),
         "gpu_profile": {"driver": aks.gpu_driver},
-        "availability_zones": list(aks.availability_zones) or None,
+        # Sorted: zones are a set to AKS (a change replaces the pool); the list order must
+        # not change the inputs.
+        "availability_zones": sorted(set(aks.availability_zones)) or None,
         "vnet_subnet_id": aks.vnet_subnet_id or cluster_subnet,
     }
     if spec.reservation is not None:

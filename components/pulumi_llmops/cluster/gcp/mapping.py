@@ -105,7 +105,7 @@ def guest_accelerator(spec: GpuPoolSpec, shape: PoolShape) -> dict[str, Any]:
 
 def initial_node_count(spec: GpuPoolSpec) -> int:
     """Nodes per zone at creation: min_nodes spread over the pool's zones, rounded up."""
-    zones = len((spec.gke or GkePoolSpec()).node_locations) or REGIONAL_ZONES
+    zones = len(set((spec.gke or GkePoolSpec()).node_locations)) or REGIONAL_ZONES
     return math.ceil(spec.min_nodes / zones)
 
 
@@ -136,7 +136,8 @@ def node_pool_args(
     project, location, and in `node_config` the service account and resource labels."""
     gke = spec.gke or GkePoolSpec()
     args: dict[str, Any] = {
-        "node_locations": list(gke.node_locations) or None,
+        # Sorted: zones are a set; reordering the list must not change the pool's inputs.
+        "node_locations": sorted(set(gke.node_locations)) or None,
         "initial_node_count": initial_node_count(spec),
         "autoscaling": {
             "total_min_node_count": spec.min_nodes,
