@@ -8,6 +8,7 @@ from .base import Spec
 from .data import VectorDatabaseSpec
 from .gitops import GitOpsSpec
 from .observability import ObservabilitySpec
+from .queues import KueueSpec
 from .serving import CertManagerSpec, GpuOperatorSpec, KServeSpec
 
 
@@ -37,4 +38,8 @@ class AddonsSpec(Spec):
     gitops: GitOpsSpec = Field(
         default_factory=GitOpsSpec,
         description="Argo CD or Flux (see its section).",
+    )
+    kueue: KueueSpec = Field(
+        default_factory=KueueSpec,
+        description="Kueue job queueing for teams and fine-tuning (see its section).",
     )
