@@ -74,12 +74,12 @@ class PlatformConfig(Spec):
     teams: dict[ResourceKey, TeamSpec] = Field(
         default_factory=dict,
         description="Teams sharing the GPU pools through Kueue queues, keyed by team name "
-        "(docs/queues.md). Default: none (no Kueue).",
+        "(docs/queues.md). Empty: no team queues.",
     )
     finetune: dict[ResourceKey, FinetuneSpec] = Field(
         default_factory=dict,
         description="Fine-tuning runs, each a Kueue-admitted Job in its team's queue, keyed "
-        "by run name (docs/finetuning.md). Default: none.",
+        "by run name (docs/finetuning.md).",
     )
 
     @model_validator(mode="after")

@@ -86,7 +86,8 @@ class TeamSpec(Spec):
         DEFAULT_COHORT,
         pattern=_DNS_LABEL,
         description="Kueue cohort: teams in one cohort borrow each other's unused quota. "
-        "Default: llmops (every team); null: the team neither borrows nor lends.",
+        "Every team is in cohort llmops unless it names another; null: the team neither "
+        "borrows nor lends.",
     )
     quotas: dict[ResourceKey, TeamQuotaSpec] = Field(
         default_factory=dict,
@@ -135,7 +136,7 @@ class KueueSpec(Spec):
     priority_classes: dict[ResourceKey, PriorityClassSpec] = Field(
         default_factory=dict,
         description="WorkloadPriorityClasses by name (fine-tuning jobs name one with "
-        "`priority_class`). Default: none (every workload has priority 0).",
+        "`priority_class`). Empty: every workload has priority 0.",
     )
     values_overrides: dict[str, Any] = Field(
         default_factory=dict,
