@@ -179,7 +179,7 @@ def _plan_run(
             return Problem(
                 f"{where}.gpus",
                 f"needs {need.total_gib} GiB per GPU on {run.gpus} GPUs ({_terms(need)}); "
-                f"{contract.gpu_model} has {memory} GiB: raise gpus or leave it unset",
+                f"{contract.gpu_model} has {round(memory, 2)} GiB: raise gpus or leave it unset",
                 run.gpus,
             )
     else:
@@ -189,7 +189,7 @@ def _plan_run(
             return Problem(
                 where,
                 f"does not fit one node of pool {run.pool}: {widest.total_gib} GiB per GPU "
-                f"on {widest.gpus} GPUs ({_terms(widest)}), {memory} GiB each; use "
+                f"on {widest.gpus} GPUs ({_terms(widest)}), {round(memory, 2)} GiB each; use "
                 "method: lora, a shorter seq_len, or a pool with larger GPUs",
             )
         need = found

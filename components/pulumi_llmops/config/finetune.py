@@ -18,6 +18,7 @@ from pydantic import Field, model_validator
 from .base import ResourceKey, Spec
 from .errors import Problem, raise_if_any
 from .models import ArchitectureSpec
+from .patterns import PATTERN_PROSE
 
 OBJECT_STORE_URI = (
     r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/=-]*)?"
@@ -30,6 +31,14 @@ PVC_URI = r"pvc://[a-z0-9][a-z0-9.-]*(/[A-Za-z0-9._/=-]*)?"
 DATASET_URI_PATTERN = rf"^({OBJECT_STORE_URI}|{PVC_URI}|hf://datasets/[A-Za-z0-9][A-Za-z0-9._/-]*)$"
 OUTPUT_URI_PATTERN = rf"^({OBJECT_STORE_URI}|{PVC_URI})$"
 BASE_MODEL_PATTERN = r"^(hf|s3|gs|pvc)://[A-Za-z0-9][A-Za-z0-9._/-]*$"
+_OBJECT_STORES = "s3://, gs://, Azure Blob (https://<account>.blob.core.windows.net/<container>)"
+# The URI patterns are built from parts, so their prose is registered beside them.
+PATTERN_PROSE.update(
+    {
+        DATASET_URI_PATTERN: f"an {_OBJECT_STORES}, pvc:// or hf://datasets/<org>/<name> URI",
+        OUTPUT_URI_PATTERN: f"an {_OBJECT_STORES} or pvc:// URI",
+    }
+)
 _IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/:@-]*[a-z0-9]$")
 
 Method = Literal["lora", "full"]
