@@ -17,6 +17,7 @@ from .pools import (
     stack_pools,
 )
 from .props import describe, get, is_unknown, items, matches_any
+from .queues import QUOTAS_WITHIN_POOLS
 from .rule import Rule
 from .stack_fixes import unpriced_fix
 
@@ -401,4 +402,5 @@ RULES: tuple[Rule, ...] = (
     SCALE_TO_ZERO,
     REQUIRED_TAGS,
     BUDGET,
+    QUOTAS_WITHIN_POOLS,
 )
