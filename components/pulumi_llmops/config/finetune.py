@@ -215,3 +215,32 @@ def finetune_problems(
                 )
             )
     return problems
+
+
+def adapter_problems(models: dict[str, object], runs: dict[str, FinetuneSpec]) -> list[Problem]:
+    """`models.<m>.lora_adapters` naming `finetune://<run>`: a known run that trains LoRA."""
+    problems: list[Problem] = []
+    for model, spec in sorted(models.items()):
+        for adapter, uri in sorted(getattr(spec, "lora_adapters", {}).items()):
+            if not uri.startswith("finetune://"):
+                continue
+            run = uri.removeprefix("finetune://")
+            where = f"models.{model}.lora_adapters.{adapter}"
+            if run not in runs:
+                known = ", ".join(sorted(runs)) or "none"
+                problems.append(Problem(where, f"unknown finetune run; configured: {known}", uri))
+            elif runs[run].method != "lora":
+                problems.append(
+                    Problem(where, f"run {run} trains every weight (method: full), not an adapter", uri)
+                )
+    return problems
+
+
+def resolved_adapters(adapters: dict[str, str], runs: dict[str, FinetuneSpec]) -> dict[str, str]:
+    """`finetune://<run>` replaced by the run's output_uri (where its adapters are written)."""
+    return {
+        name: runs[uri.removeprefix("finetune://")].output_uri
+        if uri.startswith("finetune://")
+        else uri
+        for name, uri in adapters.items()
+    }

@@ -14,7 +14,7 @@ from .catalog import CatalogSpec
 from .cloud import cloud_problems, foreign_block_problems
 from .cluster import ClusterSpec
 from .errors import ConfigError, Problem, raise_if_any
-from .finetune import FinetuneSpec, finetune_problems
+from .finetune import FinetuneSpec, adapter_problems, finetune_problems
 from .models import ModelSpec, model_problems
 from .node_pool import GpuPoolSpec
 from .queues import TeamSpec, team_problems
@@ -102,8 +102,12 @@ class PlatformConfig(Spec):
     def _queue_problems(self) -> list[Problem]:
         kueue = self.addons.kueue
         pools = list(self.node_pools)
-        return team_problems(self.teams, pools, kueue.enabled) + finetune_problems(
-            self.finetune, pools, dict(self.teams), list(kueue.priority_classes), kueue.enabled
+        return (
+            team_problems(self.teams, pools, kueue.enabled)
+            + finetune_problems(
+                self.finetune, pools, dict(self.teams), list(kueue.priority_classes), kueue.enabled
+            )
+            + adapter_problems(dict(self.models), dict(self.finetune))
         )
 
     def _model_problems(self) -> list[Problem]:
