@@ -46,6 +46,8 @@ ORDER = (
     "VectorDatabase",
     "Observability",
     "GitOps",
+    "Kueue",
+    "FinetuneRuns",
     "LlmOpsPlatform",
 )
 
