@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pulumi_llmops.catalog.gpus import get_gpu_model
 from pulumi_llmops.catalog.training import (
     GIB,
     TrainingRun,
@@ -69,17 +70,18 @@ def test_overhead_is_context_nccl_and_fragmentation() -> None:
 
 
 @pytest.mark.parametrize(
-    ("run", "memory", "per_node", "gpus"),
+    ("run", "gpu", "per_node", "gpus"),
     [
-        (LORA, 74.51, 8, 1),  # H100 80GB
-        (LORA, 22.06, 4, 1),  # L4 24GB: 20.01 GiB
-        (LORA, 14.58, 4, 2),  # T4 16GB
-        (FULL, 74.51, 8, 2),
-        (FULL, 44.99, 8, 4),  # L40S 48GB
-        (FULL, 22.06, 4, None),  # 4 x L4 cannot hold a full 8B run
+        (LORA, "H100", 8, 1),
+        (LORA, "L4", 4, 1),  # 20.01 of 22.35 GiB
+        (LORA, "T4", 4, 2),
+        (FULL, "H100", 8, 2),
+        (FULL, "L40S", 8, 4),
+        (FULL, "L4", 4, None),  # 4 x L4 cannot hold a full 8B run
     ],
 )
-def test_fewest_gpus_of_one_node(run: TrainingRun, memory: float, per_node: int, gpus: int | None) -> None:
+def test_fewest_gpus_of_one_node(run: TrainingRun, gpu: str, per_node: int, gpus: int | None) -> None:
+    memory = get_gpu_model(gpu).memory_gib
     need = fewest_gpus(LLAMA_3_8B, run, memory, per_node)
     assert (need.gpus if need else None) == gpus
 
