@@ -27,4 +27,6 @@ pulumi.export(
         for name, run in sorted(plan.runs.items())
     },
 )
-pulumi.export("team_queues", {team: f"team-{team}/{team}" for team in sorted(platform.config.teams)})
+pulumi.export(
+    "team_queues", {team: f"team-{team}/{team}" for team in sorted(platform.config.teams)}
+)

@@ -34,7 +34,9 @@ def test_lora_trainable_parameters_match_peft() -> None:
 
 
 def test_lora_rank_scales_the_adapter_linearly() -> None:
-    assert trainable_params(LLAMA_3_8B, TrainingRun("lora", 2048, 1, lora_rank=64)) == 4 * 41_943_040
+    assert (
+        trainable_params(LLAMA_3_8B, TrainingRun("lora", 2048, 1, lora_rank=64)) == 4 * 41_943_040
+    )
 
 
 def test_full_fine_tuning_trains_every_parameter() -> None:
@@ -80,7 +82,9 @@ def test_overhead_is_context_nccl_and_fragmentation() -> None:
         (FULL, "L4", 4, None),  # 4 x L4 cannot hold a full 8B run
     ],
 )
-def test_fewest_gpus_of_one_node(run: TrainingRun, gpu: str, per_node: int, gpus: int | None) -> None:
+def test_fewest_gpus_of_one_node(
+    run: TrainingRun, gpu: str, per_node: int, gpus: int | None
+) -> None:
     memory = get_gpu_model(gpu).memory_gib
     need = fewest_gpus(LLAMA_3_8B, run, memory, per_node)
     assert (need.gpus if need else None) == gpus

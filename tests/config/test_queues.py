@@ -94,7 +94,14 @@ def test_valid_config_loads_with_documented_defaults() -> None:
             ["teams.research.quotas.h100.lending_limit: must be <= gpus (2) (got 3)"],
         ),
         (
-            {"teams": {"research": {"cohort": None, "quotas": {"h100": {"gpus": 8, "borrowing_limit": 2}}}}},
+            {
+                "teams": {
+                    "research": {
+                        "cohort": None,
+                        "quotas": {"h100": {"gpus": 8, "borrowing_limit": 2}},
+                    }
+                }
+            },
             [
                 "teams.research.quotas.h100.borrowing_limit: borrowing needs a cohort; set "
                 "cohort or remove borrowing_limit (got 2)"
@@ -113,7 +120,9 @@ def test_valid_config_loads_with_documented_defaults() -> None:
         ),
         (
             {"addons": {"kueue": {"enabled": False}}, "finetune": {}},
-            ["addons.kueue.enabled: false, but teams are configured; their quotas need Kueue (got False)"],
+            [
+                "addons.kueue.enabled: false, but teams are configured; their quotas need Kueue (got False)"
+            ],
         ),
         (
             {"finetune": {"run": {**RUN, "team": "ops"}}},

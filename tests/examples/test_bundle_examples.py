@@ -270,7 +270,8 @@ def test_gpu_queues_two_teams_one_lora_run_admitted_from_a_queue(run_example) ->
     }
     assert sorted(queues) == ["product", "research"]
     gpu = {
-        team: spec["resourceGroups"][0]["flavors"][0]["resources"][2] for team, spec in queues.items()
+        team: spec["resourceGroups"][0]["flavors"][0]["resources"][2]
+        for team, spec in queues.items()
     }
     assert gpu == {
         "product": {"name": "nvidia.com/gpu", "nominalQuota": 8.0, "lendingLimit": 4.0},

@@ -59,7 +59,9 @@ URN = "urn:pulumi:test::llmops::{}::{}"
 
 
 def test_quotas_within_the_pool_pass(pol: Any) -> None:
-    assert run(pol, (RF, flavor(), "f"), (CQ, queue("a", 8.0), "a"), (CQ, queue("b", 8.0), "b")) == []
+    assert (
+        run(pol, (RF, flavor(), "f"), (CQ, queue("a", 8.0), "a"), (CQ, queue("b", 8.0), "b")) == []
+    )
 
 
 def test_one_team_above_the_pool(pol: Any) -> None:
@@ -74,7 +76,9 @@ def test_one_team_above_the_pool(pol: Any) -> None:
 
 
 def test_the_teams_together_above_the_pool(pol: Any) -> None:
-    assert run(pol, (RF, flavor(), "f"), (CQ, queue("a", 8.0), "a"), (CQ, queue("b", "12"), "b")) == [
+    assert run(
+        pol, (RF, flavor(), "f"), (CQ, queue("a", 8.0), "a"), (CQ, queue("b", "12"), "b")
+    ) == [
         (
             URN.format(RF, "f"),
             "flavor 'h100': the teams' quotas add up to 20 GPUs (a 8, b 12), above the 16 its "
@@ -112,7 +116,10 @@ def test_flavor_without_max_and_unknown_quota(pol: Any) -> None:
 
 
 def test_cpu_and_memory_rows_and_other_resources_are_not_gpus(pol: Any) -> None:
-    assert run(pol, (RF, flavor(), "f"), (CQ, queue("a", 99.0, resource="example.com/fpga"), "a")) == []
+    assert (
+        run(pol, (RF, flavor(), "f"), (CQ, queue("a", 99.0, resource="example.com/fpga"), "a"))
+        == []
+    )
     mig = queue("a", 40.0, resource="nvidia.com/mig-3g.40gb")
     assert len(run(pol, (RF, flavor(), "f"), (CQ, mig, "a"))) == 1
 

@@ -11,7 +11,12 @@ from pulumi_llmops.policy import pack_rules
 from pulumi_llmops.policy.training_data import TRAINING_DATA
 
 JOB = "kubernetes:batch/v1:Job"
-REGIONS = {"aws": ["eu-west-1"], "gcp": ["europe-west4"], "azure": ["westeurope"], "onprem": ["fra-dc1"]}
+REGIONS = {
+    "aws": ["eu-west-1"],
+    "gcp": ["europe-west4"],
+    "azure": ["westeurope"],
+    "onprem": ["fra-dc1"],
+}
 CONFIG = {"allowedRegions": REGIONS}
 
 
@@ -64,7 +69,12 @@ S = "Job 'run'"
                 "to an in-region bucket, or list its prefix in allowedDataSources."
             ],
         ),
-        (EKS, job("hf://datasets/acme/support"), {**CONFIG, "allowedDataSources": ["hf://datasets/acme/"]}, []),
+        (
+            EKS,
+            job("hf://datasets/acme/support"),
+            {**CONFIG, "allowedDataSources": ["hf://datasets/acme/"]},
+            [],
+        ),
         (
             EKS,
             job("s3://acme-data/ds/"),
@@ -89,16 +99,27 @@ S = "Job 'run'"
             EKS,
             job(UNKNOWN, "pvc://out"),
             CONFIG,
-            [f"{S}: the dataset URI is unknown until deploy, so its residency cannot be checked. Fix: give a literal URI."],
+            [
+                f"{S}: the dataset URI is unknown until deploy, so its residency cannot be checked. Fix: give a literal URI."
+            ],
         ),
         (EKS, job(UNKNOWN, "pvc://out"), {**CONFIG, "allowUnknownLocation": True}, []),
         (
             {"target": "aks", "region": "westeurope"},
-            job("https://acmedata.blob.core.windows.net/ds/x", "https://acmedata.blob.core.windows.net/out", "West Europe"),
+            job(
+                "https://acmedata.blob.core.windows.net/ds/x",
+                "https://acmedata.blob.core.windows.net/out",
+                "West Europe",
+            ),
             CONFIG,
             [],
         ),
-        ({"target": "onprem", "region": "fra-dc1"}, job("s3://lake/ds", "s3://lake/out", "fra-dc1"), CONFIG, []),
+        (
+            {"target": "onprem", "region": "fra-dc1"},
+            job("s3://lake/ds", "s3://lake/out", "fra-dc1"),
+            CONFIG,
+            [],
+        ),
         (
             {"target": "onprem", "region": "fra-dc1"},
             job("s3://lake/ds", "pvc://out", "ams-dc2"),

@@ -91,7 +91,9 @@ def test_hub_and_path_adapters_need_no_download() -> None:
         (
             {"x": "finetune://nope"},
             None,
-            ["models.llama.lora_adapters.x: unknown finetune run; configured: support-lora (got 'finetune://nope')"],
+            [
+                "models.llama.lora_adapters.x: unknown finetune run; configured: support-lora (got 'finetune://nope')"
+            ],
         ),
         (
             {"x": "finetune://support-lora"},

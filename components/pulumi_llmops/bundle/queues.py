@@ -210,7 +210,9 @@ def _terms(need: TrainingNeed) -> str:
     )
 
 
-def _quota_problems(config: PlatformConfig, name: str, run: FinetuneSpec, gpus: int) -> list[Problem]:
+def _quota_problems(
+    config: PlatformConfig, name: str, run: FinetuneSpec, gpus: int
+) -> list[Problem]:
     """A run larger than all its team can ever get on the pool would wait forever."""
     team = config.teams[run.team]
     quota = team.quotas.get(run.pool)

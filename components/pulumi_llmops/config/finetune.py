@@ -88,9 +88,7 @@ class FinetuneSpec(Spec):
     precision: Literal["bf16", "fp16"] = Field(
         "bf16", description="Weights and activations dtype (mixed precision, fp32 optimizer)."
     )
-    seq_len: int = Field(
-        2048, ge=128, le=1_048_576, description="Tokens per training sequence."
-    )
+    seq_len: int = Field(2048, ge=128, le=1_048_576, description="Tokens per training sequence.")
     micro_batch_size: int = Field(
         1, ge=1, le=1024, description="Sequences per GPU per step (activations scale with it)."
     )
@@ -157,7 +155,9 @@ class FinetuneSpec(Spec):
         problems: list[Problem] = []
         if not _IMAGE.match(self.image):
             problems.append(
-                Problem("image", "must be an image reference (registry/name:tag@digest)", self.image)
+                Problem(
+                    "image", "must be an image reference (registry/name:tag@digest)", self.image
+                )
             )
         if self.method == "full" and "lora_rank" in self.model_fields_set:
             problems.append(Problem("lora_rank", "only used with method: lora", self.lora_rank))
@@ -231,7 +231,9 @@ def adapter_problems(models: dict[str, object], runs: dict[str, FinetuneSpec]) -
                 problems.append(Problem(where, f"unknown finetune run; configured: {known}", uri))
             elif runs[run].method != "lora":
                 problems.append(
-                    Problem(where, f"run {run} trains every weight (method: full), not an adapter", uri)
+                    Problem(
+                        where, f"run {run} trains every weight (method: full), not an adapter", uri
+                    )
                 )
     return problems
 

@@ -140,4 +140,3 @@ QUOTAS_WITHIN_POOLS = Rule(
     },
     applies_to=("kubernetes:kueue.x-k8s.io ClusterQueue and ResourceFlavor",),
 )
-

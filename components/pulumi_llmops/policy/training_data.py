@@ -86,7 +86,10 @@ def check_training_data(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
             )
             continue
         if target == "onprem":
-            zone, sites = "onprem", [str(s) for s in (config.get("allowedRegions") or {}).get("onprem") or []]
+            zone, sites = (
+                "onprem",
+                [str(s) for s in (config.get("allowedRegions") or {}).get("onprem") or []],
+            )
             here = declared.strip().lower()
             home = str(stack_region or "").strip().lower()
             allowed = [s.strip().lower() for s in sites]

@@ -34,7 +34,12 @@ from pulumi_llmops.offline.recording import Recording
 from pulumi_llmops.versions import CHARTS
 
 H100 = {"gpu": {"model": "H100", "count": 8}, "onprem": {"node_names": ["gpu-1", "gpu-2"]}}
-TOLERATION = {"key": "nvidia.com/gpu", "operator": "Equal", "value": "present", "effect": "NoSchedule"}
+TOLERATION = {
+    "key": "nvidia.com/gpu",
+    "operator": "Equal",
+    "value": "present",
+    "effect": "NoSchedule",
+}
 TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
 MANAGED = {"app.kubernetes.io/managed-by": "pulumi-llmops"}
 
@@ -52,7 +57,10 @@ def test_resource_flavor_carries_the_pool_contract() -> None:
         "metadata": {
             "name": "h100",
             "labels": MANAGED,
-            "annotations": {"llmops.dev/gpu-resource": "nvidia.com/gpu", "llmops.dev/max-gpus": "16"},
+            "annotations": {
+                "llmops.dev/gpu-resource": "nvidia.com/gpu",
+                "llmops.dev/max-gpus": "16",
+            },
         },
         "spec": {
             "nodeLabels": {"llmops.dev/pool": "h100"},
@@ -82,9 +90,7 @@ def test_cluster_queue_quotas_follow_the_gpus() -> None:
         "metadata": {"name": "research", "labels": {**MANAGED, "team": "ml"}},
         "spec": {
             "cohortName": "llmops",
-            "namespaceSelector": {
-                "matchLabels": {"kubernetes.io/metadata.name": "team-research"}
-            },
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "team-research"}},
             "preemption": {"reclaimWithinCohort": "Any", "withinClusterQueue": "LowerPriority"},
             "queueingStrategy": "BestEffortFIFO",
             "resourceGroups": [
@@ -94,7 +100,12 @@ def test_cluster_queue_quotas_follow_the_gpus() -> None:
                         {
                             "name": "h100",
                             "resources": [
-                                {"name": "cpu", "nominalQuota": 32, "borrowingLimit": 16, "lendingLimit": 8},
+                                {
+                                    "name": "cpu",
+                                    "nominalQuota": 32,
+                                    "borrowingLimit": 16,
+                                    "lendingLimit": 8,
+                                },
                                 {
                                     "name": "memory",
                                     "nominalQuota": "256Gi",
@@ -267,9 +278,7 @@ def recording() -> Recording:
 def test_the_component_tree() -> None:
     rec = recording()
     found = sorted(
-        (r.type, r.name)
-        for r in rec
-        if r.name.startswith(("lab-kueue", "lab-finetune"))
+        (r.type, r.name) for r in rec if r.name.startswith(("lab-kueue", "lab-finetune"))
     )
     assert found == [
         ("kubernetes:batch/v1:Job", "lab-finetune-lora"),
@@ -303,7 +312,11 @@ def test_children_use_the_cluster_provider_and_wait_for_the_chart() -> None:
     assert chart.inputs["values"]["controllerManager"]["replicas"] == 2
     assert chart.inputs["values"]["controllerManager"]["manager"]["image"]["tag"] == "v0.19.2"
     kueue = _one(rec, "lab-kueue")
-    for name in ("lab-kueue-h100-flavor", "lab-kueue-high-priority", "lab-kueue-research-cluster-queue"):
+    for name in (
+        "lab-kueue-h100-flavor",
+        "lab-kueue-high-priority",
+        "lab-kueue-research-cluster-queue",
+    ):
         resource = _one(rec, name)
         assert resource.parent == kueue.urn
         assert resource.provider == chart.provider != ""

@@ -191,5 +191,10 @@ class FinetuneRuns(pulumi.ComponentResource):
                 ),
             )
         self.register_outputs(
-            {"runs": {r: {"pool": v.placement.pool, "gpus": v.placement.gpus} for r, v in sorted(args.runs.items())}}
+            {
+                "runs": {
+                    r: {"pool": v.placement.pool, "gpus": v.placement.gpus}
+                    for r, v in sorted(args.runs.items())
+                }
+            }
         )

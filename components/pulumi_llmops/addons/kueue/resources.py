@@ -117,7 +117,10 @@ def quota_resources(flavor: PoolFlavor, quota: TeamQuotaSpec) -> list[dict[str, 
     mem_row: dict[str, Any] = {"name": "memory", "nominalQuota": _memory(memory)}
     per_gpu_cpu = cpu / quota.gpus if quota.gpus else flavor.cpu_per_gpu
     per_gpu_mem = memory / quota.gpus if quota.gpus else flavor.memory_gib_per_gpu
-    for key, limit in (("borrowingLimit", quota.borrowing_limit), ("lendingLimit", quota.lending_limit)):
+    for key, limit in (
+        ("borrowingLimit", quota.borrowing_limit),
+        ("lendingLimit", quota.lending_limit),
+    ):
         if limit is None:
             continue
         gpu[key] = limit
