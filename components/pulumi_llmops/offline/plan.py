@@ -69,6 +69,7 @@ class Plan:
     recording: Recording
     inventory: list[PoolInventory] = field(default_factory=list)
     models: list[ModelRow] = field(default_factory=list)
+    queues: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -106,6 +107,8 @@ class Plan:
             ],
             "models": [row.to_dict() for row in self.models],
             "outputs": _jsonable(self.recording.outputs),
+            # Only with Kueue installed (teams or finetune), so other plans are unchanged.
+            **({"queues": self.queues} if self.queues else {}),
         }
 
     def to_json(self) -> str:
@@ -143,7 +146,12 @@ def plan_stack(stack_file: StackFile) -> Plan:
         for name, c in sorted(platform.contracts.items())
     ]
     models = model_rows(platform.serving.plan.sizing)
-    return Plan(stack_file.stack, str(stack_file.path), config, recording, inventory, models)
+    from .queues_report import queue_report
+
+    queues = queue_report(config, platform.plan.queues)
+    return Plan(
+        stack_file.stack, str(stack_file.path), config, recording, inventory, models, queues
+    )
 
 
 def pool_price(shape: PoolShape, machine_type: str | None, region: str) -> dict[str, Any]:

@@ -22,7 +22,7 @@ def render_plan(plan: Plan) -> Group:
         f"target {config.target}, region {config.region}, environment {config.environment}",
     )
     notes = Text("\n".join(f"* {line}" for line in CAVEATS), style="dim")
-    return Group(
+    sections = [
         header,
         notes,
         Text(""),
@@ -33,7 +33,12 @@ def render_plan(plan: Plan) -> Group:
         inventory_table(plan),
         Text(""),
         models_table(plan),
-    )
+    ]
+    if plan.queues:
+        from .queues_report import queues_section
+
+        sections += [Text(""), queues_section(plan.queues)]
+    return Group(*sections)
 
 
 def resource_tree(recording: Recording) -> Tree:
