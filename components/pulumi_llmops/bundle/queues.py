@@ -94,14 +94,24 @@ def plan_queues(
             contract.gpu_resource, contract.sharing, contract.mig_slice, mig_strategy
         )
         if resource is None:
-            problems.append(
-                Problem(
-                    f"node_pools.{pool}.sharing.mig.profile",
-                    "a mixed MIG profile advertises one resource per slice size, which a "
-                    "Kueue quota cannot count as GPUs; use a single-size profile (all-3g.40gb)",
-                    contract.mig_slice or "all-balanced",
+            if contract.sharing == "mig-mixed":
+                problems.append(
+                    Problem(
+                        f"node_pools.{pool}.sharing.mig.profile",
+                        "a mixed MIG profile advertises one resource per slice size, which a "
+                        "Kueue quota cannot count as GPUs; use a single-size profile "
+                        "(all-3g.40gb)",
+                        "all-balanced",
+                    )
                 )
-            )
+            else:
+                problems.append(
+                    Problem(
+                        f"node_pools.{pool}",
+                        "advertises no GPU count resource (nvidia.com/gpu) a Kueue quota can "
+                        "count; teams' quotas and fine-tuning runs need a device-plugin pool",
+                    )
+                )
             continue
         instance = shapes[pool].instance if pool in shapes else None
         flavors[pool] = pool_flavor(

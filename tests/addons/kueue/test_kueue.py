@@ -262,7 +262,9 @@ RUN = {
 }
 KUEUE = {
     "priority_classes": {"high": {"value": 1000}},
-    "values_overrides": {"controllerManager": {"replicas": 2}},
+    "values_overrides": {
+        "controllerManager": {"replicas": 2, "manager": {"image": {"tag": "v0.19.3"}}}
+    },
 }
 
 
@@ -310,7 +312,13 @@ def test_children_use_the_cluster_provider_and_wait_for_the_chart() -> None:
     assert chart.inputs["namespace"] == "kueue-system"
     # values_overrides merged last, over the rendered values
     assert chart.inputs["values"]["controllerManager"]["replicas"] == 2
-    assert chart.inputs["values"]["controllerManager"]["manager"]["image"]["tag"] == "v0.19.2"
+    # ...and win over what the library renders (the image tag), keeping its other keys.
+    image = chart.inputs["values"]["controllerManager"]["manager"]["image"]
+    assert image == {
+        "repository": "registry.k8s.io/kueue/kueue",
+        "tag": "v0.19.3",
+        "pullPolicy": "IfNotPresent",
+    }
     kueue = _one(rec, "lab-kueue")
     for name in (
         "lab-kueue-h100-flavor",
