@@ -73,7 +73,7 @@ def test_config_is_frozen() -> None:
             {"clustr": {}},
             [
                 "clustr: unknown key; allowed keys: addons, catalog, cluster, environment, "
-                "models, node_pools, region, tags, target, versions"
+                "finetune, models, node_pools, region, tags, target, teams, versions"
             ],
         ),
         (
@@ -206,7 +206,7 @@ def test_config_is_frozen() -> None:
                 "versions.charts.gpu-operatr: unknown chart; known: argo-cd, cert-manager, "
                 "cloudnative-pg, cluster-autoscaler, cnpg-cluster, flux2, gpu-operator, karpenter, keda, "
                 "kserve-crd, kserve-localmodel-crd, kserve-localmodel-resources, "
-                "kserve-resources, kserve-runtime-configs, kube-prometheus-stack, milvus, "
+                "kserve-resources, kserve-runtime-configs, kube-prometheus-stack, kueue, milvus, "
                 "opentelemetry-collector, qdrant, weaviate (got 'gpu-operatr')"
             ],
         ),
