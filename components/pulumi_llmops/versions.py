@@ -149,6 +149,14 @@ CHARTS: Mapping[str, ChartPin] = {
         "MANIFEST: kubernetes-sigs/kueue@v0.19.2, 8eab6877); the controller image tag is "
         "v<version>",
     ),
+    "dra-driver-nvidia-gpu": ChartPin(
+        "oci://registry.k8s.io/dra-driver-nvidia/charts/dra-driver-nvidia-gpu",
+        "0.4.1",
+        "",
+        "NVIDIA DRA driver for GPUs (kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1, 2026-06-30; "
+        "successor of NVIDIA's nvidia-dra-driver-gpu 25.12.0): DeviceClasses gpu.nvidia.com and "
+        "mig.nvidia.com, GPU kubelet plugin, for pools with gpu.allocation: dra",
+    ),
     "karpenter": ChartPin(
         "oci://public.ecr.aws/karpenter/karpenter",
         "1.14.1",

@@ -233,3 +233,17 @@ def test_a_run_that_fits_no_node_registers_nothing() -> None:
         run_program(main, config={"llmops:platform": json.dumps(data)}, recording=recording)
     assert [p.path for p in caught.value.problems] == ["finetune.run"]
     assert recording.resources == []
+
+
+def test_a_dra_pool_cannot_carry_a_quota() -> None:
+    pool = {**H100, "gpu": {**H100["gpu"], "allocation": "dra"}}
+    data = platform(
+        node_pools={"h100": pool},
+        finetune={},
+        addons={"dra_driver": {"kubernetes_version": "1.34"}},
+    )
+    assert problems(data) == [
+        "node_pools.h100.gpu.allocation: dra: the pool's GPUs are handed out by ResourceClaims, "
+        "which a Kueue quota counts only through Kueue's own DRA configuration (not "
+        "generated); give teams' quotas and fine-tuning runs a device-plugin pool (got 'dra')"
+    ]

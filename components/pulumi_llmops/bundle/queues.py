@@ -90,6 +90,17 @@ def plan_queues(
     flavors: dict[str, PoolFlavor] = {}
     for pool in sorted(used & set(contracts)):
         contract = contracts[pool]
+        if getattr(contract, "allocation", "device-plugin") == "dra":
+            problems.append(
+                Problem(
+                    f"node_pools.{pool}.gpu.allocation",
+                    "dra: the pool's GPUs are handed out by ResourceClaims, which a Kueue "
+                    "quota counts only through Kueue's own DRA configuration (not generated); "
+                    "give teams' quotas and fine-tuning runs a device-plugin pool",
+                    "dra",
+                )
+            )
+            continue
         resource = gpu_resource_name(
             contract.gpu_resource, contract.sharing, contract.mig_slice, mig_strategy
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from .allocation import DraDriverSpec
 from .base import Spec
 from .data import VectorDatabaseSpec
 from .gitops import GitOpsSpec
@@ -42,4 +43,8 @@ class AddonsSpec(Spec):
     kueue: KueueSpec = Field(
         default_factory=KueueSpec,
         description="Kueue job queueing for teams and fine-tuning (see its section).",
+    )
+    dra_driver: DraDriverSpec = Field(
+        default_factory=DraDriverSpec,
+        description="NVIDIA DRA driver for pools with gpu.allocation: dra (see its section).",
     )

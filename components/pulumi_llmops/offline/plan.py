@@ -9,6 +9,7 @@ from typing import Any
 from ..catalog.pricing import monthly_cost
 from ..catalog.shape import PoolShape
 from ..config.platform import PlatformConfig
+from ..config.reservations import ReservationCost, reservation_cost
 from ..serving.report import ModelRow, model_rows
 from .engine import run_program
 from .recording import Recording, Secret, Unknown
@@ -39,6 +40,7 @@ class PoolInventory:
     capacity: str
     usd_per_hour: float | None = None
     price_source: str | None = None
+    allocation: str = "device-plugin"
 
     @property
     def max_gpus(self) -> int | None:
@@ -69,6 +71,7 @@ class Plan:
     recording: Recording
     inventory: list[PoolInventory] = field(default_factory=list)
     models: list[ModelRow] = field(default_factory=list)
+    reservations: list[ReservationCost] = field(default_factory=list)
     queues: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,6 +109,9 @@ class Plan:
                 for pool in self.inventory
             ],
             "models": [row.to_dict() for row in self.models],
+            "reservations": [
+                {**r.__dict__, "usd_per_month": r.usd_per_month} for r in self.reservations
+            ],
             "outputs": _jsonable(self.recording.outputs),
             # Only with Kueue installed (teams or finetune), so other plans are unchanged.
             **({"queues": self.queues} if self.queues else {}),
@@ -140,18 +146,43 @@ def plan_stack(stack_file: StackFile) -> Plan:
             spot=c.spot,
             machine_type=c.machine_type,
             schedulable_gpus_per_node=c.schedulable_gpus_per_node,
-            capacity="owned" if c.target == "onprem" else ("spot" if c.spot else "on-demand"),
+            capacity=_capacity(config, name, c.target, c.spot),
             **pool_price(platform.plan.shapes[name], c.machine_type, config.region),
+            allocation=c.allocation,
         )
         for name, c in sorted(platform.contracts.items())
     ]
     models = model_rows(platform.serving.plan.sizing)
+    reservations = [
+        reservation_cost(config.target, name, pool.reservation, platform.plan.shapes.get(name))
+        for name, pool in sorted(config.node_pools.items())
+        if pool.reservation is not None
+    ]
     from .queues_report import queue_report
 
     queues = queue_report(config, platform.plan.queues)
     return Plan(
-        stack_file.stack, str(stack_file.path), config, recording, inventory, models, queues
+        stack_file.stack,
+        str(stack_file.path),
+        config,
+        recording,
+        inventory,
+        models,
+        reservations,
+        queues,
     )
+
+
+def _capacity(config: PlatformConfig, pool: str, target: str, spot: bool) -> str:
+    """owned (on-prem), spot, reserved (a specific reservation), else on-demand."""
+    if target == "onprem":
+        return "owned"
+    if spot:
+        return "spot"
+    reservation = config.node_pools[pool].reservation
+    if reservation is not None and reservation.affinity == "specific":
+        return "reserved"
+    return "on-demand"
 
 
 def pool_price(shape: PoolShape, machine_type: str | None, region: str) -> dict[str, Any]:
