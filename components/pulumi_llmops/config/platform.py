@@ -340,7 +340,8 @@ def _placeholder(key: tuple[str, ...], data: dict[str, Any]) -> Any:
         from ..catalog.regions import list_regions
         from ..targets import TARGETS
 
-        info = TARGETS.get(data.get("target"))  # type: ignore[arg-type]
+        target = data.get("target")
+        info = TARGETS.get(target) if isinstance(target, str) else None
         if info is not None and info.is_cloud:
             return list_regions(info.cloud)[0]
     return _PLACEHOLDERS[key]
