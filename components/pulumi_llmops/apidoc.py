@@ -47,6 +47,8 @@ ORDER = (
     "VectorDatabase",
     "Observability",
     "GitOps",
+    "Kueue",
+    "FinetuneRuns",
     "LlmOpsPlatform",
 )
 

@@ -141,6 +141,14 @@ CHARTS: Mapping[str, ChartPin] = {
         "kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0, 5a0b98e4); the image tag "
         "follows the cluster's minor (catalog/data/kubernetes_versions.yaml)",
     ),
+    "kueue": ChartPin(
+        "oci://registry.k8s.io/kueue/charts/kueue",
+        "0.19.2",
+        "",
+        "Kueue job queueing: GPU quotas per team, fine-tuning and batch jobs (upstream "
+        "MANIFEST: kubernetes-sigs/kueue@v0.19.2, 8eab6877); the controller image tag is "
+        "v<version>",
+    ),
     "dra-driver-nvidia-gpu": ChartPin(
         "oci://registry.k8s.io/dra-driver-nvidia/charts/dra-driver-nvidia-gpu",
         "0.4.1",

@@ -131,10 +131,11 @@ def test_valid_models_config_loads_with_documented_defaults() -> None:
             ["models.llama.tensor_parallel: Input should be 1, 2, 4 or 8 (got 3)"],
         ),
         (
-            with_model(lora_adapters={"sql": "s3://bucket/adapter"}),
+            with_model(lora_adapters={"sql": "ftp://bucket/adapter"}),
             [
-                "models.llama.lora_adapters.sql: must be hf://org/adapter or an absolute path in the "
-                "container (got 's3://bucket/adapter')"
+                "models.llama.lora_adapters.sql: must be hf://org/adapter, an absolute path in the "
+                "container, an s3://, gs:// or Azure Blob URI, or finetune://<run> "
+                "(got 'ftp://bucket/adapter')"
             ],
         ),
         (

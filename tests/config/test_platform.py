@@ -73,7 +73,7 @@ def test_config_is_frozen() -> None:
             {"clustr": {}},
             [
                 "clustr: unknown key; allowed keys: addons, catalog, cluster, environment, "
-                "models, node_pools, region, tags, target, versions"
+                "finetune, models, node_pools, region, tags, target, teams, versions"
             ],
         ),
         (
@@ -207,7 +207,7 @@ def test_config_is_frozen() -> None:
                 "cloudnative-pg, cluster-autoscaler, cnpg-cluster, dra-driver-nvidia-gpu, flux2, "
                 "gpu-operator, karpenter, keda, "
                 "kserve-crd, kserve-localmodel-crd, kserve-localmodel-resources, "
-                "kserve-resources, kserve-runtime-configs, kube-prometheus-stack, milvus, "
+                "kserve-resources, kserve-runtime-configs, kube-prometheus-stack, kueue, milvus, "
                 "opentelemetry-collector, qdrant, weaviate (got 'gpu-operatr')"
             ],
         ),
@@ -242,3 +242,15 @@ def test_error_message_lists_the_source_and_count() -> None:
     with pytest.raises(ConfigError) as info:
         load_platform_config(onprem_platform(environment="X"), source="llmops:platform in f.yaml")
     assert str(info.value).splitlines()[0] == "invalid llmops:platform in f.yaml: 1 problem"
+
+
+def test_a_non_string_target_without_a_region_is_a_clean_error() -> None:
+    """Found by tests/config/test_fuzz.py: the region stand-in looked the target up as a key."""
+    data = onprem_platform(target=[])
+    del data["region"]
+    with pytest.raises(ConfigError) as caught:
+        load_platform_config(data)
+    assert [p.render() for p in caught.value.problems] == [
+        "target: Input should be 'eks', 'gke', 'aks' or 'onprem' (got [])",
+        "region: required key is missing",
+    ]

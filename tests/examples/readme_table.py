@@ -47,6 +47,13 @@ EXAMPLES = (
         "owned GPUs",
     ),
     Example(
+        "gpu-queues-and-finetuning",
+        "Pulumi.lab.yaml",
+        "on-prem",
+        "bundle, stack config, Kueue team queues, a LoRA fine-tuning run",
+        "owned GPUs",
+    ),
+    Example(
         "compose-your-own",
         "Pulumi.dev.yaml",
         "EKS",

@@ -1,4 +1,4 @@
-"""The four examples driven by `llmops:platform` stack config through the bundle.
+"""The five examples driven by `llmops:platform` stack config through the bundle.
 
 Each runs its own `__main__.py` with its own stack file on the mock engine: the URN list is
 pinned by a snapshot (a rename fails here), the resource count is exact, and the inputs that
@@ -21,6 +21,7 @@ BUNDLE_EXAMPLES = [
     ("gke-rag", "Pulumi.dev.yaml", 59),
     ("aks-gpu-sharing", "Pulumi.prod.yaml", 46),
     ("onprem-existing-cluster", "Pulumi.lab.yaml", 39),
+    ("gpu-queues-and-finetuning", "Pulumi.lab.yaml", 37),
 ]
 ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
 IDS = [name for name, _, _ in BUNDLE_EXAMPLES]
@@ -259,3 +260,35 @@ def test_examples_use_only_the_public_api() -> None:
                 for alias in node.names:
                     if alias.name.startswith("pulumi_llmops"):
                         assert not any(p.startswith("_") for p in alias.name.split(".")), path
+
+
+def test_gpu_queues_two_teams_one_lora_run_admitted_from_a_queue(run_example) -> None:
+    recording = run_example("gpu-queues-and-finetuning", "Pulumi.lab.yaml")
+    queues = {
+        r.inputs["metadata"]["name"]: r.inputs["spec"]
+        for r in recording.of_type("kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue")
+    }
+    assert sorted(queues) == ["product", "research"]
+    gpu = {
+        team: spec["resourceGroups"][0]["flavors"][0]["resources"][2]
+        for team, spec in queues.items()
+    }
+    assert gpu == {
+        "product": {"name": "nvidia.com/gpu", "nominalQuota": 8.0, "lendingLimit": 4.0},
+        "research": {"name": "nvidia.com/gpu", "nominalQuota": 8.0, "borrowingLimit": 4.0},
+    }
+    [job] = recording.of_type("kubernetes:batch/v1:Job")
+    labels = job.inputs["metadata"]["labels"]
+    assert labels["kueue.x-k8s.io/queue-name"] == "product"
+    assert labels["kueue.x-k8s.io/priority-class"] == "production"
+    assert job.inputs["spec"]["suspend"] is True
+    # LoRA on an 8B model, 2 x 4096 tokens per step: one H100 holds it.
+    limits = job.inputs["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]
+    assert limits["nvidia.com/gpu"] == "1"
+    [isvc] = recording.of_type(ISVC)
+    predictor = isvc.inputs["spec"]["predictor"]
+    assert predictor["initContainers"][0]["args"] == [
+        "s3://lab-adapters/support-lora/",
+        "/mnt/lora-adapters/support",
+    ]
+    assert "support=/mnt/lora-adapters/support" in predictor["model"]["args"]

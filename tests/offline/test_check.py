@@ -84,7 +84,7 @@ def test_violating_onprem_stack_fails_naming_rule_resource_and_fix(monkeypatch) 
     assert "'hf://unvetted-org/mystery-7b' is not from an allowed model source" in result.stdout
     assert result.stdout.rstrip().endswith(
         "FAILED: 4 mandatory, 0 advisory finding(s) (4 mandatory, 0 advisory violation(s)); "
-        "17 policies over 28 resources."
+        "19 policies over 28 resources."
     )
 
 

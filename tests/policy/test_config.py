@@ -123,7 +123,7 @@ def test_residency_region_lists_agree_within_an_environment(environment: str) ->
         for name, entry in document.items()
         if isinstance(entry, dict) and "allowedRegions" in entry
     }
-    assert len(lists) == 3
+    assert len(lists) == 4
     assert len({json.dumps(v, sort_keys=True) for v in lists.values()}) == 1, lists
 
 

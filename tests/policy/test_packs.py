@@ -83,12 +83,12 @@ print(sum(len(pack_policies(p)) for p in PACKS))
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "17"
+    assert result.stdout.strip() == "19"
 
 
 def test_rule_metadata() -> None:
     names = [rule.name for rules in PACKS.values() for rule in rules]
-    assert len(names) == len(set(names)) == 17
+    assert len(names) == len(set(names)) == 19
     for pack, rules in PACKS.items():
         for rule, policy in zip(rules, pack_policies(pack), strict=True):
             assert re.match(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", rule.name)

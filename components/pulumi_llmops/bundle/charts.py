@@ -60,6 +60,10 @@ def charts_installed(config: PlatformConfig, serving: ServingPlan) -> list[str]:
         keys.add("kube-prometheus-stack")
         if obs.opentelemetry is not None and obs.opentelemetry.enabled:
             keys.add("opentelemetry-collector")
+    from .queues import kueue_on
+
+    if kueue_on(config):
+        keys.add("kueue")
     if addons.gitops.active:
         keys.add("argo-cd" if addons.gitops.engine == "argocd" else "flux2")
     return sorted(keys)

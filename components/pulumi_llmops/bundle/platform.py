@@ -15,6 +15,7 @@ from ..cluster.handle import ClusterHandle
 from ..config.platform import PlatformConfig
 from .data import build_data_addons
 from .prepare import PlatformPlan, PlatformWiring, prepare
+from .queues import build_queues
 from .serving import build_serving
 from .targets import build_target
 
@@ -95,6 +96,20 @@ class LlmOpsPlatform(pulumi.ComponentResource):
         self.cert_manager = self.serving.cert_manager
         self.kserve = self.serving.kserve
         self.models = self.serving.models
+        # After the GPU operator: fine-tuning Jobs request GPUs its device plugin advertises.
+        self.queues = build_queues(
+            name,
+            config,
+            self.cluster,
+            plan.queues,
+            child,
+            chart_overrides=plan.chart_overrides,
+            prometheus=self.observability is not None,
+            depends_on=[self.namespaces],
+            gpu_depends_on=[self.gpu_operator.chart] if self.gpu_operator else [],
+        )
+        self.kueue = self.queues.kueue
+        self.finetune = self.queues.finetune
         self.register_outputs(
             {
                 "cluster_name": self.cluster.name,

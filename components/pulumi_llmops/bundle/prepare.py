@@ -26,6 +26,7 @@ from ..config.platform import PlatformConfig
 from ..targets import catalog_cloud
 from .charts import chart_overrides, charts_installed
 from .data import data_addon_problems, snapshot_credentials_needed
+from .queues import QueuePlan, plan_queues
 from .serving import ServingPlan, plan_serving
 
 
@@ -64,6 +65,7 @@ class PlatformPlan:
     snapshot_credentials: SnapshotCredentials | None = None
     chart_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     charts: tuple[str, ...] = ()
+    queues: QueuePlan = field(default_factory=lambda: QueuePlan(kueue=False))
 
 
 def prepare(config: PlatformConfig, wiring: PlatformWiring | None = None) -> PlatformPlan:
@@ -86,6 +88,8 @@ def prepare(config: PlatformConfig, wiring: PlatformWiring | None = None) -> Pla
     }
     serving, serving_problems = plan_serving(config, contracts, shapes)
     problems += serving_problems
+    queues, queue_problems = plan_queues(config, contracts, shapes, serving.mig_strategy)
+    problems += queue_problems
     problems += data_addon_problems(config)
     problems += _wiring_problems(config, wiring)
     charts = charts_installed(config, serving)
@@ -107,6 +111,7 @@ def prepare(config: PlatformConfig, wiring: PlatformWiring | None = None) -> Pla
         snapshot_credentials=wiring.snapshot_credentials,
         chart_overrides=overrides_by_chart,
         charts=tuple(charts),
+        queues=queues,
     )
 
 

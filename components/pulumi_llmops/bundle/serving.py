@@ -34,7 +34,8 @@ from ..catalog.shape import PoolShape
 from ..cluster.contracts import GpuPoolContract
 from ..cluster.handle import ClusterHandle
 from ..config.errors import ConfigError, Problem
-from ..config.models import kserve_enabled
+from ..config.finetune import resolved_adapters
+from ..config.models import FINETUNE_ADAPTER, ModelSpec, kserve_enabled
 from ..config.platform import PlatformConfig
 from ..kube import MODELS_NAMESPACE
 from ..serving.autoscaling import scale_metrics, uses_keda
@@ -182,6 +183,16 @@ def plan_serving(
     return plan, problems
 
 
+def _with_run_adapters(config: PlatformConfig) -> dict[str, ModelSpec]:
+    """Models whose `lora_adapters` name `finetune://<run>` get that run's output_uri."""
+    models = dict(config.models)
+    for name, model in models.items():
+        if any(uri.startswith(FINETUNE_ADAPTER) for uri in model.lora_adapters.values()):
+            adapters = resolved_adapters(dict(model.lora_adapters), dict(config.finetune))
+            models[name] = model.model_copy(update={"lora_adapters": adapters})
+    return models
+
+
 def _patched(config: PlatformConfig, pool: str) -> bool:
     """The library applies the pool's contract labels to its nodes (every pool but on-prem
     pools adopted by selector, whose labels are what the nodes already carry)."""
@@ -294,7 +305,7 @@ def build_serving(
         ModelDeploymentsArgs(
             cluster=cluster,
             pools=contracts,
-            models=config.models,
+            models=_with_run_adapters(config),
             sizing=plan.sizing,
             deployment_mode=addons.kserve.deployment_mode,
             mig_strategy=plan.mig_strategy,
@@ -305,6 +316,7 @@ def build_serving(
             keda_depends_on=[serving.keda.chart] if serving.keda else [],
             dra_depends_on=[serving.dra_driver.chart] if serving.dra_driver else [],
             runtime_base=chart_pin("kserve-runtime-configs", overrides).version,
+            storage_version=chart_pin("kserve-resources", overrides).version,
             prometheus_url=prometheus_url(obs.namespace)
             if obs.enabled and observability is not None
             else None,

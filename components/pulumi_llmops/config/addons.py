@@ -9,6 +9,7 @@ from .base import Spec
 from .data import VectorDatabaseSpec
 from .gitops import GitOpsSpec
 from .observability import ObservabilitySpec
+from .queues import KueueSpec
 from .serving import CertManagerSpec, GpuOperatorSpec, KServeSpec
 
 
@@ -38,6 +39,10 @@ class AddonsSpec(Spec):
     gitops: GitOpsSpec = Field(
         default_factory=GitOpsSpec,
         description="Argo CD or Flux (see its section).",
+    )
+    kueue: KueueSpec = Field(
+        default_factory=KueueSpec,
+        description="Kueue job queueing for teams and fine-tuning (see its section).",
     )
     dra_driver: DraDriverSpec = Field(
         default_factory=DraDriverSpec,

@@ -24,7 +24,15 @@ KEDA_METRICS: tuple[str, ...] = ("queue", "kv_cache")
 """Metrics read from vLLM through Prometheus and KEDA (Standard mode, GPU models)."""
 
 STORAGE_URI_PATTERN = r"^(hf|s3|gs|pvc)://[A-Za-z0-9][A-Za-z0-9._/-]*$"
-_ADAPTER_URI = re.compile(r"^(hf://[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+|/[A-Za-z0-9._/-]+)$")
+_ADAPTER_URI = re.compile(
+    r"^(hf://[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+|/[A-Za-z0-9._/-]+"
+    r"|(s3|gs)://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](/[A-Za-z0-9._/=-]*)?"
+    r"|https://[a-z0-9]{3,24}\.blob\.core\.windows\.net/[a-z0-9][a-z0-9-]{1,61}[a-z0-9]"
+    r"(/[A-Za-z0-9._/=-]*)?"
+    r"|finetune://[a-z]([-a-z0-9]{0,28}[a-z0-9])?)$"
+)
+FINETUNE_ADAPTER = "finetune://"
+"""`lora_adapters` value naming a `finetune` run: its output_uri (a LoRA run's adapters)."""
 _ADAPTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 
 
@@ -256,8 +264,9 @@ class ModelSpec(Spec):
     memory_gib: int = Field(32, ge=1, le=8192, description="Host memory per replica in GiB.")
     lora_adapters: dict[str, str] = Field(
         default_factory=dict,
-        description="LoRA adapters served next to the base model, name -> hf://org/adapter "
-        "or an absolute path in the container.",
+        description="LoRA adapters served next to the base model, name -> hf://org/adapter, "
+        "an absolute path in the container, an s3://, gs:// or Azure Blob URI (downloaded "
+        "before vLLM starts), or finetune://<run> (that LoRA run's output_uri).",
     )
     cache: bool = Field(
         False,
@@ -332,7 +341,8 @@ class ModelSpec(Spec):
                 problems.append(
                     Problem(
                         f"lora_adapters.{name}",
-                        "must be hf://org/adapter or an absolute path in the container",
+                        "must be hf://org/adapter, an absolute path in the container, an "
+                        "s3://, gs:// or Azure Blob URI, or finetune://<run>",
                         uri,
                     )
                 )

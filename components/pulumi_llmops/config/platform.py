@@ -14,8 +14,10 @@ from .catalog import CatalogSpec
 from .cloud import cloud_problems, foreign_block_problems
 from .cluster import ClusterSpec
 from .errors import ConfigError, Problem, raise_if_any
+from .finetune import FinetuneSpec, adapter_problems, finetune_problems
 from .models import ModelSpec, model_problems
 from .node_pool import GpuPoolSpec
+from .queues import TeamSpec, team_problems
 from .versions import VersionsSpec
 
 __all__ = [
@@ -69,6 +71,16 @@ class PlatformConfig(Spec):
         default_factory=dict,
         description="Models to serve with KServe, keyed by served model name.",
     )
+    teams: dict[ResourceKey, TeamSpec] = Field(
+        default_factory=dict,
+        description="Teams sharing the GPU pools through Kueue queues, keyed by team name "
+        "(docs/queues.md). Empty: no team queues.",
+    )
+    finetune: dict[ResourceKey, FinetuneSpec] = Field(
+        default_factory=dict,
+        description="Fine-tuning runs, each a Kueue-admitted Job in its team's queue, keyed "
+        "by run name (docs/finetuning.md).",
+    )
 
     @model_validator(mode="after")
     def _target_rules(self) -> PlatformConfig:
@@ -88,6 +100,18 @@ class PlatformConfig(Spec):
             + self._model_problems()
             + allocation_problems(self)
             + reservation_problems(self)
+            + self._queue_problems()
+        )
+
+    def _queue_problems(self) -> list[Problem]:
+        kueue = self.addons.kueue
+        pools = list(self.node_pools)
+        return (
+            team_problems(self.teams, pools, kueue.enabled)
+            + finetune_problems(
+                self.finetune, pools, dict(self.teams), list(kueue.priority_classes), kueue.enabled
+            )
+            + adapter_problems(dict(self.models), dict(self.finetune))
         )
 
     def _model_problems(self) -> list[Problem]:

@@ -72,6 +72,7 @@ class Plan:
     inventory: list[PoolInventory] = field(default_factory=list)
     models: list[ModelRow] = field(default_factory=list)
     reservations: list[ReservationCost] = field(default_factory=list)
+    queues: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +113,8 @@ class Plan:
                 {**r.__dict__, "usd_per_month": r.usd_per_month} for r in self.reservations
             ],
             "outputs": _jsonable(self.recording.outputs),
+            # Only with Kueue installed (teams or finetune), so other plans are unchanged.
+            **({"queues": self.queues} if self.queues else {}),
         }
 
     def to_json(self) -> str:
@@ -155,8 +158,18 @@ def plan_stack(stack_file: StackFile) -> Plan:
         for name, pool in sorted(config.node_pools.items())
         if pool.reservation is not None
     ]
+    from .queues_report import queue_report
+
+    queues = queue_report(config, platform.plan.queues)
     return Plan(
-        stack_file.stack, str(stack_file.path), config, recording, inventory, models, reservations
+        stack_file.stack,
+        str(stack_file.path),
+        config,
+        recording,
+        inventory,
+        models,
+        reservations,
+        queues,
     )
 
 

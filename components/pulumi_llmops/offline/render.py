@@ -22,7 +22,7 @@ def render_plan(plan: Plan) -> Group:
         f"target {config.target}, region {config.region}, environment {config.environment}",
     )
     notes = Text("\n".join(f"* {line}" for line in CAVEATS), style="dim")
-    return Group(
+    sections = [
         header,
         notes,
         Text(""),
@@ -35,7 +35,12 @@ def render_plan(plan: Plan) -> Group:
         models_table(plan),
         *reservations_section(plan),
         *slo_section(plan),
-    )
+    ]
+    if plan.queues:
+        from .queues_report import queues_section
+
+        sections += [Text(""), queues_section(plan.queues)]
+    return Group(*sections)
 
 
 def resource_tree(recording: Recording) -> Tree:

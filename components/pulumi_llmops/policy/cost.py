@@ -17,6 +17,7 @@ from .pools import (
     stack_pools,
 )
 from .props import describe, get, is_unknown, items, matches_any
+from .queues import QUOTAS_WITHIN_POOLS
 from .reservations import commitment
 from .rule import Rule
 from .stack_fixes import unpriced_fix
@@ -418,4 +419,5 @@ RULES: tuple[Rule, ...] = (
     SCALE_TO_ZERO,
     REQUIRED_TAGS,
     BUDGET,
+    QUOTAS_WITHIN_POOLS,
 )

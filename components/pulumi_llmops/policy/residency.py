@@ -26,6 +26,7 @@ from .helm import HELM_TYPES, chart_name, setting_groups, walk
 from .props import UNKNOWN, describe, get, is_unknown, matches_any, plain
 from .replication import NO_CROSS_REGION_REPLICATION
 from .rule import Rule
+from .training_data import TRAINING_DATA
 
 # Resource types whose location is checked. Other types of these clouds either have no
 # location of their own (IAM, child objects) or inherit it from a checked parent.
@@ -303,5 +304,6 @@ RULES: tuple[Rule, ...] = (
     MODEL_SOURCES,
     VECTOR_SNAPSHOTS,
     NO_CROSS_REGION_REPLICATION,
+    TRAINING_DATA,
 )
 __all__ = ["NO_CROSS_REGION_REPLICATION", "RULES", "UNKNOWN"]

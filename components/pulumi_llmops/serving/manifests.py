@@ -102,7 +102,7 @@ def runtime_args(name: str, model: ModelSpec, sizing: ModelSizing) -> list[str]:
     if model.lora_adapters:
         args += ["--enable-lora", "--lora-modules"]
         args += [
-            f"{adapter}={_adapter_source(uri)}"
+            f"{adapter}={_adapter_source(uri, adapter)}"
             for adapter, uri in sorted(model.lora_adapters.items())
         ]
     return args + list(model.extra_args)
@@ -113,9 +113,53 @@ def _set_by_runtime(arg: str) -> bool:
     return arg.startswith(("--model_name=", "--tensor-parallel-size="))
 
 
-def _adapter_source(uri: str) -> str:
-    """vLLM takes a Hugging Face repo id or a local path: hf://org/name -> org/name."""
+ADAPTER_ROOT = "/mnt/lora-adapters"
+ADAPTER_VOLUME = "lora-adapters"
+_OBJECT_STORE_PREFIXES = ("s3://", "gs://", "https://")
+
+
+def downloaded_adapters(model: ModelSpec) -> dict[str, str]:
+    """Adapters in an object store (s3://, gs://, Azure Blob): name -> URI, sorted. They are
+    downloaded into the pod before vLLM starts (vLLM loads only repo ids and local paths)."""
+    return {
+        name: uri
+        for name, uri in sorted(model.lora_adapters.items())
+        if uri.startswith(_OBJECT_STORE_PREFIXES)
+    }
+
+
+def _adapter_source(uri: str, name: str = "") -> str:
+    """vLLM takes a Hugging Face repo id or a local path: hf://org/name -> org/name; an
+    object-store adapter is read from where the init container put it."""
+    if uri.startswith(_OBJECT_STORE_PREFIXES):
+        return f"{ADAPTER_ROOT}/{name}"
     return uri.removeprefix("hf://")
+
+
+def storage_initializer_image(version: str | None = None) -> str:
+    """KServe's storage initializer at the pinned KServe version: it downloads s3://, gs://
+    and Azure Blob URIs (`initializer-entrypoint src dest [src dest]...`)."""
+    return f"kserve/storage-initializer:{version or chart_pin('kserve-resources').version}"
+
+
+def adapter_download(model: ModelSpec, storage_version: str | None = None) -> dict[str, Any]:
+    """Predictor fields that download object-store adapters: an init container, an emptyDir
+    shared with the model container (mounted read-only). Empty when there are none."""
+    adapters = downloaded_adapters(model)
+    if not adapters:
+        return {}
+    args = [part for name, uri in adapters.items() for part in (uri, f"{ADAPTER_ROOT}/{name}")]
+    init: dict[str, Any] = {
+        "name": "lora-adapters",
+        "image": storage_initializer_image(storage_version),
+        "args": args,
+        "volumeMounts": [{"name": ADAPTER_VOLUME, "mountPath": ADAPTER_ROOT}],
+        "resources": {
+            "requests": {"cpu": "100m", "memory": "100Mi"},
+            "limits": {"cpu": "1", "memory": "1Gi"},
+        },
+    }
+    return {"initContainers": [init], "volumes": [{"name": ADAPTER_VOLUME, "emptyDir": {}}]}
 
 
 _UNSET: Any = object()
@@ -132,6 +176,7 @@ def inference_service(
     runtime_base: str | None = None,
     metric: str | None = _UNSET,
     prometheus_url: str | None = None,
+    storage_version: str | None = None,
 ) -> dict[str, Any]:
     """The InferenceService of one model (`placement` None for CPU-only models).
 
@@ -139,7 +184,8 @@ def inference_service(
     version); GPU models get its GPU build. `metric` is the autoscaling metric (default:
     `autoscaling.scale_metric`, with KEDA when `prometheus_url` is given). The deployment
     mode is stated on the object, so a KServe whose default mode differs cannot turn the
-    model into another kind of workload.
+    model into another kind of workload. `storage_version` tags the storage initializer that
+    downloads object-store LoRA adapters (default: the pinned kserve-resources version).
     """
     compute = {"cpu": str(model.cpu_cores), "memory": f"{model.memory_gib}Gi"}
     if placement is not None and not placement.claim and placement.gpu_resource is not None:
@@ -172,6 +218,12 @@ def inference_service(
         ]
     if model.service_account is not None:
         predictor["serviceAccountName"] = model.service_account
+    download = adapter_download(model, storage_version)
+    if download:
+        predictor.update(download)
+        predictor["model"]["volumeMounts"] = [
+            {"name": ADAPTER_VOLUME, "mountPath": ADAPTER_ROOT, "readOnly": True}
+        ]
     if metric is _UNSET:
         metric = scale_metric(model, deployment_mode, keda=prometheus_url is not None)
     annotations, scaling = autoscaling_fields(

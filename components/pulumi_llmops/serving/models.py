@@ -41,7 +41,9 @@ class ModelDeploymentsArgs:
 
     `runtime_base` is the Hugging Face runtime's image tag (the kserve-runtime-configs pin's
     version; GPU models get its `-gpu` build). `prometheus_url` (the observability stack's
-    Prometheus) lets models scale on vLLM metrics through KEDA. `client_namespaces`, when
+    Prometheus) lets models scale on vLLM metrics through KEDA. `storage_version` tags
+    KServe's storage initializer, which downloads object-store LoRA adapters (default: the
+    pinned kserve-resources version). `client_namespaces`, when
     not None, creates the models NetworkPolicy admitting them (see `serving.network`)."""
 
     cluster: ClusterHandle
@@ -58,6 +60,7 @@ class ModelDeploymentsArgs:
     keda_depends_on: Sequence[pulumi.Resource] = ()
     dra_depends_on: Sequence[pulumi.Resource] = ()
     runtime_base: str | None = None
+    storage_version: str | None = None
     prometheus_url: str | None = None
     client_namespaces: Sequence[str] | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -149,6 +152,7 @@ class ModelDeployments(pulumi.ComponentResource):
                     runtime_base=args.runtime_base,
                     metric=metric,
                     prometheus_url=args.prometheus_url,
+                    storage_version=args.storage_version,
                 ),
                 child,
                 after,
