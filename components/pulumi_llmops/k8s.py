@@ -8,8 +8,9 @@ passes camelCase manifests), aliases, secret outputs and resource options (the p
 package's version and plugin URL), and the same source position (the caller's frame). They
 need only `pulumi` and the top of `pulumi_kubernetes`, which every Kubernetes program loads.
 
-Use it as the SDK: `from pulumi_llmops import k8s` then `k8s.core.v1.Namespace(...)`.
-`Provider`, `helm` and `apiextensions` are the real SDK's (cheap, lazily loaded there).
+Use it as the SDK: `from pulumi_llmops import k8s` then `k8s.core.v1.Namespace(...)`;
+`k8s.apiextensions.CustomResource` likewise (the generated one loads `meta.v1`'s types).
+`Provider` and `helm` are the real SDK's (cheap, lazily loaded there).
 `tests/kube/test_thin_kinds.py` records every registration of every shipped stack and example
 with these classes and with the generated ones and asserts they are equal.
 
@@ -28,8 +29,8 @@ import pulumi
 import pulumi_kubernetes as _sdk
 from pulumi_kubernetes import _utilities
 
-# And, through __getattr__: Provider, helm, apiextensions (the SDK's).
-__all__ = ["batch", "core", "meta", "networking", "storage"]
+# And, through __getattr__: Provider, helm (the SDK's).
+__all__ = ["apiextensions", "batch", "core", "meta", "networking", "storage"]
 
 
 class _Kind(pulumi.CustomResource):
@@ -169,6 +170,35 @@ class CronJob(_Kind):
     ALIASES = ("kubernetes:batch/v1beta1:CronJob", "kubernetes:batch/v2alpha1:CronJob")
 
 
+class CustomResource(pulumi.CustomResource):
+    """An instance of a CRD, as `apiextensions.CustomResource` registers it (token
+    `kubernetes:<apiVersion>:<kind>`), without the `meta.v1` types the generated one loads."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        api_version: str,
+        kind: str,
+        spec: Any = None,
+        metadata: Any = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        if not resource_name:
+            raise TypeError("Missing resource name argument (for URN creation)")
+        if not isinstance(resource_name, str):
+            raise TypeError("Expected resource name to be a string")
+        # The SDK's order: the caller's opts, then the package version (no plugin URL).
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(version=_utilities.get_version())
+        )
+        if api_version is None and not opts.urn:
+            raise TypeError("Missing required property 'api_version'")
+        if kind is None and not opts.urn:
+            raise TypeError("Missing required property 'kind'")
+        props = {"apiVersion": api_version, "kind": kind, "metadata": metadata, "spec": spec}
+        super().__init__(f"kubernetes:{api_version}:{kind}", resource_name, props, opts)
+
+
 def _camel(name: str) -> str:
     return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
 
@@ -192,10 +222,11 @@ networking = SimpleNamespace(v1=SimpleNamespace(NetworkPolicy=NetworkPolicy))
 storage = SimpleNamespace(v1=SimpleNamespace(StorageClass=StorageClass))
 batch = SimpleNamespace(v1=SimpleNamespace(CronJob=CronJob))
 meta = SimpleNamespace(v1=SimpleNamespace(ObjectMetaArgs=ObjectMetaArgs))
+apiextensions = SimpleNamespace(CustomResource=CustomResource)
 
 
 def __getattr__(name: str) -> Any:
-    """`Provider`, `helm`, `apiextensions`: the real SDK's (loaded on first use there)."""
-    if name in ("Provider", "helm", "apiextensions"):
+    """`Provider`, `helm`: the real SDK's (loaded on first use there)."""
+    if name in ("Provider", "helm"):
         return getattr(_sdk, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

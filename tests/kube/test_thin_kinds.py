@@ -53,6 +53,7 @@ THIN = {
     )
 }
 SEEN: set[str] = set()
+SEEN_ALL: set[str] = set()
 
 
 def _registrations(run, monkeypatch, *, generated: bool) -> list[dict[str, Any]]:
@@ -76,12 +77,12 @@ def _registrations(run, monkeypatch, *, generated: bool) -> list[dict[str, Any]]
         patch.setattr(engine.RecordingMonitor, "RegisterResource", register)
         patch.setattr(pulumi.CustomResource, "__init__", init)
         if generated:
-            for name in ("core", "networking", "storage", "batch", "meta"):
+            for name in ("core", "networking", "storage", "batch", "meta", "apiextensions"):
                 patch.setattr(k8s, name, getattr(pulumi_kubernetes, name))
         run()
     assert requests, "nothing registered"
     # The runs differ as they should: thin kinds in one, generated classes only in the other.
-    thin_classes = {c for c in classes if issubclass(c, k8s._Kind)}
+    thin_classes = {c for c in classes if issubclass(c, (k8s._Kind, k8s.CustomResource))}
     assert not thin_classes if generated else thin_classes
     return requests
 
@@ -124,6 +125,7 @@ def _assert_same(run, monkeypatch) -> None:
     for key, request in thin.items():
         assert request == generated[key], key
     SEEN.update(t for t, _, _ in thin if t in THIN)
+    SEEN_ALL.update(t for t, _, _ in thin)
 
 
 @pytest.mark.parametrize("path", STACKS, ids=lambda p: p.stem.removeprefix("Pulumi."))
@@ -203,9 +205,27 @@ def test_object_meta_args_is_the_wire_form_without_unset_fields() -> None:
     }
 
 
-def test_provider_helm_and_apiextensions_are_the_sdk_s() -> None:
+def test_custom_resources_were_compared_too() -> None:
+    """Runs after the comparisons above: instances of CRDs went through the thin class."""
+    crds = {
+        t
+        for t in SEEN_ALL
+        if t.startswith("kubernetes:") and t not in THIN and not t.startswith("kubernetes:helm")
+    }
+    assert "kubernetes:serving.kserve.io/v1beta1:InferenceService" in crds
+    assert "kubernetes:monitoring.coreos.com/v1:ServiceMonitor" in crds
+    assert len(crds) >= 5, sorted(crds)
+
+
+def test_custom_resource_arguments_match_the_generated_class() -> None:
+    code = pulumi_kubernetes.apiextensions.CustomResource.__init__.__code__
+    sdk = [n for n in code.co_varnames[: code.co_argcount] if n not in ("__name__", "__opts__")]
+    mine = k8s.CustomResource.__init__.__code__
+    assert list(mine.co_varnames[: mine.co_argcount]) == sdk
+
+
+def test_provider_and_helm_are_the_sdk_s() -> None:
     assert k8s.Provider is pulumi_kubernetes.Provider
     assert k8s.helm is pulumi_kubernetes.helm
-    assert k8s.apiextensions is pulumi_kubernetes.apiextensions
     with pytest.raises(AttributeError):
         k8s.apps  # noqa: B018
