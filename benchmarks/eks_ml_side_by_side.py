@@ -188,8 +188,16 @@ def main() -> int:
         # PYTHONDONTWRITEBYTECODE); the peer's venv has pip's default bytecode. Both states:
         cached = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
         cached["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        # No bytecode at all: an empty prefix never written (a __pycache__ folder an earlier
+        # run left beside the sources is not read).
+        (Path(tmp) / "empty").mkdir()
+        none = {
+            **env,
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONPYCACHEPREFIX": str(Path(tmp) / "empty"),
+        }
         sides = [
-            Side("ours, no bytecode (as CI)", [sys.executable], ours, env),
+            Side("ours, no bytecode (as CI)", [sys.executable], ours, none),
             Side("ours, bytecode cached", [sys.executable], ours, cached),
         ]
         python = peer_python()
