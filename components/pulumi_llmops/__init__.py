@@ -5,7 +5,7 @@ Public API (stable names; docs/api.md documents every component and its Args):
     ClusterHandle, GpuPoolContract                        what L1 hands to L2
     EksCluster, EksGpuNodePool, GkeCluster, GkeGpuNodePool,
     AksCluster, AksGpuNodePool, ExistingCluster, OnPremGpuPool   L1 clusters and GPU pools
-    PlatformNamespaces, GpuOperator, CertManager, KServe, VectorDatabase,
+    PlatformNamespaces, GpuOperator, DraDriver, CertManager, KServe, VectorDatabase,
     Observability, GitOps, ModelDeployments               L2 add-ons and serving
     LlmOpsPlatform                                        L3 bundle
     testing                                               mocks for your own unit tests
@@ -47,6 +47,8 @@ _EXPORTS = {
     "PlatformNamespacesArgs": "pulumi_llmops.addons",
     "GpuOperator": "pulumi_llmops.addons.gpu_operator",
     "GpuOperatorArgs": "pulumi_llmops.addons.gpu_operator",
+    "DraDriver": "pulumi_llmops.addons.dra_driver",
+    "DraDriverArgs": "pulumi_llmops.addons.dra_driver",
     "CertManager": "pulumi_llmops.addons.cert_manager",
     "CertManagerArgs": "pulumi_llmops.addons.cert_manager",
     "KServe": "pulumi_llmops.addons.kserve",

@@ -40,6 +40,7 @@ ORDER = (
     "AksGpuNodePool",
     "PlatformNamespaces",
     "GpuOperator",
+    "DraDriver",
     "CertManager",
     "KServe",
     "ModelDeployments",

@@ -141,6 +141,14 @@ CHARTS: Mapping[str, ChartPin] = {
         "kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0, 5a0b98e4); the image tag "
         "follows the cluster's minor (catalog/data/kubernetes_versions.yaml)",
     ),
+    "dra-driver-nvidia-gpu": ChartPin(
+        "oci://registry.k8s.io/dra-driver-nvidia/charts/dra-driver-nvidia-gpu",
+        "0.4.1",
+        "",
+        "NVIDIA DRA driver for GPUs (kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1, 2026-06-30; "
+        "successor of NVIDIA's nvidia-dra-driver-gpu 25.12.0): DeviceClasses gpu.nvidia.com and "
+        "mig.nvidia.com, GPU kubelet plugin, for pools with gpu.allocation: dra",
+    ),
     "karpenter": ChartPin(
         "oci://public.ecr.aws/karpenter/karpenter",
         "1.14.1",

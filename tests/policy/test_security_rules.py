@@ -306,17 +306,18 @@ def _ds(namespace: str, context: dict, **spec: Any) -> dict:
             },
             [
                 "Namespace 'monitoring' enforces the privileged Pod Security level. Fix: enforce baseline "
-                "or restricted; only gpu-operator may be privileged."
+                "or restricted; only dra-driver-nvidia-gpu, gpu-operator may be privileged."
             ],
         ),
         (NS, {}, []),
         (DS, _ds("gpu-operator", {"privileged": True}, hostPID=True), []),
+        (DS, _ds("dra-driver-nvidia-gpu", {"privileged": True}), []),
         (
             DS,
             _ds("apps", {"privileged": True}),
             [
                 "DaemonSet 'r' container 'agent' in namespace 'apps' is privileged. Fix: drop "
-                "privileged/allowPrivilegeEscalation; only gpu-operator may run privileged pods."
+                "privileged/allowPrivilegeEscalation; only dra-driver-nvidia-gpu, gpu-operator may run privileged pods."
             ],
         ),
         (
@@ -350,7 +351,7 @@ def _ds(namespace: str, context: dict, **spec: Any) -> dict:
             },
             [
                 "CronJob 'r' container 'c' in namespace 'x' is privileged. Fix: drop "
-                "privileged/allowPrivilegeEscalation; only gpu-operator may run privileged pods."
+                "privileged/allowPrivilegeEscalation; only dra-driver-nvidia-gpu, gpu-operator may run privileged pods."
             ],
         ),
         ("kubernetes:core/v1:Pod", {"spec": {"containers": [{"name": "c"}]}}, []),

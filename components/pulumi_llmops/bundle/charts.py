@@ -35,6 +35,8 @@ def charts_installed(config: PlatformConfig, serving: ServingPlan) -> list[str]:
         keys.add("cluster-autoscaler")
     if serving.gpu_operator:
         keys.add("gpu-operator")
+    if serving.dra_driver:
+        keys.add("dra-driver-nvidia-gpu")
     if serving.cert_manager:
         keys.add("cert-manager")
     if serving.keda:

@@ -76,7 +76,7 @@ def prepare(config: PlatformConfig, wiring: PlatformWiring | None = None) -> Pla
     for pool, spec in sorted(config.node_pools.items()):
         try:
             shapes[pool] = resolve_pool(
-                cloud, spec.machine_type, spec.gpu, config.region, overrides
+                cloud, spec.machine_type, spec.declared_gpu, config.region, overrides
             )
         except CatalogError as exc:
             problems.append(Problem(f"node_pools.{pool}.machine_type", str(exc), spec.machine_type))

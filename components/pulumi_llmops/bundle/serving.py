@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from ..addons.cert_manager import CertManager, CertManagerArgs
+from ..addons.dra_driver import DraDriver, DraDriverArgs, DraPool, dra_pool
 from ..addons.gpu_operator import (
     GpuOperator,
     GpuOperatorArgs,
@@ -64,6 +65,8 @@ class ServingPlan:
     scale_metrics: Mapping[str, str | None] = field(default_factory=dict)
     keda: bool = False
     placement: SizingPlan | None = None
+    dra_pools: tuple[DraPool, ...] = ()
+    dra_driver: bool = False
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Serving:
     kserve: KServe | None = None
     keda: Keda | None = None
     models: ModelDeployments | None = None
+    dra_driver: DraDriver | None = None
 
 
 def plan_serving(
@@ -141,6 +145,12 @@ def plan_serving(
     keda_on = kserve.keda.enabled
     if keda_on is None:
         keda_on = kserve_on and any(uses_keda(m) for m in metrics.values())
+    dra = tuple(
+        dra_pool(contracts[s.pool], s.driver)
+        for s in setups
+        if config.node_pools[s.pool].allocation == "dra"
+    )
+    dra_on = bool(dra) and config.addons.dra_driver.enabled is not False
     plan = ServingPlan(
         sizing=sizing,
         gpu_operator=operator,
@@ -155,6 +165,8 @@ def plan_serving(
         scale_metrics=metrics,
         keda=keda_on,
         placement=placement,
+        dra_pools=dra,
+        dra_driver=dra_on,
     )
     return plan, problems
 
@@ -220,6 +232,18 @@ def build_serving(
             ),
             opts=opts,
         )
+    if plan.dra_driver:
+        serving.dra_driver = DraDriver(
+            f"{name}-dra-driver",
+            DraDriverArgs(
+                cluster=cluster,
+                spec=addons.dra_driver,
+                pools=plan.dra_pools,
+                chart_overrides=overrides,
+                depends_on=[serving.gpu_operator.chart] if serving.gpu_operator else [],
+            ),
+            opts=opts,
+        )
     if plan.cert_manager:
         serving.cert_manager = CertManager(
             f"{name}-cert-manager",
@@ -268,6 +292,7 @@ def build_serving(
             gpu_depends_on=[serving.gpu_operator.chart] if serving.gpu_operator else [],
             cache_depends_on=serving.kserve.cache_ready,
             keda_depends_on=[serving.keda.chart] if serving.keda else [],
+            dra_depends_on=[serving.dra_driver.chart] if serving.dra_driver else [],
             runtime_base=chart_pin("kserve-runtime-configs", overrides).version,
             prometheus_url=prometheus_url(obs.namespace)
             if obs.enabled and observability is not None

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from ..catalog.overrides import CatalogOverrides
 from ..catalog.shape import PoolShape, mig_slice, resolve_pool
+from ..config.allocation import DRA_NODE_LABELS
 from ..config.node_pool import GpuPoolSpec, TaintSpec
 from ..targets import catalog_cloud
 
@@ -71,6 +72,9 @@ class GpuPoolContract:
     own `nvidia.com/mig-<profile>` resource). `sharing` is none, time-slicing, mig-single or
     mig-mixed; `schedulable_gpus_per_node` and `memory_per_schedulable_gpu_gib` describe one
     schedulable unit (a GPU, a MIG slice `mig_slice`, or one of `slots_per_gpu` time slices).
+    `allocation` is `device-plugin` (pods request `gpu_resource`) or `dra` (pods reference a
+    ResourceClaimTemplate; the nodes carry `llmops.dev/gpu-allocation=dra` and the GPU
+    operator's `nvidia.com/gpu.deploy.device-plugin=false`).
     """
 
     pool: str
@@ -91,6 +95,7 @@ class GpuPoolContract:
     memory_per_schedulable_gpu_gib: float | None = None
     mig_slice: str | None = None
     slots_per_gpu: int = 1
+    allocation: str = "device-plugin"
 
     @property
     def tolerations(self) -> list[dict[str, str]]:
@@ -116,13 +121,16 @@ def pool_labels(pool: str, spec: GpuPoolSpec, gpu_model: str | None = None) -> d
     The GPU model is the spec's declared `gpu.model`, else `gpu_model` (from the catalogue).
     """
     labels = {POOL_LABEL: pool}
-    model = spec.gpu.model if spec.gpu is not None else gpu_model
+    declared = spec.declared_gpu
+    model = declared.model if declared is not None else gpu_model
     if model:
         labels[GPU_MODEL_LABEL] = label_value(model)
     if spec.sharing and spec.sharing.time_slicing:
         labels[DEVICE_PLUGIN_CONFIG_LABEL] = pool
     if spec.sharing and spec.sharing.mig:
         labels[MIG_CONFIG_LABEL] = spec.sharing.mig.profile
+    if spec.allocation == "dra":
+        labels.update(DRA_NODE_LABELS)
     labels.update(spec.additional_labels)
     return dict(sorted(labels.items()))
 
@@ -139,9 +147,10 @@ def build_contract(
     max_nodes: int | None = None,
 ) -> GpuPoolContract:
     """Contract of one pool. Keyword overrides come from the catalogue or the node set."""
-    model = spec.gpu.model if spec.gpu else gpu_model
-    count = spec.gpu.count if spec.gpu else gpus_per_node
-    memory = (spec.gpu.memory_gib if spec.gpu else None) or gpu_memory_gib
+    declared = spec.declared_gpu
+    model = declared.model if declared else gpu_model
+    count = declared.count if declared else gpus_per_node
+    memory = (declared.memory_gib if declared else None) or gpu_memory_gib
     labels = pool_labels(pool, spec, model)
     sharing, resource, units, unit_memory = _sharing(spec, count, memory)
     mig = spec.sharing.mig if spec.sharing else None
@@ -165,6 +174,7 @@ def build_contract(
         memory_per_schedulable_gpu_gib=unit_memory,
         mig_slice=mig_slice(mig.profile) if mig else None,
         slots_per_gpu=time_slicing.replicas if time_slicing else 1,
+        allocation=spec.allocation,
     )
 
 
@@ -259,7 +269,7 @@ def pool_facts(target: str, args: PoolArgs, region: str) -> tuple[PoolShape, Gpu
     in `region`) and `pool_contract`."""
     spec = args.spec
     shape = args.shape or resolve_pool(
-        catalog_cloud(target), spec.machine_type, spec.gpu, region, args.catalog
+        catalog_cloud(target), spec.machine_type, spec.declared_gpu, region, args.catalog
     )
     return shape, args.contract or pool_contract(target, args.pool, spec, shape)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from .allocation import DraDriverSpec
 from .base import Spec
 from .data import VectorDatabaseSpec
 from .gitops import GitOpsSpec
@@ -37,4 +38,8 @@ class AddonsSpec(Spec):
     gitops: GitOpsSpec = Field(
         default_factory=GitOpsSpec,
         description="Argo CD or Flux (see its section).",
+    )
+    dra_driver: DraDriverSpec = Field(
+        default_factory=DraDriverSpec,
+        description="NVIDIA DRA driver for pools with gpu.allocation: dra (see its section).",
     )

@@ -115,7 +115,7 @@ def _pool_problems(
         return problems
     try:
         cloud = target_info(target).cloud
-        shape = resolve_pool(cloud, pool.machine_type, pool.gpu, region, catalog)
+        shape = resolve_pool(cloud, pool.machine_type, pool.declared_gpu, region, catalog)
     except UnknownMachineTypeError as exc:
         problems.append(Problem(f"{where}.machine_type", str(exc), pool.machine_type))
         return problems

@@ -8,10 +8,12 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .aks import AksPoolSpec
+from .allocation import GpuAllocation
 from .base import LabelKey, LabelValue, Spec
 from .eks import EksPoolSpec
 from .errors import Problem, raise_if_any
 from .gke import GkePoolSpec
+from .reservations import ReservationSpec
 
 TaintEffect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
 
@@ -27,24 +29,52 @@ class TaintSpec(Spec):
 
 
 class GpuShapeSpec(Spec):
-    """The GPUs on each node of a pool, declared by hand.
+    """The GPUs on each node of a pool, declared by hand, and how pods get them.
 
-    Required on-prem; on clouds it overrides (or stands in for) the catalogue entry of the
-    pool's machine type.
+    `model` and `count` are required on-prem; on clouds they override (or stand in for) the
+    catalogue entry of the pool's machine type, and may be left out (`gpu: {allocation: dra}`
+    keeps the catalogue's shape).
     """
 
-    model: str = Field(
+    model: str | None = Field(
+        None,
         min_length=1,
         max_length=40,
-        description="GPU model, e.g. L4, A10G, A100-80GB, H100-80GB.",
+        description="GPU model, e.g. L4, A10G, A100-80GB, H100-80GB. Default: the catalogue "
+        "entry of machine_type (required on-prem).",
     )
-    count: int = Field(ge=1, le=16, description="GPUs per node.")
+    count: int | None = Field(
+        None, ge=1, le=16, description="GPUs per node (set together with `model`)."
+    )
     memory_gib: float | None = Field(
         None,
         gt=0,
         le=1024,
         description="Memory per GPU in GiB. Default: taken from the GPU catalogue for `model`.",
     )
+    allocation: GpuAllocation = Field(
+        "device-plugin",
+        description="How pods get GPUs: `device-plugin` (request `nvidia.com/gpu`) or `dra` "
+        "(a resource.k8s.io/v1 ResourceClaimTemplate per model, allocated by the NVIDIA DRA "
+        "driver; see docs/dra.md).",
+    )
+
+    @model_validator(mode="after")
+    def _declared_together(self) -> GpuShapeSpec:
+        problems = []
+        if self.model is not None and self.count is None:
+            problems.append(Problem("count", "required key is missing"))
+        if self.count is not None and self.model is None:
+            problems.append(Problem("model", "required with count"))
+        if self.memory_gib is not None and self.model is None:
+            problems.append(Problem("memory_gib", "only with model and count", self.memory_gib))
+        raise_if_any(problems)
+        return self
+
+    @property
+    def declared(self) -> bool:
+        """A hand-declared shape (model and count), not only an allocation choice."""
+        return self.model is not None
 
 
 class TimeSlicingSpec(Spec):
@@ -220,6 +250,24 @@ class GpuPoolSpec(Spec):
     aks: AksPoolSpec | None = Field(
         None, description="AKS only: driver, OS, spot pricing. Default: see AksPoolSpec."
     )
+
+    reservation: ReservationSpec | None = Field(
+        None,
+        description="Cloud capacity reservation the pool's nodes draw on (EKS On-Demand "
+        "Capacity Reservation or Capacity Block, GKE reservation, AKS capacity reservation "
+        "group). Unset: on-demand or spot capacity. See docs/reservations.md.",
+    )
+
+    @property
+    def declared_gpu(self) -> GpuShapeSpec | None:
+        """The hand-declared GPU shape (`gpu.model` and `gpu.count`), None when the pool
+        takes the catalogue's (no `gpu:`, or only `gpu.allocation`)."""
+        return self.gpu if self.gpu is not None and self.gpu.declared else None
+
+    @property
+    def allocation(self) -> str:
+        """`device-plugin` or `dra` (`gpu.allocation`)."""
+        return self.gpu.allocation if self.gpu is not None else "device-plugin"
 
     @model_validator(mode="after")
     def _node_bounds(self) -> GpuPoolSpec:

@@ -77,13 +77,17 @@ class PlatformConfig(Spec):
 
     def rule_problems(self) -> list[Problem]:
         """The cross-field rules of the whole config (tags, target, regions, models)."""
+        from .allocation import allocation_problems
         from .regions import region_problems
+        from .reservations import reservation_problems
 
         return (
             self._tag_problems()
             + region_problems(self.target, self.region, self.cluster, self.node_pools, self.catalog)
             + self._target_problems()
             + self._model_problems()
+            + allocation_problems(self)
+            + reservation_problems(self)
         )
 
     def _model_problems(self) -> list[Problem]:
@@ -145,7 +149,7 @@ class PlatformConfig(Spec):
                 problems.append(
                     Problem(f"{where}.onprem", "required on-prem: set node_names or node_selector")
                 )
-            if pool.gpu is None:
+            if pool.declared_gpu is None:
                 problems.append(
                     Problem(f"{where}.gpu", "required on-prem: declare {model, count} per node")
                 )
@@ -166,18 +170,19 @@ class PlatformConfig(Spec):
         """A declared GPU must be in the catalogue unless its memory is declared too."""
         from ..catalog.gpus import CatalogError, get_gpu_model
 
-        assert pool.gpu is not None
+        gpu = pool.declared_gpu
+        assert gpu is not None and gpu.model is not None
         try:
-            known = get_gpu_model(pool.gpu.model, self.catalog.to_overrides())
+            known = get_gpu_model(gpu.model, self.catalog.to_overrides())
         except CatalogError as exc:
-            if pool.gpu.memory_gib is not None:
+            if gpu.memory_gib is not None:
                 return []
             return [
                 Problem(
                     f"{where}.gpu.model",
                     f"{str(exc).rstrip('.')}; "
                     "or declare gpu.memory_gib for a GPU the catalogue lacks",
-                    pool.gpu.model,
+                    gpu.model,
                 )
             ]
         if pool.sharing and pool.sharing.mig and not known.mig_capable:

@@ -9,6 +9,7 @@ from typing import Any
 from ..catalog.pricing import monthly_cost
 from ..catalog.shape import PoolShape
 from ..config.platform import PlatformConfig
+from ..config.reservations import ReservationCost, reservation_cost
 from ..serving.costs import PoolCost
 from ..serving.report import ModelRow, model_rows
 from .engine import run_program
@@ -40,6 +41,7 @@ class PoolInventory:
     capacity: str
     usd_per_hour: float | None = None
     price_source: str | None = None
+    allocation: str = "device-plugin"
 
     @property
     def max_gpus(self) -> int | None:
@@ -88,6 +90,7 @@ class Plan:
     recording: Recording
     inventory: list[PoolInventory] = field(default_factory=list)
     models: list[ModelRow] = field(default_factory=list)
+    reservations: list[ReservationCost] = field(default_factory=list)
     packing: list[PoolCost] = field(default_factory=list)
     """Per pool: the nodes the packed models need at min and max replicas, their cost and
     GPU utilisation (pools no model uses: 0 nodes)."""
@@ -130,6 +133,9 @@ class Plan:
                 for pool in self.inventory
             ],
             "models": [row.to_dict() for row in self.models],
+            "reservations": [
+                {**r.__dict__, "usd_per_month": r.usd_per_month} for r in self.reservations
+            ],
             "gpu_packing": [_rounded(pool.to_dict()) for pool in self.packing],
             "model_costs": [cost.__dict__ for cost in self.model_costs],
             "placement_search": self.search,
@@ -165,12 +171,18 @@ def plan_stack(stack_file: StackFile) -> Plan:
             spot=c.spot,
             machine_type=c.machine_type,
             schedulable_gpus_per_node=c.schedulable_gpus_per_node,
-            capacity="owned" if c.target == "onprem" else ("spot" if c.spot else "on-demand"),
+            capacity=_capacity(config, name, c.target, c.spot),
             **pool_price(platform.plan.shapes[name], c.machine_type, config.region),
+            allocation=c.allocation,
         )
         for name, c in sorted(platform.contracts.items())
     ]
     models = model_rows(platform.serving.plan.sizing)
+    reservations = [
+        reservation_cost(config.target, name, pool.reservation, platform.plan.shapes.get(name))
+        for name, pool in sorted(config.node_pools.items())
+        if pool.reservation is not None
+    ]
     placement = platform.serving.plan.placement
     packing, costs, search = _packing(placement) if placement is not None else ([], [], None)
     return Plan(
@@ -180,6 +192,7 @@ def plan_stack(stack_file: StackFile) -> Plan:
         recording,
         inventory,
         models,
+        reservations,
         packing,
         costs,
         search,
@@ -218,6 +231,18 @@ def _rounded(values: dict[str, Any]) -> dict[str, Any]:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def _capacity(config: PlatformConfig, pool: str, target: str, spot: bool) -> str:
+    """owned (on-prem), spot, reserved (a specific reservation), else on-demand."""
+    if target == "onprem":
+        return "owned"
+    if spot:
+        return "spot"
+    reservation = config.node_pools[pool].reservation
+    if reservation is not None and reservation.affinity == "specific":
+        return "reserved"
+    return "on-demand"
 
 
 def pool_price(shape: PoolShape, machine_type: str | None, region: str) -> dict[str, Any]:

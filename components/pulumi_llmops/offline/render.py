@@ -34,6 +34,7 @@ def render_plan(plan: Plan) -> Group:
         Text(""),
         models_table(plan),
         *_packing_section(plan),
+        *reservations_section(plan),
     )
 
 
@@ -114,7 +115,7 @@ def inventory_table(plan: Plan) -> Table | Text:
             pool.pool,
             pool.gpu_model or "?",
             _num(pool.gpus_per_node),
-            pool.sharing,
+            pool.sharing if pool.allocation == "device-plugin" else f"{pool.sharing} (dra)",
             _num(pool.schedulable_gpus_per_node),
             str(pool.min_nodes),
             str(pool.max_nodes),
@@ -123,6 +124,33 @@ def inventory_table(plan: Plan) -> Table | Text:
             *costs,
         )
     return table
+
+
+def reservations_section(plan: Plan) -> list[Table | Text]:
+    """The pools that draw on a capacity reservation and what it commits (nothing when no
+    pool has one, so stacks without reservations render as before)."""
+    if not plan.reservations:
+        return []
+    table = Table(title="Capacity reservations", title_justify="left", box=None, pad_edge=False)
+    for column in ("pool", "draws on", "reservation", "zone", "committed nodes", "$/node-h"):
+        table.add_column(column, justify="right" if column[0] in "c$" else "left")
+    table.add_column("committed $/mo", justify="right", no_wrap=True)
+    for r in plan.reservations:
+        table.add_row(
+            r.pool,
+            r.kind,
+            r.reservation,
+            r.zone or "-",
+            _num(r.nodes),
+            "n/a" if r.usd_per_node_hour is None else f"{r.usd_per_node_hour:.3f}",
+            _money(r.usd_per_month),
+        )
+    table.caption = (
+        "Reserved capacity is billed whether nodes run or not; the cost-guardrails budget "
+        "counts it (monthly-gpu-budget)."
+    )
+    table.caption_justify = "left"
+    return [Text(""), table]
 
 
 def _money(value: float | None) -> str:

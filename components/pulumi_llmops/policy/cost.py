@@ -17,6 +17,7 @@ from .pools import (
     stack_pools,
 )
 from .props import describe, get, is_unknown, items, matches_any
+from .reservations import commitment
 from .rule import Rule
 from .stack_fixes import unpriced_fix
 
@@ -301,6 +302,10 @@ def monthly_estimate(resources: list[Any]) -> tuple[float, list[str], list[tuple
 
     Each GPU pool costs max nodes x on-demand hourly price x 730 hours; a pool with several
     instance types is priced at the dearest. Spot pools are priced on-demand (upper bound).
+    A pool drawing on a capacity reservation (`node_pools.<pool>.reservation` with
+    `committed_nodes` in the stack config) costs its committed nodes at the reservation's
+    price (declared, else on-demand) whether they run or not, plus on-demand for the nodes it
+    can scale to beyond them.
     """
     from ..catalog import HOURS_PER_MONTH, hourly_price
 
@@ -333,6 +338,18 @@ def monthly_estimate(resources: list[Any]) -> tuple[float, list[str], list[tuple
             unpriced.append((pool.urn, f"{pool.label}: {why}"))
             continue
         hourly = max(p.usd_per_hour for p in prices)
+        reserved = commitment(resource)
+        if reserved is not None:
+            rate = reserved.usd_per_node_hour or hourly
+            beyond = max(0, nodes - reserved.nodes)
+            cost = (reserved.nodes * rate + beyond * hourly) * HOURS_PER_MONTH
+            total += cost
+            lines.append(
+                f"{pool.label} reserved {reserved.nodes} x ${rate:.3f}/h"
+                + (f" + {beyond} x ${hourly:.3f}/h" if beyond else "")
+                + f" = ${cost:,.0f}"
+            )
+            continue
         cost = hourly * HOURS_PER_MONTH * nodes
         total += cost
         lines.append(f"{pool.label} {nodes} x ${hourly:.3f}/h = ${cost:,.0f}")
@@ -368,8 +385,8 @@ def check_budget(args: Any, config: Mapping[str, Any]) -> Iterator[tuple[str | N
 
 BUDGET = Rule(
     name="monthly-gpu-budget",
-    description="GPU pools at their maximum size fit the monthly budget, priced from the "
-    "library's GPU catalogue.",
+    description="GPU pools at their maximum size, and the capacity they reserve, fit the "
+    "monthly budget, priced from the library's GPU catalogue.",
     kind="stack",
     check=check_budget,
     severity="high",

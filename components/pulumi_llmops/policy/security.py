@@ -293,8 +293,8 @@ def check_privileged(args: Any, config: Mapping[str, Any]) -> Iterator[str]:
 
 NO_PRIVILEGED = Rule(
     name="no-privileged-pods",
-    description="Privileged pods and privileged Pod Security namespaces exist only in the GPU "
-    "operator's namespace.",
+    description="Privileged pods and privileged Pod Security namespaces exist only in the "
+    "namespaces of node agents (the GPU operator, the NVIDIA DRA driver).",
     kind="resource",
     check=check_privileged,
     severity="critical",
@@ -305,8 +305,9 @@ NO_PRIVILEGED = Rule(
         "privilegedNamespaces": {
             "type": "array",
             "items": {"type": "string"},
-            "default": ["gpu-operator"],
-            "description": "Namespaces allowed to run privileged pods. Default: gpu-operator.",
+            "default": ["dra-driver-nvidia-gpu", "gpu-operator"],
+            "description": "Namespaces allowed to run privileged pods. Default: gpu-operator "
+            "and dra-driver-nvidia-gpu (the DRA kubelet plugin of gpu.allocation: dra pools).",
         }
     },
     applies_to=("kubernetes:core/v1:Namespace", "Pods and pod templates (apps/v1, batch/v1)"),

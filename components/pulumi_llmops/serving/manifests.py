@@ -17,12 +17,12 @@ from ..config.serving import ModelCacheSpec
 from ..kube import MANAGED_BY
 from ..versions import chart_pin
 from .autoscaling import autoscaling_fields, scale_metric
+from .claims import CLAIM_NAME, MODEL_LABEL, pod_claims
 from .sizing import ModelSizing, cache_size_gib
 
 ISVC_API = "serving.kserve.io/v1beta1"
 LOCALMODEL_API = "serving.kserve.io/v1alpha1"
 DEPLOYMENT_MODE = "serving.kserve.io/deploymentMode"
-MODEL_LABEL = "llmops.dev/model"
 GPU_RUNTIME_SUFFIX = "-gpu"
 """KServe publishes the Hugging Face runtime twice per release: `<version>` is the CPU build
 (torch +cpu, vLLM's CPU backend), `<version>-gpu` the CUDA build."""
@@ -43,11 +43,13 @@ _DTYPE_ARG = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}
 
 @dataclass(frozen=True)
 class Placement:
-    """Where GPU replicas go: the pool contract's selector, tolerations and GPU resource."""
+    """Where GPU replicas go: the pool contract's selector, tolerations and GPU resource, or
+    on a DRA pool (`claim`) the model's ResourceClaimTemplate instead of a resource count."""
 
     node_selector: Mapping[str, str]
     tolerations: Sequence[Mapping[str, str]]
-    gpu_resource: str
+    gpu_resource: str | None
+    claim: bool = False
 
 
 def gpu_resource_name(
@@ -134,8 +136,11 @@ def inference_service(
     model into another kind of workload.
     """
     compute = {"cpu": str(model.cpu_cores), "memory": f"{model.memory_gib}Gi"}
-    if placement is not None:
+    if placement is not None and not placement.claim and placement.gpu_resource is not None:
         compute[placement.gpu_resource] = str(sizing.tensor_parallel)
+    resources: dict[str, Any] = {"requests": dict(compute), "limits": dict(compute)}
+    if placement is not None and placement.claim:
+        resources["claims"] = [{"name": CLAIM_NAME}]
     predictor: dict[str, Any] = {
         "minReplicas": model.min_replicas,
         "maxReplicas": model.max_replicas,
@@ -146,9 +151,11 @@ def inference_service(
             ),
             "args": runtime_args(name, model, sizing),
             "storageUri": model.storage_uri,
-            "resources": {"requests": dict(compute), "limits": dict(compute)},
+            "resources": resources,
         },
     }
+    if placement is not None and placement.claim:
+        predictor["resourceClaims"] = pod_claims(name)
     if model.hf_token_secret is not None:
         # Read by the storage initializer (hf:// download) and the runtime alike.
         predictor["model"]["env"] = [

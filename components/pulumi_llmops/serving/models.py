@@ -18,6 +18,7 @@ from ..config.models import ModelSpec
 from ..config.serving import ModelCacheSpec
 from ..kube import MANAGED_BY, MODELS_NAMESPACE, custom_resource
 from .autoscaling import scale_metric, uses_keda
+from .claims import resource_claim_template
 from .manifests import (
     Placement,
     gpu_resource_name,
@@ -35,7 +36,8 @@ class ModelDeploymentsArgs:
     their sizing, and what must exist first. `gpu_depends_on` is waited for by GPU models
     only (the GPU operator), `depends_on` by every model (KServe, the models namespace),
     `cache_depends_on` by the cache objects (the model cache CRDs and controller),
-    `keda_depends_on` by models scaling through KEDA (the KEDA chart).
+    `keda_depends_on` by models scaling through KEDA (the KEDA chart), `dra_depends_on` by
+    the ResourceClaimTemplates of models on DRA pools (the DRA driver chart: its DeviceClasses).
 
     `runtime_base` is the Hugging Face runtime's image tag (the kserve-runtime-configs pin's
     version; GPU models get its `-gpu` build). `prometheus_url` (the observability stack's
@@ -54,6 +56,7 @@ class ModelDeploymentsArgs:
     gpu_depends_on: Sequence[pulumi.Resource] = ()
     cache_depends_on: Sequence[pulumi.Resource] = ()
     keda_depends_on: Sequence[pulumi.Resource] = ()
+    dra_depends_on: Sequence[pulumi.Resource] = ()
     runtime_base: str | None = None
     prometheus_url: str | None = None
     client_namespaces: Sequence[str] | None = None
@@ -68,7 +71,10 @@ class ModelDeployments(pulumi.ComponentResource):
     and tolerations of the chosen pool, deployment mode stated, scaling on vLLM's queue
     through KEDA where Prometheus is known); per pool holding a cached model a
     LocalModelNodeGroup `<name>-<pool>-cache-nodes`, and per cached model a LocalModelCache
-    `<name>-<model>-cache`; with `client_namespaces` the NetworkPolicy
+    `<name>-<model>-cache`; per model on a DRA pool (`gpu.allocation: dra`) a
+    resource.k8s.io/v1 ResourceClaimTemplate `<name>-<model>-claim` (named `<model>-gpu`:
+    TP devices of the pool's DeviceClass with at least the memory the sizing computed), which
+    the predictor references instead of `nvidia.com/gpu`; with `client_namespaces` the NetworkPolicy
     `<name>-network-policy` of the models namespace.
     Does not create: KServe, KEDA, the GPU operator, the models namespace (the bundle's),
     storage credentials for s3:// / gs:// / gated hf:// models, authentication.
@@ -83,6 +89,7 @@ class ModelDeployments(pulumi.ComponentResource):
         self.node_groups: dict[str, k8s.apiextensions.CustomResource] = {}
         self.caches: dict[str, k8s.apiextensions.CustomResource] = {}
         self.inference_services: dict[str, k8s.apiextensions.CustomResource] = {}
+        self.claim_templates: dict[str, k8s.resource.v1.ResourceClaimTemplate] = {}
         cached_pools = sorted(
             {args.sizing[m].pool for m, spec in args.models.items() if spec.cache} - {None}
         )
@@ -101,6 +108,23 @@ class ModelDeployments(pulumi.ComponentResource):
             if not sizing.cpu_only:
                 placement = self._placement(args.pools, sizing, args.mig_strategy)
                 after += args.gpu_depends_on
+                if placement.claim:
+                    assert sizing.pool is not None
+                    manifest = resource_claim_template(
+                        model_name, args.namespace, sizing, args.pools[sizing.pool]
+                    )
+                    self.claim_templates[model_name] = k8s.resource.v1.ResourceClaimTemplate(
+                        f"{name}-{model_name}-claim",
+                        metadata=manifest["metadata"],
+                        spec=manifest["spec"],
+                        opts=pulumi.ResourceOptions.merge(
+                            child,
+                            pulumi.ResourceOptions(
+                                depends_on=[*args.depends_on, *args.dra_depends_on]
+                            ),
+                        ),
+                    )
+                    after.append(self.claim_templates[model_name])
             metric = scale_metric(spec, args.deployment_mode, keda=args.prometheus_url is not None)
             if uses_keda(metric):
                 after += args.keda_depends_on
@@ -155,6 +179,8 @@ class ModelDeployments(pulumi.ComponentResource):
     ) -> Placement:
         assert sizing.pool is not None
         contract = pools[sizing.pool]
+        if contract.allocation == "dra":
+            return Placement(contract.node_selector, contract.tolerations, None, claim=True)
         resource = gpu_resource_name(
             contract.gpu_resource, contract.sharing, sizing.mig_profile, strategy
         )

@@ -78,6 +78,9 @@ def agent_pool_args(
         "availability_zones": list(aks.availability_zones) or None,
         "vnet_subnet_id": aks.vnet_subnet_id or cluster_subnet,
     }
+    if spec.reservation is not None:
+        # A capacity reservation group: the pool's VMs are placed in its reservations.
+        args["capacity_reservation_group_id"] = spec.reservation.id
     if spec.spot:
         args["spot_max_price"] = aks.spot_max_price
         args["scale_set_eviction_policy"] = aks.spot_eviction_policy

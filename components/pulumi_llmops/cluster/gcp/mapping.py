@@ -109,6 +109,25 @@ def initial_node_count(spec: GpuPoolSpec) -> int:
     return math.ceil(spec.min_nodes / zones)
 
 
+RESERVATION_NAME_KEY = "compute.googleapis.com/reservation-name"
+
+
+def reservation_affinity(spec: GpuPoolSpec) -> dict[str, Any] | None:
+    """`node_config.reservation_affinity` of a pool with a reservation (None without one):
+    SPECIFIC_RESERVATION by name (key `compute.googleapis.com/reservation-name`), or
+    ANY_RESERVATION (open reservations first, then on-demand)."""
+    reservation = spec.reservation
+    if reservation is None:
+        return None
+    if reservation.affinity == "any":
+        return {"consume_reservation_type": "ANY_RESERVATION"}
+    return {
+        "consume_reservation_type": "SPECIFIC_RESERVATION",
+        "key": RESERVATION_NAME_KEY,
+        "values": [reservation.id],
+    }
+
+
 def node_pool_args(
     spec: GpuPoolSpec, shape: PoolShape, contract: GpuPoolContract
 ) -> dict[str, Any]:
@@ -116,7 +135,7 @@ def node_pool_args(
     them (nested inputs in dict form), wiring excluded: the component adds the cluster,
     project, location, and in `node_config` the service account and resource labels."""
     gke = spec.gke or GkePoolSpec()
-    return {
+    args: dict[str, Any] = {
         "node_locations": list(gke.node_locations) or None,
         "initial_node_count": initial_node_count(spec),
         "autoscaling": {
@@ -147,6 +166,10 @@ def node_pool_args(
             },
         },
     }
+    affinity = reservation_affinity(spec)
+    if affinity is not None:
+        args["node_config"]["reservation_affinity"] = affinity
+    return args
 
 
 def node_service_account_id(cluster_name: str) -> str:
