@@ -10,7 +10,8 @@ need only `pulumi` and the top of `pulumi_kubernetes`, which every Kubernetes pr
 
 Use it as the SDK: `from pulumi_llmops import k8s` then `k8s.core.v1.Namespace(...)`;
 `k8s.apiextensions.CustomResource` likewise (the generated one loads `meta.v1`'s types).
-`Provider` and `helm` are the real SDK's (cheap, lazily loaded there).
+`Provider`, `helm` and any kind not thinned here (e.g. `k8s.resource.v1`, `k8s.core.v1.Pod`)
+are the real SDK's, loaded on first use: a new call site works unchanged, without the saving.
 `tests/kube/test_thin_kinds.py` records every registration of every shipped stack and example
 with these classes and with the generated ones and asserts they are equal.
 
@@ -21,6 +22,7 @@ snake_case translation inside nested dicts (manifests here are already camelCase
 
 from __future__ import annotations
 
+import importlib
 import re
 from types import SimpleNamespace
 from typing import Any, ClassVar
@@ -29,7 +31,7 @@ import pulumi
 import pulumi_kubernetes as _sdk
 from pulumi_kubernetes import _utilities
 
-# And, through __getattr__: Provider, helm (the SDK's).
+# And, through __getattr__: Provider, helm and every other API group (the SDK's).
 __all__ = ["apiextensions", "batch", "core", "meta", "networking", "storage"]
 
 
@@ -208,8 +210,24 @@ def ObjectMetaArgs(**fields: Any) -> dict[str, Any]:  # noqa: N802 (the SDK's na
     return {_camel(k): v for k, v in fields.items() if v is not None}
 
 
+class _Group(SimpleNamespace):
+    """A thin `core.v1`-style namespace: the kinds above, and any other kind of that SDK
+    group from the generated package (loaded on first use), so a new call site works as with
+    the SDK, just without the start-up saving."""
+
+    def __init__(self, sdk_module: str, **kinds: Any) -> None:
+        super().__init__(**kinds)
+        self._sdk_module = sdk_module
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(importlib.import_module(self._sdk_module), name)
+
+
 core = SimpleNamespace(
-    v1=SimpleNamespace(
+    v1=_Group(
+        "pulumi_kubernetes.core.v1",
         ConfigMap=ConfigMap,
         Namespace=Namespace,
         NodePatch=NodePatch,
@@ -218,15 +236,18 @@ core = SimpleNamespace(
         Service=Service,
     )
 )
-networking = SimpleNamespace(v1=SimpleNamespace(NetworkPolicy=NetworkPolicy))
-storage = SimpleNamespace(v1=SimpleNamespace(StorageClass=StorageClass))
-batch = SimpleNamespace(v1=SimpleNamespace(CronJob=CronJob))
-meta = SimpleNamespace(v1=SimpleNamespace(ObjectMetaArgs=ObjectMetaArgs))
-apiextensions = SimpleNamespace(CustomResource=CustomResource)
+networking = SimpleNamespace(
+    v1=_Group("pulumi_kubernetes.networking.v1", NetworkPolicy=NetworkPolicy)
+)
+storage = SimpleNamespace(v1=_Group("pulumi_kubernetes.storage.v1", StorageClass=StorageClass))
+batch = SimpleNamespace(v1=_Group("pulumi_kubernetes.batch.v1", CronJob=CronJob))
+meta = SimpleNamespace(v1=_Group("pulumi_kubernetes.meta.v1", ObjectMetaArgs=ObjectMetaArgs))
+apiextensions = _Group("pulumi_kubernetes.apiextensions", CustomResource=CustomResource)
 
 
 def __getattr__(name: str) -> Any:
-    """`Provider`, `helm`: the real SDK's (loaded on first use there)."""
-    if name in ("Provider", "helm"):
-        return getattr(_sdk, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    """Everything else (`Provider`, `helm`, other API groups): the real SDK's, loaded on
+    first use there."""
+    if name.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(_sdk, name)

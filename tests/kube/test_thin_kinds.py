@@ -224,8 +224,13 @@ def test_custom_resource_arguments_match_the_generated_class() -> None:
     assert list(mine.co_varnames[: mine.co_argcount]) == sdk
 
 
-def test_provider_and_helm_are_the_sdk_s() -> None:
+def test_provider_helm_and_kinds_not_thinned_are_the_sdk_s() -> None:
     assert k8s.Provider is pulumi_kubernetes.Provider
     assert k8s.helm is pulumi_kubernetes.helm
+    assert k8s.resource.v1.ResourceClaimTemplate is (
+        pulumi_kubernetes.resource.v1.ResourceClaimTemplate
+    )
+    assert k8s.core.v1.Pod is pulumi_kubernetes.core.v1.Pod
+    assert k8s.core.v1.Namespace is not pulumi_kubernetes.core.v1.Namespace
     with pytest.raises(AttributeError):
-        k8s.apps  # noqa: B018
+        k8s.core.v1.NoSuchKind  # noqa: B018
