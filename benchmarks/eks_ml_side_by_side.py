@@ -21,6 +21,7 @@ import glob
 import hashlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -86,9 +87,19 @@ def peer_venv(python: str) -> Path:
 
 
 def timed(args: list[str], env: dict[str, str]) -> tuple[float, str]:
+    wall, _, out = timed_cpu(args, env)
+    return wall, out
+
+
+def timed_cpu(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user + system of the child) and stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True, env=env)
-    return time.perf_counter() - start, out.stdout
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, out.stdout
 
 
 def our_stack(directory: Path) -> Path:
@@ -112,6 +123,8 @@ class Side:
     env: dict[str, str]
     floors: list[float] = field(default_factory=list)
     walls: list[float] = field(default_factory=list)
+    floor_cpus: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
     result: dict = field(default_factory=dict)
 
     def warm_up(self) -> None:
@@ -120,9 +133,12 @@ class Side:
         timed([*self.python, *self.program], self.env)
 
     def sample(self) -> None:
-        self.floors.append(timed([*self.python, "-c", FLOOR], self.env)[0])
-        seconds, out = timed([*self.python, *self.program], self.env)
+        wall, cpu, _ = timed_cpu([*self.python, "-c", FLOOR], self.env)
+        self.floors.append(wall)
+        self.floor_cpus.append(cpu)
+        seconds, cpu, out = timed_cpu([*self.python, *self.program], self.env)
         self.walls.append(seconds)
+        self.cpus.append(cpu)
         lines = [line for line in out.splitlines() if line.startswith("{")]
         self.result = json.loads(lines[-1]) if lines else {}
 
@@ -134,12 +150,15 @@ class Side:
             check=True,
         ).stdout.strip()
         floor, wall = statistics.median(self.floors), statistics.median(self.walls)
+        floor_cpu, cpu = statistics.median(self.floor_cpus), statistics.median(self.cpus)
         resources = self.result.get("resources", 0)
         per = (wall - floor) * 1000 / resources if resources else float("nan")
+        per_cpu = (cpu - floor_cpu) * 1000 / resources if resources else float("nan")
         rss = self.result.get("maxrss_mib", 0)
         return (
             f"| {self.name} | {version} | {floor * 1000:.0f} ms | {wall * 1000:.0f} ms | "
-            f"{wall / floor:.2f} | {resources} | {per:.1f} ms | {rss:.0f} MiB | "
+            f"{wall / floor:.2f} | {resources} | {per:.1f} ms | {floor_cpu * 1000:.0f} ms | "
+            f"{cpu * 1000:.0f} ms | {cpu / floor_cpu:.2f} | {per_cpu:.1f} ms | {rss:.0f} MiB | "
             f"{rss / resources if resources else float('nan'):.2f} |"
         )
 
@@ -157,8 +176,9 @@ def main() -> int:
     runs = parser.parse_args().runs
     header = [
         "| side | Python | floor | plan wall time | ratio to floor | resources | ms per "
-        "resource above floor | peak RSS | MiB per resource |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "resource above floor | floor CPU | plan CPU | CPU ratio | CPU ms per resource above "
+        "floor | peak RSS | MiB per resource |",
+        "| --- | --- |" + " ---: |" * 11,
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "components")}
     lines: list[str] = []
@@ -168,8 +188,16 @@ def main() -> int:
         # PYTHONDONTWRITEBYTECODE); the peer's venv has pip's default bytecode. Both states:
         cached = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
         cached["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        # No bytecode at all: an empty prefix never written (a __pycache__ folder an earlier
+        # run left beside the sources is not read).
+        (Path(tmp) / "empty").mkdir()
+        none = {
+            **env,
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONPYCACHEPREFIX": str(Path(tmp) / "empty"),
+        }
         sides = [
-            Side("ours, no bytecode (as CI)", [sys.executable], ours, env),
+            Side("ours, no bytecode (as CI)", [sys.executable], ours, none),
             Side("ours, bytecode cached", [sys.executable], ours, cached),
         ]
         python = peer_python()
@@ -200,7 +228,7 @@ def main() -> int:
         print(line, flush=True)
     if skipped:
         print(f"skipped: {skipped}")
-        lines.append(f"| pulumi-eks-ml 0.2.0 | skipped: {skipped} | | | | | | | |")
+        lines.append(f"| pulumi-eks-ml 0.2.0 | skipped: {skipped} |{' |' * 11}")
     load = os.getloadavg()[0]
     write(
         "\n".join(

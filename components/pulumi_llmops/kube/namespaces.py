@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from typing import Literal
 
 import pulumi
-import pulumi_kubernetes as k8s
 
+from .. import k8s
 from .labels import MANAGED_BY
 
 PodSecurityLevel = Literal["privileged", "baseline", "restricted"]

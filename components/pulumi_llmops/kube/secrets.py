@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pulumi
-import pulumi_kubernetes as k8s
 import pulumi_random as random
+
+from .. import k8s
 
 
 def generated_password(

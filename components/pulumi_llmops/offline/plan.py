@@ -10,6 +10,7 @@ from ..catalog.pricing import monthly_cost
 from ..catalog.shape import PoolShape
 from ..config.platform import PlatformConfig
 from ..config.reservations import ReservationCost, reservation_cost
+from ..serving.costs import PoolCost
 from ..serving.report import ModelRow, model_rows
 from .engine import run_program
 from .recording import Recording, Secret, Unknown
@@ -61,6 +62,24 @@ class PoolInventory:
         return monthly_cost(self.usd_per_hour, self.max_nodes)
 
 
+@dataclass(frozen=True)
+class ModelCost:
+    """One model's share of the bill (attribution): its GPUs on each node it uses x the
+    node's price / GPUs per node, at min and max replicas; spot where the pool's machine
+    type has a recorded spot price. Pool cost = the shares of its models + its idle GPUs."""
+
+    model: str
+    pool: str
+    min_replicas: int
+    max_replicas: int
+    usd_per_hour_min: float | None
+    usd_per_hour_max: float | None
+    monthly_cost_min_usd: float | None
+    monthly_cost_max_usd: float | None
+    spot_usd_per_hour_min: float | None
+    spot_usd_per_hour_max: float | None
+
+
 @dataclass
 class Plan:
     """The result of an offline run of one stack."""
@@ -73,6 +92,12 @@ class Plan:
     models: list[ModelRow] = field(default_factory=list)
     reservations: list[ReservationCost] = field(default_factory=list)
     queues: dict[str, Any] = field(default_factory=dict)
+    packing: list[PoolCost] = field(default_factory=list)
+    """Per pool: the nodes the packed models need at min and max replicas, their cost and
+    GPU utilisation (pools no model uses: 0 nodes)."""
+    model_costs: list[ModelCost] = field(default_factory=list)
+    search: str | None = None
+    """How the placement was found (exhaustive or greedy); None without models on GPUs."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +137,9 @@ class Plan:
             "reservations": [
                 {**r.__dict__, "usd_per_month": r.usd_per_month} for r in self.reservations
             ],
+            "gpu_packing": [_rounded(pool.to_dict()) for pool in self.packing],
+            "model_costs": [cost.__dict__ for cost in self.model_costs],
+            "placement_search": self.search,
             "outputs": _jsonable(self.recording.outputs),
             # Only with Kueue installed (teams or finetune), so other plans are unchanged.
             **({"queues": self.queues} if self.queues else {}),
@@ -161,6 +189,8 @@ def plan_stack(stack_file: StackFile) -> Plan:
     from .queues_report import queue_report
 
     queues = queue_report(config, platform.plan.queues)
+    placement = platform.serving.plan.placement
+    packing, costs, search = _packing(placement) if placement is not None else ([], [], None)
     return Plan(
         stack_file.stack,
         str(stack_file.path),
@@ -170,7 +200,44 @@ def plan_stack(stack_file: StackFile) -> Plan:
         models,
         reservations,
         queues,
+        packing,
+        costs,
+        search,
     )
+
+
+def _packing(plan: Any) -> tuple[list[PoolCost], list[ModelCost], str | None]:
+    """Pool costs of the placement and each GPU model's share (`plan` a `SizingPlan`)."""
+    if plan.placement is None:
+        return [], [], None
+    costs = []
+    for name, s in sorted(plan.models.items()):
+        if s.cpu_only or s.pool is None:
+            continue
+        spot = s.spot_usd_per_hour_per_replica
+        costs.append(
+            ModelCost(
+                model=name,
+                pool=s.pool,
+                min_replicas=s.min_replicas,
+                max_replicas=s.max_replicas,
+                usd_per_hour_min=_round(s.usd_per_hour_min),
+                usd_per_hour_max=_round(s.usd_per_hour_max),
+                monthly_cost_min_usd=_round(s.monthly_cost_min_usd),
+                monthly_cost_max_usd=_round(s.monthly_cost_max_usd),
+                spot_usd_per_hour_min=_round(None if spot is None else spot * s.min_replicas),
+                spot_usd_per_hour_max=_round(None if spot is None else spot * s.max_replicas),
+            )
+        )
+    return [plan.pools[p] for p in sorted(plan.pools)], costs, plan.placement.search
+
+
+def _rounded(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in values.items()}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _capacity(config: PlatformConfig, pool: str, target: str, spot: bool) -> str:

@@ -33,6 +33,7 @@ def render_plan(plan: Plan) -> Group:
         inventory_table(plan),
         Text(""),
         models_table(plan),
+        *_packing_section(plan),
         *reservations_section(plan),
         *slo_section(plan),
     ]
@@ -165,8 +166,8 @@ def _money(value: float | None) -> str:
 def _price_caption(plan: Plan) -> str:
     """Per pool: $/hour of one node and the price's source. A month is 730 hours."""
     lines = [
-        "$/mo = on-demand $/hour x 730 x min or max nodes (spot pools cost less: spot "
-        "discounts are not modelled). Prices per node:"
+        "$/mo = on-demand $/hour x 730 x min or max nodes of the pool (the nodes the models "
+        "need, and spot prices: GPU packing). Prices per node:"
     ]
     for pool in plan.inventory:
         hourly = "n/a" if pool.usd_per_hour is None else f"${pool.usd_per_hour:.4f}/h"
@@ -245,6 +246,102 @@ def slo_section(plan: Plan) -> list[Table | Text]:
         f"  {row.model}: {row.slo.basis}, {row.slo.source}" for row in rows if row.slo
     )
     return [Text(""), table, Text(f"Throughput rows:\n{sources}", style="dim")]
+def _packing_section(plan: Plan) -> list[Table | Text]:
+    """The packing of the models onto nodes and its cost, when models run on GPU pools."""
+    if not plan.model_costs:
+        return []
+    return [
+        Text(""),
+        packing_table(plan),
+        Text(packing_notes(plan), style="dim"),
+        Text(""),
+        model_costs_table(plan),
+        Text(
+            "A model's share: its GPUs on each node x node price / GPUs per node, at min-max "
+            "replicas; a pool costs its models' shares plus its idle GPUs.",
+            style="dim",
+        ),
+    ]
+
+
+def packing_table(plan: Plan) -> Table:
+    """Per pool: nodes the packed replicas need at min-max replicas (of the pool's cap), GPU
+    utilisation, on-demand $/h and $/month, spot $/h beside it, idle $/h at max."""
+    table = Table(title="GPU packing", title_justify="left", box=None, pad_edge=False)
+    for column in (
+        "pool",
+        "gpu",
+        "nodes",
+        "of max",
+        "gpus used",
+        "$/h",
+        "$/mo",
+        "spot $/h",
+        "idle $/h",
+    ):
+        table.add_column(
+            column, no_wrap=True, justify="left" if column in ("pool", "gpu") else "right"
+        )
+    for pool in plan.packing:
+        table.add_row(
+            pool.pool,
+            f"{pool.gpus_per_node} x {pool.gpu}",
+            f"{pool.nodes_min}-{pool.nodes_max}",
+            "-" if pool.max_nodes is None else str(pool.max_nodes),
+            f"{_pct(pool.gpu_utilisation_min)}-{_pct(pool.gpu_utilisation_max)}",
+            _range(pool.usd_per_hour_min, pool.usd_per_hour_max, "{:,.2f}"),
+            _range(pool.monthly_cost_min_usd, pool.monthly_cost_max_usd, "{:,.0f}"),
+            _range(pool.spot_usd_per_hour_min, pool.spot_usd_per_hour_max, "{:,.2f}"),
+            "n/a" if pool.idle_usd_per_hour_max is None else f"${pool.idle_usd_per_hour_max:,.2f}",
+        )
+    return table
+
+
+def packing_notes(plan: Plan) -> str:
+    """How the packing was made, pools over their cap, and where spot prices come from."""
+    lines = [
+        "Replicas packed first-fit decreasing onto whole nodes (MIG pools: slices); the pool "
+        f"of each model chosen to minimise the whole placement's cost ({plan.search} search). "
+        "nodes, gpus used and $ at min-max replicas; $/mo = $/h x 730; idle = free GPUs x "
+        "node price / GPUs per node, at max.",
+    ]
+    over = [p for p in plan.packing if p.over_capacity]
+    lines += [
+        f"  {p.pool}: max replicas need {p.nodes_max} nodes, max_nodes is {p.max_nodes}"
+        for p in over
+    ]
+    spot = [p for p in plan.packing if p.spot_price_source]
+    lines += [f"  {p.pool} spot: {p.spot_price_source}" for p in spot]
+    return "\n".join(lines)
+
+
+def model_costs_table(plan: Plan) -> Table:
+    """Per model: its share of the bill (attribution) at min-max replicas, spot beside it."""
+    table = Table(title="Model costs", title_justify="left", box=None, pad_edge=False)
+    for column in ("model", "pool", "replicas", "$/h", "$/mo", "spot $/h"):
+        table.add_column(
+            column, no_wrap=True, justify="left" if column in ("model", "pool") else "right"
+        )
+    for cost in plan.model_costs:
+        table.add_row(
+            cost.model,
+            cost.pool,
+            f"{cost.min_replicas}-{cost.max_replicas}",
+            _range(cost.usd_per_hour_min, cost.usd_per_hour_max, "{:,.2f}"),
+            _range(cost.monthly_cost_min_usd, cost.monthly_cost_max_usd, "{:,.0f}"),
+            _range(cost.spot_usd_per_hour_min, cost.spot_usd_per_hour_max, "{:,.2f}"),
+        )
+    return table
+
+
+def _range(low: float | None, high: float | None, fmt: str) -> str:
+    if low is None or high is None:
+        return "n/a"
+    return f"${fmt.format(low)}-{fmt.format(high)}"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
 
 
 def _usd(value: float | None) -> str:

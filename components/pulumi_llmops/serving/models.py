@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_kubernetes as k8s
 
+from .. import k8s
 from ..cluster.contracts import GpuPoolContract
 from ..cluster.handle import ClusterHandle
 from ..config.models import ModelSpec

@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_kubernetes as k8s
 
+from ... import k8s
 from ...cluster.handle import ClusterHandle
 from ...config.serving import GpuOperatorSpec
 from ...kube import MANAGED_BY, deep_merge, helm_chart, labelled_namespace

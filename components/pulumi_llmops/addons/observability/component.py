@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_kubernetes as k8s
 
+from ... import k8s
 from ...cluster.handle import ClusterHandle
 from ...config.observability import ObservabilitySpec
 from ...kube import (

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_kubernetes as k8s
 
+from ... import k8s
 from ...catalog.overrides import NO_OVERRIDES, CatalogOverrides
 from ...catalog.shape import PoolShape
 from ...config.node_pool import GpuPoolSpec

@@ -1,0 +1,253 @@
+"""The handful of built-in Kubernetes kinds the library registers, without the generated SDK.
+
+`pulumi_kubernetes.core.v1` alone loads hundreds of generated modules (typed inputs and
+outputs for the whole core API: about half the start-up time of an offline plan) to create
+a Namespace. The classes here are real `pulumi.CustomResource`s that register exactly what
+the generated classes register: the same type token, name, inputs (wire names: the library
+passes camelCase manifests), aliases, secret outputs and resource options (the provider
+package's version and plugin URL), and the same source position (the caller's frame). They
+need only `pulumi` and the top of `pulumi_kubernetes`, which every Kubernetes program loads.
+
+Use it as the SDK: `from pulumi_llmops import k8s` then `k8s.core.v1.Namespace(...)`;
+`k8s.apiextensions.CustomResource` likewise (the generated one loads `meta.v1`'s types).
+`Provider`, `helm` and any kind not thinned here (e.g. `k8s.resource.v1`, `k8s.core.v1.Pod`)
+are the real SDK's, loaded on first use: a new call site works unchanged, without the saving.
+`tests/kube/test_thin_kinds.py` records every registration of every shipped stack and example
+with these classes and with the generated ones and asserts they are equal.
+
+What the generated classes give that these do not: typed output objects (`ns.metadata` is an
+Output of a plain dict here, not of `ObjectMeta`; the library never reads these outputs) and
+snake_case translation inside nested dicts (manifests here are already camelCase).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
+import pulumi
+import pulumi_kubernetes as _sdk
+from pulumi_kubernetes import _utilities
+
+# And, through __getattr__: Provider, helm and every other API group (the SDK's).
+__all__ = ["apiextensions", "batch", "core", "meta", "networking", "storage"]
+
+
+class _Kind(pulumi.CustomResource):
+    """A built-in kind: fixed token, apiVersion and kind; `INPUTS` are its Python argument
+    names (the generated class's) mapped to wire names, in the generated class's order."""
+
+    TOKEN: ClassVar[str]
+    API_VERSION: ClassVar[str]
+    KIND: ClassVar[str]
+    INPUTS: ClassVar[tuple[tuple[str, str], ...]]
+    REQUIRED: ClassVar[tuple[str, ...]] = ()
+    SECRET_INPUTS: ClassVar[tuple[str, ...]] = ()
+    ALIASES: ClassVar[tuple[str, ...]] = ()
+    OUTPUT_ONLY: ClassVar[tuple[str, ...]] = ("status",)
+
+    def __init__(
+        self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **kwargs: Any
+    ) -> None:
+        # The SDK's order: its defaults (version, plugin URL) merged with the caller's opts,
+        # then the kind's own secret outputs and aliases.
+        opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
+        if not isinstance(opts, pulumi.ResourceOptions):
+            raise TypeError("Expected resource options to be a ResourceOptions instance")
+        names = dict(self.INPUTS)
+        unknown = sorted(set(kwargs) - set(names) - {"api_version", "kind"})
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected arguments {unknown}")
+        props: dict[str, Any] = {}
+        for py_name, wire in self.INPUTS:
+            if py_name == "api_version":
+                props[wire] = self.API_VERSION
+            elif py_name == "kind":
+                props[wire] = self.KIND
+            elif py_name in self.OUTPUT_ONLY:
+                props[wire] = None
+            else:
+                value = kwargs.get(py_name)
+                if value is None and py_name in self.REQUIRED and not opts.urn:
+                    raise TypeError(f"Missing required property '{py_name}'")
+                if value is not None and py_name in self.SECRET_INPUTS:
+                    value = pulumi.Output.secret(value)
+                props[wire] = value
+        if self.SECRET_INPUTS:
+            wires = [names[n] for n in self.SECRET_INPUTS]
+            opts = pulumi.ResourceOptions.merge(
+                opts, pulumi.ResourceOptions(additional_secret_outputs=wires)
+            )
+        if self.ALIASES:
+            aliases = [pulumi.Alias(type_=t) for t in self.ALIASES]
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases))
+        # Called from this __init__ so the SDK's stack walk (third __init__ up) finds the
+        # caller's frame as the source position, as it does for the generated classes.
+        super().__init__(self.TOKEN, resource_name, props, opts)
+
+
+_META = (("api_version", "apiVersion"), ("kind", "kind"), ("metadata", "metadata"))
+_SPEC = (*_META, ("spec", "spec"), ("status", "status"))
+
+
+class Namespace(_Kind):
+    TOKEN = "kubernetes:core/v1:Namespace"
+    API_VERSION, KIND, INPUTS = "v1", "Namespace", _SPEC
+
+
+class ConfigMap(_Kind):
+    TOKEN = "kubernetes:core/v1:ConfigMap"
+    API_VERSION, KIND = "v1", "ConfigMap"
+    INPUTS = (
+        ("api_version", "apiVersion"),
+        ("binary_data", "binaryData"),
+        ("data", "data"),
+        ("immutable", "immutable"),
+        ("kind", "kind"),
+        ("metadata", "metadata"),
+    )
+
+
+class Secret(_Kind):
+    TOKEN = "kubernetes:core/v1:Secret"
+    API_VERSION, KIND = "v1", "Secret"
+    INPUTS = (
+        ("api_version", "apiVersion"),
+        ("data", "data"),
+        ("immutable", "immutable"),
+        ("kind", "kind"),
+        ("metadata", "metadata"),
+        ("string_data", "stringData"),
+        ("type", "type"),
+    )
+    SECRET_INPUTS = ("data", "string_data")
+
+
+class ResourceQuota(_Kind):
+    TOKEN = "kubernetes:core/v1:ResourceQuota"
+    API_VERSION, KIND, INPUTS = "v1", "ResourceQuota", _SPEC
+
+
+class NodePatch(_Kind):
+    TOKEN = "kubernetes:core/v1:NodePatch"
+    API_VERSION, KIND, INPUTS = "v1", "Node", _SPEC
+
+
+class Service(_Kind):
+    TOKEN = "kubernetes:core/v1:Service"
+    API_VERSION, KIND, INPUTS = "v1", "Service", _SPEC
+
+
+class NetworkPolicy(_Kind):
+    TOKEN = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+    API_VERSION, KIND, INPUTS = "networking.k8s.io/v1", "NetworkPolicy", _SPEC
+    ALIASES = ("kubernetes:extensions/v1beta1:NetworkPolicy",)
+
+
+class StorageClass(_Kind):
+    TOKEN = "kubernetes:storage.k8s.io/v1:StorageClass"
+    API_VERSION, KIND = "storage.k8s.io/v1", "StorageClass"
+    INPUTS = (
+        ("allow_volume_expansion", "allowVolumeExpansion"),
+        ("allowed_topologies", "allowedTopologies"),
+        ("api_version", "apiVersion"),
+        ("kind", "kind"),
+        ("metadata", "metadata"),
+        ("mount_options", "mountOptions"),
+        ("parameters", "parameters"),
+        ("provisioner", "provisioner"),
+        ("reclaim_policy", "reclaimPolicy"),
+        ("volume_binding_mode", "volumeBindingMode"),
+    )
+    REQUIRED = ("provisioner",)
+    ALIASES = ("kubernetes:storage.k8s.io/v1beta1:StorageClass",)
+
+
+class CronJob(_Kind):
+    TOKEN = "kubernetes:batch/v1:CronJob"
+    API_VERSION, KIND, INPUTS = "batch/v1", "CronJob", _SPEC
+    REQUIRED = ("spec",)
+    ALIASES = ("kubernetes:batch/v1beta1:CronJob", "kubernetes:batch/v2alpha1:CronJob")
+
+
+class CustomResource(pulumi.CustomResource):
+    """An instance of a CRD, as `apiextensions.CustomResource` registers it (token
+    `kubernetes:<apiVersion>:<kind>`), without the `meta.v1` types the generated one loads."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        api_version: str,
+        kind: str,
+        spec: Any = None,
+        metadata: Any = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        if not resource_name:
+            raise TypeError("Missing resource name argument (for URN creation)")
+        if not isinstance(resource_name, str):
+            raise TypeError("Expected resource name to be a string")
+        # The SDK's order: the caller's opts, then the package version (no plugin URL).
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(version=_utilities.get_version())
+        )
+        if api_version is None and not opts.urn:
+            raise TypeError("Missing required property 'api_version'")
+        if kind is None and not opts.urn:
+            raise TypeError("Missing required property 'kind'")
+        props = {"apiVersion": api_version, "kind": kind, "metadata": metadata, "spec": spec}
+        super().__init__(f"kubernetes:{api_version}:{kind}", resource_name, props, opts)
+
+
+def _camel(name: str) -> str:
+    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
+
+
+def ObjectMetaArgs(**fields: Any) -> dict[str, Any]:  # noqa: N802 (the SDK's name)
+    """`metadata` as the generated `ObjectMetaArgs` serialises it: wire names, unset dropped."""
+    return {_camel(k): v for k, v in fields.items() if v is not None}
+
+
+class _Group(SimpleNamespace):
+    """A thin `core.v1`-style namespace: the kinds above, and any other kind of that SDK
+    group from the generated package (loaded on first use), so a new call site works as with
+    the SDK, just without the start-up saving."""
+
+    def __init__(self, sdk_module: str, **kinds: Any) -> None:
+        super().__init__(**kinds)
+        self._sdk_module = sdk_module
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(importlib.import_module(self._sdk_module), name)
+
+
+core = SimpleNamespace(
+    v1=_Group(
+        "pulumi_kubernetes.core.v1",
+        ConfigMap=ConfigMap,
+        Namespace=Namespace,
+        NodePatch=NodePatch,
+        ResourceQuota=ResourceQuota,
+        Secret=Secret,
+        Service=Service,
+    )
+)
+networking = SimpleNamespace(
+    v1=_Group("pulumi_kubernetes.networking.v1", NetworkPolicy=NetworkPolicy)
+)
+storage = SimpleNamespace(v1=_Group("pulumi_kubernetes.storage.v1", StorageClass=StorageClass))
+batch = SimpleNamespace(v1=_Group("pulumi_kubernetes.batch.v1", CronJob=CronJob))
+meta = SimpleNamespace(v1=_Group("pulumi_kubernetes.meta.v1", ObjectMetaArgs=ObjectMetaArgs))
+apiextensions = _Group("pulumi_kubernetes.apiextensions", CustomResource=CustomResource)
+
+
+def __getattr__(name: str) -> Any:
+    """Everything else (`Provider`, `helm`, other API groups): the real SDK's, loaded on
+    first use there."""
+    if name.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(_sdk, name)
