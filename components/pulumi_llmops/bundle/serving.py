@@ -35,9 +35,13 @@ from ..cluster.handle import ClusterHandle
 from ..config.errors import ConfigError, Problem
 from ..config.models import kserve_enabled
 from ..config.platform import PlatformConfig
+from ..config.routing import routed_models
 from ..kube import MODELS_NAMESPACE
 from ..serving.autoscaling import scale_metrics, uses_keda
 from ..serving.cache import cached_pools, with_cache_label
+from .routing import build_benchmark, build_gateway
+from ..serving.benchmark import BenchmarkJob
+from ..serving.gateway import InferenceGateway
 from ..serving.models import ModelDeployments, ModelDeploymentsArgs
 from ..serving.network import model_client_namespaces
 from ..serving.sizing import ModelSizing, SizingPlan, cache_size_gib, plan_sizing
@@ -76,6 +80,8 @@ class Serving:
     kserve: KServe | None = None
     keda: Keda | None = None
     models: ModelDeployments | None = None
+    gateway: InferenceGateway | None = None
+    benchmark: BenchmarkJob | None = None
 
 
 def plan_serving(
@@ -278,7 +284,13 @@ def build_serving(
             if addons.kserve.network_policy
             else None,
             labels=config.tags,
+            routed=frozenset(routed_models(config.routing, config.models)),
         ),
         opts=opts,
     )
+    models_before = [*before, *serving.models.inference_services.values()]
+    serving.gateway = build_gateway(
+        name, config, cluster, plan, serving, models_before, opts, overrides
+    )
+    serving.benchmark = build_benchmark(name, config, cluster, serving, models_before, opts)
     return serving

@@ -10,12 +10,14 @@ from pydantic import Field, ValidationError, model_validator
 from ..targets import CLOUD_TARGETS, Target
 from .addons import AddonsSpec
 from .base import ResourceKey, Spec
+from .benchmark import BenchmarkSpec, benchmark_problems
 from .catalog import CatalogSpec
 from .cloud import cloud_problems, foreign_block_problems
 from .cluster import ClusterSpec
 from .errors import ConfigError, Problem, raise_if_any
 from .models import ModelSpec, model_problems
 from .node_pool import GpuPoolSpec
+from .routing import RoutingSpec, routed_models, routing_problems
 from .versions import VersionsSpec
 
 __all__ = [
@@ -69,6 +71,15 @@ class PlatformConfig(Spec):
         default_factory=dict,
         description="Models to serve with KServe, keyed by served model name.",
     )
+    routing: RoutingSpec = Field(
+        default_factory=RoutingSpec,
+        description="How requests reach the models: their Service (default) or the "
+        "inference gateway (docs/routing.md).",
+    )
+    benchmark: BenchmarkSpec | None = Field(
+        None,
+        description="A load-test Job against one model (docs/benchmark.md). Unset: none.",
+    )
 
     @model_validator(mode="after")
     def _target_rules(self) -> PlatformConfig:
@@ -84,6 +95,8 @@ class PlatformConfig(Spec):
             + region_problems(self.target, self.region, self.cluster, self.node_pools, self.catalog)
             + self._target_problems()
             + self._model_problems()
+            + self._routing_problems()
+            + benchmark_problems(self.benchmark, self.models)
         )
 
     def _model_problems(self) -> list[Problem]:
@@ -94,6 +107,18 @@ class PlatformConfig(Spec):
             kserve_field=kserve.enabled,
             deployment_mode=kserve.deployment_mode,
             model_cache=kserve.model_cache.enabled,
+            held_at_zero=frozenset(routed_models(self.routing, self.models)),
+        )
+
+    def _routing_problems(self) -> list[Problem]:
+        kserve = self.addons.kserve
+        return routing_problems(
+            self.routing,
+            self.models,
+            target=self.target,
+            network_policy=kserve.network_policy,
+            deployment_mode=kserve.deployment_mode,
+            keda=self.addons.observability.enabled,
         )
 
     def _tag_problems(self) -> list[Problem]:

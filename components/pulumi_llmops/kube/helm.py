@@ -80,13 +80,15 @@ def helm_chart(
     depends_on: Sequence[pulumi.Resource] = (),
     skip_crds: bool = False,
     transforms: Sequence[pulumi.ResourceTransform] = (),
+    release_name: str | None = None,
 ) -> k8s.helm.v4.Chart:
     """A `helm.v4.Chart` for a pinned chart, on `provider` (the cluster's), parented to `parent`.
 
     OCI charts are passed as `oci://` references, https repositories through
     `repository_opts`, local charts (an absolute path to a directory or `.tgz`) as they are.
     `transforms` apply to the chart's children (the library uses only `await_webhook_ca`,
-    for charts without webhook annotation values).
+    for charts without webhook annotation values). `release_name` names the release (and
+    the objects a chart names after it); default: the resource name.
 
     Charts get neither `protect` nor `retain_on_delete`: `retain_on_delete` does not reach
     the resources a chart renders (pulumi/pulumi-kubernetes#3065, closed won't-fix), and if
@@ -97,6 +99,7 @@ def helm_chart(
     """
     return k8s.helm.v4.Chart(
         name,
+        name=release_name,
         chart=pin.chart,
         version=pin.version,
         repository_opts=(
