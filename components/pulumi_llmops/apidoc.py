@@ -43,6 +43,8 @@ ORDER = (
     "CertManager",
     "KServe",
     "ModelDeployments",
+    "InferenceGateway",
+    "BenchmarkJob",
     "VectorDatabase",
     "Observability",
     "GitOps",

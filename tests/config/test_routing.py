@@ -78,8 +78,14 @@ GKE_ROUTED = {**cloud_platform("gke"), "models": {"m": {**MODEL, "routing": "inf
         ),
         (
             onprem_platform(
-                models={"m": {**MODEL, "params_billion": 0.5, "cpu_only": True,
-                              "routing": "inference-gateway"}}
+                models={
+                    "m": {
+                        **MODEL,
+                        "params_billion": 0.5,
+                        "cpu_only": True,
+                        "routing": "inference-gateway",
+                    }
+                }
             ),
             [
                 "models.m.routing: the endpoint picker routes on vLLM metrics; CPU models run "
@@ -98,8 +104,15 @@ GKE_ROUTED = {**cloud_platform("gke"), "models": {"m": {**MODEL, "routing": "inf
         ),
         (
             onprem_platform(
-                models={"m": {**MODEL, "routing": "inference-gateway", "min_replicas": 0,
-                              "scale_metric": "cpu", "max_replicas": 2}},
+                models={
+                    "m": {
+                        **MODEL,
+                        "routing": "inference-gateway",
+                        "min_replicas": 0,
+                        "scale_metric": "cpu",
+                        "max_replicas": 2,
+                    }
+                },
                 routing={"flow_control": True},
             ),
             [
@@ -109,9 +122,13 @@ GKE_ROUTED = {**cloud_platform("gke"), "models": {"m": {**MODEL, "routing": "inf
             ],
         ),
         (
-            onprem_platform(models={"m": {**MODEL, "min_replicas": 0}}, routing={"flow_control": True}),
-            ["models.m.min_replicas: 0 (scale to zero) needs addons.kserve.deployment_mode: "
-             "Knative (got 0)"],
+            onprem_platform(
+                models={"m": {**MODEL, "min_replicas": 0}}, routing={"flow_control": True}
+            ),
+            [
+                "models.m.min_replicas: 0 (scale to zero) needs addons.kserve.deployment_mode: "
+                "Knative (got 0)"
+            ],
         ),
         (
             onprem_platform(
@@ -172,8 +189,10 @@ GKE_ROUTED = {**cloud_platform("gke"), "models": {"m": {**MODEL, "routing": "inf
         ),
         (
             onprem_platform(models={"m": MODEL}, benchmark={"model": "m", "request_rates": []}),
-            ["benchmark.request_rates: List should have at least 1 item after validation, "
-             "not 0 (got [])"],
+            [
+                "benchmark.request_rates: List should have at least 1 item after validation, "
+                "not 0 (got [])"
+            ],
         ),
     ],
 )

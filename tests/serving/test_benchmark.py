@@ -24,8 +24,13 @@ def spec(**fields: Any) -> BenchmarkSpec:
 
 def test_sweep_script_exact() -> None:
     script = sweep_script(
-        spec(request_rates=[0.5, 2, 4], prompt_tokens=1024, output_tokens=256, num_prompts=50,
-             max_concurrency=32),
+        spec(
+            request_rates=[0.5, 2, 4],
+            prompt_tokens=1024,
+            output_tokens=256,
+            num_prompts=50,
+            max_concurrency=32,
+        ),
         SERVICE_URL,
         "Qwen/Qwen2.5-7B-Instruct",
     )
@@ -44,7 +49,9 @@ def test_sweep_script_exact() -> None:
 
 def test_endpoint_per_routing() -> None:
     assert benchmark_url("qwen", NS, routed=False, class_name=None, gateway_port=80) == SERVICE_URL
-    assert benchmark_url("qwen", NS, routed=True, class_name="istio", gateway_port=80) == GATEWAY_URL
+    assert (
+        benchmark_url("qwen", NS, routed=True, class_name="istio", gateway_port=80) == GATEWAY_URL
+    )
     # GKE's managed gateway has a VPC address, not a cluster name: the Service, unless
     # benchmark.base_url gives the address.
     assert (

@@ -41,7 +41,12 @@ POOL_DEFAULTS = ("inferencepool", "v1.5.0")
 CHART = "kubernetes:helm.sh/v4:Chart"
 ROUTED = {
     "qwen": {**MODEL, "max_context_tokens": 4096, "min_replicas": 0, "max_replicas": 3},
-    "small": {**SMALL, "routing": "inference-gateway", "max_replicas": 2, "scale_metric": "kv_cache"},
+    "small": {
+        **SMALL,
+        "routing": "inference-gateway",
+        "max_replicas": 2,
+        "scale_metric": "kv_cache",
+    },
     "plain": {**SMALL, "routing": "service"},
 }
 ROUTING = {
@@ -160,8 +165,9 @@ def test_onprem_routed_models_register_pool_route_objectives_and_scalers() -> No
     crds = recording.named("lab-inference-gateway-inference-crds")
     assert crds.inputs["file"] == MANIFESTS["inference-extension-crds"]
     assert "v1.5.0" in crds.inputs["file"]
-    assert recording.named("lab-inference-gateway-gateway-api-crds").inputs["file"] == (
-        MANIFESTS["gateway-api-crds"]
+    assert (
+        recording.named("lab-inference-gateway-gateway-api-crds").inputs["file"]
+        == (MANIFESTS["gateway-api-crds"])
     )
     pool = recording.named("lab-inference-gateway-qwen-pool").inputs
     assert pool["chart"] == CHARTS["inferencepool"].chart
@@ -224,7 +230,11 @@ def test_gateway_route_and_objective_exact() -> None:
                     }
                 ],
                 "backendRefs": [
-                    {"group": "inference.networking.k8s.io", "kind": "InferencePool", "name": "qwen-pool"}
+                    {
+                        "group": "inference.networking.k8s.io",
+                        "kind": "InferencePool",
+                        "name": "qwen-pool",
+                    }
                 ],
                 "timeouts": {"request": "300s"},
             }
@@ -234,7 +244,11 @@ def test_gateway_route_and_objective_exact() -> None:
     assert objective["metadata"]["name"] == "qwen-batch"
     assert objective["spec"] == {
         "priority": -5,
-        "poolRef": {"group": "inference.networking.k8s.io", "kind": "InferencePool", "name": "qwen-pool"},
+        "poolRef": {
+            "group": "inference.networking.k8s.io",
+            "kind": "InferencePool",
+            "name": "qwen-pool",
+        },
     }
 
 

@@ -38,14 +38,14 @@ from ..config.platform import PlatformConfig
 from ..config.routing import routed_models
 from ..kube import MODELS_NAMESPACE
 from ..serving.autoscaling import scale_metrics, uses_keda
-from ..serving.cache import cached_pools, with_cache_label
-from .routing import build_benchmark, build_gateway
 from ..serving.benchmark import BenchmarkJob
+from ..serving.cache import cached_pools, with_cache_label
 from ..serving.gateway import InferenceGateway
 from ..serving.models import ModelDeployments, ModelDeploymentsArgs
 from ..serving.network import model_client_namespaces
 from ..serving.sizing import ModelSizing, SizingPlan, cache_size_gib, plan_sizing
 from ..versions import chart_pin
+from .routing import build_benchmark, build_gateway
 from .serving_rules import adopted_pool_problems, hook_problems, kserve_problems
 
 

@@ -120,7 +120,9 @@ def _cloud(name: str, plan: PlatformPlan, opts: pulumi.ResourceOptions) -> Targe
         assert cloud.default_spec is not None  # PlatformConfig requires the block otherwise
         spec = cloud.default_spec()
     tags = {cloud.tags_field: config.resource_tags}
-    gateway_api = {"gateway_api": True} if config.target == "gke" and gke_gateway_needed(config) else {}
+    gateway_api = (
+        {"gateway_api": True} if config.target == "gke" and gke_gateway_needed(config) else {}
+    )
     cluster = getattr(package, cloud.cluster)(
         f"{name}-cluster",
         getattr(package, f"{cloud.cluster}Args")(

@@ -128,9 +128,7 @@ class RoutingSpec(Spec):
             try:
                 ipaddress.ip_network(cidr)
             except ValueError:
-                problems.append(
-                    Problem(f"gateway.proxy_source_ranges.{i}", "must be a CIDR", cidr)
-                )
+                problems.append(Problem(f"gateway.proxy_source_ranges.{i}", "must be a CIDR", cidr))
         raise_if_any(problems)
         return self
 

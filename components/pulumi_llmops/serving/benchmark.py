@@ -89,9 +89,7 @@ def sweep_script(spec: BenchmarkSpec, base_url: str, tokenizer: str) -> str:
     )
 
 
-def results_claim(
-    spec: BenchmarkSpec, namespace: str, labels: Mapping[str, str]
-) -> dict[str, Any]:
+def results_claim(spec: BenchmarkSpec, namespace: str, labels: Mapping[str, str]) -> dict[str, Any]:
     body: dict[str, Any] = {
         "accessModes": ["ReadWriteOnce"],
         "resources": {"requests": {"storage": f"{spec.results_storage_gib}Gi"}},
@@ -101,7 +99,11 @@ def results_claim(
     return {
         "apiVersion": "v1",
         "kind": "PersistentVolumeClaim",
-        "metadata": {"name": claim_name(spec.model), "namespace": namespace, "labels": dict(labels)},
+        "metadata": {
+            "name": claim_name(spec.model),
+            "namespace": namespace,
+            "labels": dict(labels),
+        },
         "spec": body,
     }
 

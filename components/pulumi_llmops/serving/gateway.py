@@ -155,6 +155,4 @@ class InferenceGateway(pulumi.ComponentResource):
                     child, pulumi.ResourceOptions(depends_on=list(args.depends_on))
                 ),
             )
-        self.register_outputs(
-            {"gateway_class": self.class_name, "models": sorted(self.pools)}
-        )
+        self.register_outputs({"gateway_class": self.class_name, "models": sorted(self.pools)})
