@@ -72,8 +72,8 @@ def test_config_is_frozen() -> None:
         (
             {"clustr": {}},
             [
-                "clustr: unknown key; allowed keys: addons, catalog, cluster, environment, "
-                "models, node_pools, region, tags, target, versions"
+                "clustr: unknown key; allowed keys: addons, benchmark, catalog, cluster, "
+                "environment, models, node_pools, region, routing, tags, target, versions"
             ],
         ),
         (
@@ -204,7 +204,8 @@ def test_config_is_frozen() -> None:
             {"versions": {"charts": {"gpu-operatr": {"version": "v1"}}}},
             [
                 "versions.charts.gpu-operatr: unknown chart; known: argo-cd, cert-manager, "
-                "cloudnative-pg, cluster-autoscaler, cnpg-cluster, flux2, gpu-operator, karpenter, keda, "
+                "cloudnative-pg, cluster-autoscaler, cnpg-cluster, flux2, gpu-operator, "
+                "inferencepool, karpenter, keda, "
                 "kserve-crd, kserve-localmodel-crd, kserve-localmodel-resources, "
                 "kserve-resources, kserve-runtime-configs, kube-prometheus-stack, milvus, "
                 "opentelemetry-collector, qdrant, weaviate (got 'gpu-operatr')"

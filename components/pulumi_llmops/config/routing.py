@@ -25,7 +25,7 @@ Routing = Literal["service", "inference-gateway"]
 INFERENCE_GATEWAY: Routing = "inference-gateway"
 KEDA = ("queue", "kv_cache")
 _OBJECTIVE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$")
-_CLASS = r"^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$"
+_CLASS = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"
 
 
 class GatewayRoutingSpec(Spec):
@@ -47,6 +47,7 @@ class GatewayRoutingSpec(Spec):
     class_name: str | None = Field(
         None,
         pattern=_CLASS,
+        max_length=63,
         description="GatewayClass. Default: per target, gke-l7-rilb (internal) or "
         "gke-l7-regional-external-managed (external) on GKE, istio elsewhere (Istio must be "
         "installed with its inference extension support on, see docs/routing.md).",
