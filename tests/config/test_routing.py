@@ -184,6 +184,24 @@ GKE_ROUTED = {**cloud_platform("gke"), "models": {"m": {**MODEL, "routing": "inf
             ],
         ),
         (
+            {
+                **GKE_ROUTED,
+                "models": {"m": {**MODEL, "min_replicas": 0, "max_replicas": 2}},
+                "routing": {
+                    "default": "inference-gateway",
+                    "flow_control": True,
+                    "gateway": {"proxy_source_ranges": ["10.129.0.0/23"]},
+                },
+                "benchmark": {"model": "m"},
+            },
+            [
+                "benchmark.base_url: required: m may sit at zero replicas and only requests "
+                "through its gateway wake it, but the Job would call its Service; give the "
+                "gateway's address (http://<address>/<model>) or benchmark a model with "
+                "min_replicas >= 1"
+            ],
+        ),
+        (
             onprem_platform(models={"m": MODEL}, benchmark={"model": "m", "request_rates": [0, 2]}),
             ["benchmark.request_rates.0: requests per second: above 0, at most 100000 (got 0.0)"],
         ),
@@ -198,6 +216,15 @@ GKE_ROUTED = {**cloud_platform("gke"), "models": {"m": {**MODEL, "routing": "inf
 )
 def test_invalid_routing_and_benchmark_config(data: dict[str, Any], expected: list[str]) -> None:
     assert problems(data) == expected
+
+
+def test_a_model_at_zero_behind_the_in_cluster_gateway_is_benchmarked_through_it() -> None:
+    data = onprem_platform(
+        models={"m": {**MODEL, "min_replicas": 0, "max_replicas": 2}},
+        routing={"default": "inference-gateway", "flow_control": True},
+        benchmark={"model": "m"},
+    )
+    assert problems(data) == []
 
 
 def test_gke_routed_with_proxy_ranges_or_without_network_policy_loads() -> None:

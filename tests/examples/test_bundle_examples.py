@@ -268,7 +268,7 @@ def test_gke_inference_gateway_routes_two_models_and_benchmarks_one(run_example)
     recording = run_example("gke-inference-gateway", "Pulumi.dev.yaml")
     assert recording.outputs["gateway_class"] == "gke-l7-rilb"
     assert recording.outputs["routed_models"] == ["llama-3-1-8b", "qwen2-5-7b"]
-    assert recording.outputs["benchmark_job"] == "llmops-bench-qwen2-5-7b"
+    assert recording.outputs["benchmark_job"] == "llmops-bench-llama-3-1-8b"
     assert recording.named("llm-gw-dev-cluster-gke").inputs["gatewayApiConfig"] == {
         "channel": "CHANNEL_STANDARD"
     }
@@ -303,3 +303,7 @@ def test_gke_inference_gateway_routes_two_models_and_benchmarks_one(run_example)
     script = job["spec"]["template"]["spec"]["containers"][0]["command"][2]
     assert "for rate in 0.5 1 2 4; do" in script
     assert "--random-input-len 1024 --random-output-len 256 --num-prompts 200" in script
+    assert "--base-url http://llama-3-1-8b-predictor.llmops-models.svc.cluster.local " in script
+    # The gated model's tokenizer needs the token too.
+    env = job["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert env[0]["valueFrom"]["secretKeyRef"] == {"name": "hf-token", "key": "HF_TOKEN"}

@@ -89,8 +89,15 @@ class BenchmarkSpec(Spec):
         return self
 
 
-def benchmark_problems(benchmark: BenchmarkSpec | None, models: Mapping[str, Any]) -> list[Problem]:
-    """Cross-field rules of `benchmark` and `models` (paths from the root)."""
+def benchmark_problems(
+    benchmark: BenchmarkSpec | None,
+    models: Mapping[str, Any],
+    *,
+    via_in_cluster_gateway: bool = False,
+) -> list[Problem]:
+    """Cross-field rules of `benchmark` and `models` (paths from the root).
+    `via_in_cluster_gateway`: the benchmarked model is routed through the in-cluster (Istio)
+    gateway, whose Service the Job can reach by name."""
     if benchmark is None:
         return []
     model = models.get(benchmark.model)
@@ -99,6 +106,16 @@ def benchmark_problems(benchmark: BenchmarkSpec | None, models: Mapping[str, Any
         return [
             Problem(
                 "benchmark.model", f"unknown model; configured models: {known}", benchmark.model
+            )
+        ]
+    if model.min_replicas == 0 and benchmark.base_url is None and not via_in_cluster_gateway:
+        return [
+            Problem(
+                "benchmark.base_url",
+                f"required: {benchmark.model} may sit at zero replicas and only requests "
+                "through its gateway wake it, but the Job would call its Service; give the "
+                "gateway's address (http://<address>/<model>) or benchmark a model with "
+                "min_replicas >= 1",
             )
         ]
     if benchmark.tokenizer is None and not model.storage_uri.startswith("hf://"):

@@ -96,7 +96,7 @@ class PlatformConfig(Spec):
             + self._target_problems()
             + self._model_problems()
             + self._routing_problems()
-            + benchmark_problems(self.benchmark, self.models)
+            + self._benchmark_problems()
         )
 
     def _model_problems(self) -> list[Problem]:
@@ -109,6 +109,12 @@ class PlatformConfig(Spec):
             model_cache=kserve.model_cache.enabled,
             held_at_zero=frozenset(routed_models(self.routing, self.models)),
         )
+
+    def _benchmark_problems(self) -> list[Problem]:
+        bench, gateway = self.benchmark, self.routing.gateway
+        in_cluster = (gateway.class_name or ("gke" if self.target == "gke" else "istio")) == "istio"
+        routed = bench is not None and bench.model in routed_models(self.routing, self.models)
+        return benchmark_problems(bench, self.models, via_in_cluster_gateway=routed and in_cluster)
 
     def _routing_problems(self) -> list[Problem]:
         kserve = self.addons.kserve
