@@ -353,3 +353,24 @@ def test_default_routing_registers_no_gateway_and_leaves_gke_gateway_api_off() -
     assert recording.of_type("llmops:serving:InferenceGateway") == []
     assert "gatewayApiConfig" not in recording.named("ml-cluster-gke").inputs
     assert [r.type for r in recording if r.type == CHART and "pool" in r.name] == []
+
+
+def test_epp_values_overrides_win_over_the_rendered_values() -> None:
+    recording, _ = run_platform(
+        onprem_platform(
+            models={"qwen": {**MODEL, "max_context_tokens": 4096, "routing": "inference-gateway"}},
+            routing={
+                "epp_values_overrides": {
+                    "inferenceExtension": {"resources": {"requests": {"cpu": "4"}}, "replicas": 2}
+                }
+            },
+            addons={"vector_db": {"enabled": False}},
+        )
+    )
+    values = recording.named("lab-inference-gateway-qwen-pool").inputs["values"]
+    assert values["inferenceExtension"]["resources"] == {
+        "requests": {"cpu": "4", "memory": "2Gi"},
+        "limits": {"memory": "8Gi"},
+    }
+    assert values["inferenceExtension"]["replicas"] == 2.0
+    assert values["provider"] == {"name": "istio"}
