@@ -97,9 +97,11 @@ def helm_chart(
     StatefulSet volume claims (no chart owns them) and a StorageClass with
     `reclaimPolicy: Retain` (docs/vector-db.md).
     """
+    # Only when set: the release then defaults to the resource name, as before.
+    release = {"name": release_name} if release_name is not None else {}
     return k8s.helm.v4.Chart(
         name,
-        name=release_name,
+        **release,
         chart=pin.chart,
         version=pin.version,
         repository_opts=(
