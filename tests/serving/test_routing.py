@@ -314,6 +314,10 @@ def test_ordering_crds_gateway_pool_route_and_keda() -> None:
     assert {urn["lab-keda-chart"], urn["lab-inference-gateway-qwen-pool"]} <= deps[
         "lab-inference-gateway-qwen-scaler"
     ]
+    # The qwen pool renders the EPP's ServiceMonitor: after the observability chart (its CRD).
+    observability = urn["lab-observability-kube-prometheus-stack"]
+    assert observability in deps["lab-inference-gateway-qwen-pool"]
+    assert observability not in deps["lab-inference-gateway-small-pool"]
 
 
 def test_internal_istio_gateway_needs_no_extra_network_policy() -> None:

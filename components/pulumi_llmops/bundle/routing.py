@@ -31,6 +31,7 @@ def build_gateway(
     before: Sequence[pulumi.Resource],
     opts: pulumi.ResourceOptions,
     chart_overrides: Mapping[str, Mapping[str, str]],
+    observability: pulumi.Resource | None = None,
 ) -> InferenceGateway | None:
     """The `InferenceGateway` of the routed models, or None when no model is routed."""
     routed = routed_models(config.routing, config.models)
@@ -45,11 +46,14 @@ def build_gateway(
             models={m: config.models[m] for m in routed},
             routing=config.routing,
             scale_metrics={m: plan.scale_metrics.get(m) for m in routed},
-            prometheus_url=prometheus_url(obs.namespace) if obs.enabled else None,
+            prometheus_url=prometheus_url(obs.namespace)
+            if obs.enabled and observability is not None
+            else None,
             network_policy=config.addons.kserve.network_policy,
             chart_overrides=chart_overrides,
             depends_on=list(before),
             keda_depends_on=[serving.keda.chart] if serving.keda else [],
+            metrics_depends_on=[observability] if observability is not None else [],
             labels=config.tags,
         ),
         opts=opts,

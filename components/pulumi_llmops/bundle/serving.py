@@ -290,7 +290,7 @@ def build_serving(
     )
     models_before = [*before, *serving.models.inference_services.values()]
     serving.gateway = build_gateway(
-        name, config, cluster, plan, serving, models_before, opts, overrides
+        name, config, cluster, plan, serving, models_before, opts, overrides, observability
     )
     serving.benchmark = build_benchmark(name, config, cluster, serving, models_before, opts)
     return serving

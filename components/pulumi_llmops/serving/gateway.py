@@ -51,6 +51,9 @@ class InferenceGatewayArgs:
     chart_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     depends_on: Sequence[pulumi.Resource] = ()
     keda_depends_on: Sequence[pulumi.Resource] = ()
+    metrics_depends_on: Sequence[pulumi.Resource] = ()
+    """Waited for by the pools whose chart renders the EPP's ServiceMonitor (the
+    observability chart, which brings its CRD)."""
     labels: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -109,12 +112,14 @@ class InferenceGateway(pulumi.ComponentResource):
         for model, spec in sorted(args.models.items()):
             metric = args.scale_metrics.get(model)
             keda = uses_keda(metric) and args.prometheus_url is not None
+            epp_metrics = keda and spec.min_replicas == 0
             values = inference_pool_values(
                 model,
                 chart_provider(self.class_name),
                 flow_control=routing.flow_control,
-                epp_metrics=keda and spec.min_replicas == 0,
+                epp_metrics=epp_metrics,
             )
+            metrics_after = list(args.metrics_depends_on) if epp_metrics else []
             self.pools[model] = helm_chart(
                 f"{name}-{model}-pool",
                 pin,
@@ -122,7 +127,7 @@ class InferenceGateway(pulumi.ComponentResource):
                 namespace=ns,
                 values=deep_merge(values, routing.epp_values_overrides),
                 parent=self,
-                depends_on=[*self.crds, *args.depends_on],
+                depends_on=[*self.crds, *args.depends_on, *metrics_after],
                 release_name=pool_name(model),
             )
             after = [self.gateway, self.pools[model]]
