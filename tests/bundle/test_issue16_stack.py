@@ -44,11 +44,16 @@ def plan() -> Plan:
 def test_it_plans_with_every_piece() -> None:
     rec = plan().recording
     assert len(rec) == 113
-    assert sorted(r.name for r in rec.of_type("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")) == [
+    assert sorted(
+        r.name for r in rec.of_type("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
+    ) == [
         "prod-traffic-inference-gateway-llama-3-1-8b-route",
         "prod-traffic-inference-gateway-qwen2-5-7b-route",
     ]
-    assert len(rec.of_type("kubernetes:inference.networking.x-k8s.io/v1alpha2:InferenceObjective")) == 4
+    assert (
+        len(rec.of_type("kubernetes:inference.networking.x-k8s.io/v1alpha2:InferenceObjective"))
+        == 4
+    )
     assert len(rec.of_type("kubernetes:keda.sh/v1alpha1:ScaledObject")) == 1
     job = rec.named("prod-traffic-benchmark-job").inputs
     assert job["metadata"]["namespace"] == "llmops-models"
@@ -105,7 +110,10 @@ def test_every_built_object_validates() -> None:
 
 @pytest.mark.parametrize(
     ("own", "path", "value"),
-    [(None, "routing.default", "inference-gateway"), ("inference-gateway", "models.llama-405b.routing", "inference-gateway")],
+    [
+        (None, "routing.default", "inference-gateway"),
+        ("inference-gateway", "models.llama-405b.routing", "inference-gateway"),
+    ],
 )
 def test_a_multi_node_model_behind_the_gateway_is_refused(
     tmp_path: Path, own: str | None, path: str, value: str
