@@ -72,7 +72,7 @@ def test_matrix_checks_every_example_stack_of_the_bundle() -> None:
         if "llmops:platform" in (yaml.safe_load(path.read_text()).get("config") or {})
     )
     assert sorted(_matrix_stacks()) == configured
-    assert len(configured) == 5
+    assert len(configured) == 6
 
 
 def test_preview_names_existing_packs_with_their_environment_config() -> None:
