@@ -42,7 +42,7 @@ EXAMPLES = (
         "gke-inference-gateway",
         "Pulumi.dev.yaml",
         "GKE",
-        "bundle, stack config, inference gateway, benchmark Job",
+        "bundle, stack config, inference gateway, SLO sizing, benchmark Job",
         "spot L4 pool, scale to zero",
     ),
     Example("aks-gpu-sharing", "Pulumi.prod.yaml", "AKS", "bundle, stack config"),

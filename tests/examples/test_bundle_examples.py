@@ -340,3 +340,24 @@ def test_gke_inference_gateway_routes_two_models_and_benchmarks_one(run_example)
     # The gated model's tokenizer needs the token too.
     env = job["spec"]["template"]["spec"]["containers"][0]["env"]
     assert env[0]["valueFrom"]["secretKeyRef"] == {"name": "hf-token", "key": "HF_TOKEN"}
+    # llama-3-1-8b is SLO-sized: the throughput table's 2 replicas become its minimum.
+    llama = _models(recording)["llama-3-1-8b"]
+    assert (llama["minReplicas"], llama["maxReplicas"]) == (2.0, 3.0)
+
+
+def test_gke_inference_gateway_plan_prints_the_slo_figures() -> None:
+    from pulumi_llmops.offline.plan import plan_stack
+    from pulumi_llmops.offline.render import render_text
+    from pulumi_llmops.offline.stack_file import read_stack_file
+
+    stack = EXAMPLES / "gke-inference-gateway" / "Pulumi.dev.yaml"
+    text = render_text(plan_stack(read_stack_file(stack)))
+    lines = [line.rstrip() for line in text.splitlines()]
+    start = lines.index("SLO sizing (expected, from the throughput table)")
+    assert lines[start + 1 : start + 3] == [
+        "model         TP  replicas  tokens/s  needed      TPOT    TTFT  $/1M tok",
+        "llama-3-1-8b   1         2        49      38  100.0 ms  366 ms    $10.23",
+    ]
+    assert [line for line in lines if line.startswith("l4    L4 ")] == [
+        "l4    L4                 1  none              1          0          4         4  spot            $0    $2,064"  # noqa: E501
+    ]

@@ -144,6 +144,7 @@ def plan_serving(
             problems += multi_node_problems(
                 name, config.models[name], config.addons.kserve.deployment_mode
             )
+            problems += _routed_multi_node_problems(config, name)
     problems += _cache_problems(config, sizing)
     cached = cached_pools(config.models, sizing)
     problems += adopted_pool_problems(config, cached)
@@ -187,6 +188,30 @@ def plan_serving(
         dra_driver=dra_on,
     )
     return plan, problems
+
+
+def _routed_multi_node_problems(config: PlatformConfig, name: str) -> list[Problem]:
+    """A model served across nodes stays behind its plain Service: KServe labels the Ray
+    worker pods `serving.kserve.io/inferenceservice: <model>` like the head pod, so the
+    InferencePool (which selects on that label, matchLabels only) would pick workers, which
+    serve nothing; and one head pod leaves the endpoint picker nothing to choose."""
+    model = config.models[name]
+    if name not in routed_models(config.routing, config.models):
+        return []
+    path, value = (
+        (f"models.{name}.routing", model.routing)
+        if model.routing
+        else ("routing.default", config.routing.default)
+    )
+    return [
+        Problem(
+            path,
+            f"model {name} is served across nodes (allow_multi_node): the InferencePool would "
+            "select its Ray worker pods too (KServe labels them like the head pod) and one "
+            f"head pod leaves nothing to pick; set models.{name}.routing: service",
+            value,
+        )
+    ]
 
 
 def _with_run_adapters(config: PlatformConfig) -> dict[str, ModelSpec]:
