@@ -6,7 +6,8 @@ Public API (stable names; docs/api.md documents every component and its Args):
     EksCluster, EksGpuNodePool, GkeCluster, GkeGpuNodePool,
     AksCluster, AksGpuNodePool, ExistingCluster, OnPremGpuPool   L1 clusters and GPU pools
     PlatformNamespaces, GpuOperator, DraDriver, CertManager, KServe, VectorDatabase,
-    Observability, GitOps, ModelDeployments               L2 add-ons and serving
+    Observability, GitOps, Kueue, FinetuneRuns, ModelDeployments,
+    InferenceGateway, BenchmarkJob                        L2 add-ons and serving
     LlmOpsPlatform                                        L3 bundle
     testing                                               mocks for your own unit tests
 
@@ -67,6 +68,10 @@ _EXPORTS = {
     "FinetuneRunsArgs": "pulumi_llmops.addons.kueue",
     "ModelDeployments": "pulumi_llmops.serving",
     "ModelDeploymentsArgs": "pulumi_llmops.serving",
+    "InferenceGateway": "pulumi_llmops.serving",
+    "InferenceGatewayArgs": "pulumi_llmops.serving",
+    "BenchmarkJob": "pulumi_llmops.serving",
+    "BenchmarkJobArgs": "pulumi_llmops.serving",
     "LlmOpsPlatform": "pulumi_llmops.bundle",
     "LlmOpsPlatformArgs": "pulumi_llmops.bundle",
 }

@@ -44,6 +44,8 @@ ORDER = (
     "CertManager",
     "KServe",
     "ModelDeployments",
+    "InferenceGateway",
+    "BenchmarkJob",
     "VectorDatabase",
     "Observability",
     "GitOps",

@@ -163,6 +163,14 @@ CHARTS: Mapping[str, ChartPin] = {
         "",
         "Karpenter node autoscaler for EKS",
     ),
+    "inferencepool": ChartPin(
+        "oci://registry.k8s.io/gateway-api-inference-extension/charts/inferencepool",
+        "v1.5.0",
+        "",
+        "Gateway API Inference Extension: one InferencePool and its endpoint picker (EPP "
+        "v1.5.0) per routed model (upstream MANIFEST: kubernetes-sigs/"
+        "gateway-api-inference-extension@v1.5.0, df9f8909; the last release with charts)",
+    ),
 }
 
 
@@ -171,6 +179,21 @@ IMAGES: Mapping[str, str] = {
     # minor tag (security patches arrive without a release of this library); pin a digest
     # with `addons.vector_db.snapshots.image` where reproducibility matters more.
     "snapshot-job": "docker.io/library/python:3.13-alpine",
+    # The benchmark Job runs `vllm bench serve` (vLLM's own load generator) from vLLM's
+    # OpenAI server image, the release of the vllm 0.33.0 package on PyPI (2026-11).
+    "benchmark-job": "docker.io/vllm/vllm-openai:v0.33.0",
+}
+
+MANIFESTS: Mapping[str, str] = {
+    # CRDs the inference gateway needs, as the upstream releases publish them.
+    # InferencePool (inference.networking.k8s.io/v1) and InferenceObjective
+    # (inference.networking.x-k8s.io/v1alpha2), matching the inferencepool chart pin.
+    "inference-extension-crds": "https://github.com/kubernetes-sigs/"
+    "gateway-api-inference-extension/releases/download/v1.5.0/manifests.yaml",
+    # Gateway API standard channel (GatewayClass, Gateway, HTTPRoute...) for targets whose
+    # gateway implementation does not bring them (GKE manages its own).
+    "gateway-api-crds": "https://github.com/kubernetes-sigs/gateway-api/releases/download/"
+    "v1.6.1/standard-install.yaml",
 }
 
 

@@ -65,6 +65,7 @@ UNPINNED = [p for p in STACK_FILES if p not in PINNING]
 
 def test_the_stack_files_split_by_target() -> None:
     assert [str(p.relative_to(ROOT)) for p in UNPINNED] == [
+        "examples/gke-inference-gateway/Pulumi.dev.yaml",
         "examples/gke-rag/Pulumi.dev.yaml",
         "examples/gpu-queues-and-finetuning/Pulumi.lab.yaml",
         "examples/onprem-existing-cluster/Pulumi.lab.yaml",

@@ -172,8 +172,8 @@ def test_valid_models_config_loads_with_documented_defaults() -> None:
                 "cpu_only, dtype, enforce_eager, extra_args, gpu_memory_utilization, "
                 "hf_token_secret, kv_cache_dtype, lora_adapters, max_context_tokens, "
                 "max_num_batched_tokens, max_num_seqs, max_replicas, memory, memory_gib, "
-                "min_replicas, params_billion, pool, precision, scale_metric, scale_target, "
-                "service_account, slo, storage_uri, tensor_parallel, weights_gb"
+                "min_replicas, params_billion, pool, precision, routing, scale_metric, "
+                "scale_target, service_account, slo, storage_uri, tensor_parallel, weights_gb"
             ],
         ),
         (

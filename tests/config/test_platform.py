@@ -72,8 +72,9 @@ def test_config_is_frozen() -> None:
         (
             {"clustr": {}},
             [
-                "clustr: unknown key; allowed keys: addons, catalog, cluster, environment, "
-                "finetune, models, node_pools, region, tags, target, teams, versions"
+                "clustr: unknown key; allowed keys: addons, benchmark, catalog, cluster, "
+                "environment, finetune, models, node_pools, region, routing, tags, target, teams, "
+                "versions"
             ],
         ),
         (
@@ -205,7 +206,7 @@ def test_config_is_frozen() -> None:
             [
                 "versions.charts.gpu-operatr: unknown chart; known: argo-cd, cert-manager, "
                 "cloudnative-pg, cluster-autoscaler, cnpg-cluster, dra-driver-nvidia-gpu, flux2, "
-                "gpu-operator, karpenter, keda, "
+                "gpu-operator, inferencepool, karpenter, keda, "
                 "kserve-crd, kserve-localmodel-crd, kserve-localmodel-resources, "
                 "kserve-resources, kserve-runtime-configs, kube-prometheus-stack, kueue, milvus, "
                 "opentelemetry-collector, qdrant, weaviate (got 'gpu-operatr')"

@@ -38,6 +38,13 @@ EXAMPLES = (
         "spot L4 pool, scale to zero",
     ),
     Example("gke-rag", "Pulumi.dev.yaml", "GKE", "bundle, stack config"),
+    Example(
+        "gke-inference-gateway",
+        "Pulumi.dev.yaml",
+        "GKE",
+        "bundle, stack config, inference gateway, benchmark Job",
+        "spot L4 pool, scale to zero",
+    ),
     Example("aks-gpu-sharing", "Pulumi.prod.yaml", "AKS", "bundle, stack config"),
     Example(
         "onprem-existing-cluster",

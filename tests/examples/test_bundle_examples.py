@@ -1,4 +1,4 @@
-"""The five examples driven by `llmops:platform` stack config through the bundle.
+"""The examples driven by `llmops:platform` stack config through the bundle.
 
 Each runs its own `__main__.py` with its own stack file on the mock engine: the URN list is
 pinned by a snapshot (a rename fails here), the resource count is exact, and the inputs that
@@ -19,6 +19,7 @@ from .conftest import EXAMPLES, ROOT
 BUNDLE_EXAMPLES = [
     ("eks-llm-serving", "Pulumi.dev.yaml", 88),
     ("gke-rag", "Pulumi.dev.yaml", 59),
+    ("gke-inference-gateway", "Pulumi.dev.yaml", 62),
     ("aks-gpu-sharing", "Pulumi.prod.yaml", 46),
     ("onprem-existing-cluster", "Pulumi.lab.yaml", 39),
     ("gpu-queues-and-finetuning", "Pulumi.lab.yaml", 37),
@@ -292,3 +293,50 @@ def test_gpu_queues_two_teams_one_lora_run_admitted_from_a_queue(run_example) ->
         "/mnt/lora-adapters/support",
     ]
     assert "support=/mnt/lora-adapters/support" in predictor["model"]["args"]
+
+
+def test_gke_inference_gateway_routes_two_models_and_benchmarks_one(run_example) -> None:
+    from helpers import manifest_of, validate_custom_resource, validate_manifest
+
+    recording = run_example("gke-inference-gateway", "Pulumi.dev.yaml")
+    assert recording.outputs["gateway_class"] == "gke-l7-rilb"
+    assert recording.outputs["routed_models"] == ["llama-3-1-8b", "qwen2-5-7b"]
+    assert recording.outputs["benchmark_job"] == "llmops-bench-llama-3-1-8b"
+    assert recording.named("llm-gw-dev-cluster-gke").inputs["gatewayApiConfig"] == {
+        "channel": "CHANNEL_STANDARD"
+    }
+    gateway = [r for r in recording if r.parent and "InferenceGateway" in r.parent]
+    counts: dict[str, int] = {}
+    for resource in gateway:
+        kind = resource.type.rsplit(":", 1)[-1]
+        counts[kind] = counts.get(kind, 0) + 1
+        if resource.type.startswith("kubernetes:") and ":helm.sh/" not in resource.type:
+            if "/yaml/" in resource.type or resource.type.startswith("kubernetes:yaml"):
+                continue
+            manifest = manifest_of(resource)
+            if kind == "NetworkPolicy":
+                validate_manifest(manifest)
+            else:
+                validate_custom_resource(manifest)
+    assert counts == {
+        "ConfigFile": 1,
+        "Chart": 2,
+        "Gateway": 1,
+        "HTTPRoute": 2,
+        "InferenceObjective": 4,
+        "ScaledObject": 2,
+        "NetworkPolicy": 1,
+    }
+    qwen = _models(recording)["qwen2-5-7b"]
+    assert qwen["minReplicas"] == 0.0
+    scaler = manifest_of(recording.named("llm-gw-dev-inference-gateway-qwen2-5-7b-scaler"))
+    assert [t["name"] for t in scaler["spec"]["triggers"]] == ["vllm-queue", "epp-queue"]
+    job = manifest_of(recording.named("llm-gw-dev-benchmark-job"))
+    validate_manifest(job)
+    script = job["spec"]["template"]["spec"]["containers"][0]["command"][2]
+    assert "for rate in 0.5 1 2 4; do" in script
+    assert "--random-input-len 1024 --random-output-len 256 --num-prompts 200" in script
+    assert "--base-url http://llama-3-1-8b-predictor.llmops-models.svc.cluster.local " in script
+    # The gated model's tokenizer needs the token too.
+    env = job["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert env[0]["valueFrom"]["secretKeyRef"] == {"name": "hf-token", "key": "HF_TOKEN"}

@@ -106,6 +106,7 @@ def test_preview_names_existing_packs_with_their_environment_config() -> None:
     [
         "examples/eks-llm-serving/Pulumi.dev.yaml",
         "examples/gke-rag/Pulumi.dev.yaml",
+        "examples/gke-inference-gateway/Pulumi.dev.yaml",
         "examples/aks-gpu-sharing/Pulumi.prod.yaml",
         "examples/onprem-existing-cluster/Pulumi.lab.yaml",
     ],

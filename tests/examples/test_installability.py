@@ -15,6 +15,7 @@ EXTRAS = {
     "compose-your-own": "[aws]",
     "eks-llm-serving": "[aws]",
     "gke-rag": "[gcp]",
+    "gke-inference-gateway": "[gcp]",
     "onprem-existing-cluster": "",
 }
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..config.errors import Problem
 from ..config.platform import PlatformConfig
+from ..config.routing import routed_models
 from ..config.versions import archive_name
 from ..versions import CHARTS
 from .serving import ServingPlan
@@ -47,6 +48,8 @@ def charts_installed(config: PlatformConfig, serving: ServingPlan) -> list[str]:
             keys.add("kserve-runtime-configs")
         if addons.kserve.model_cache.enabled:
             keys |= {"kserve-localmodel-crd", "kserve-localmodel-resources"}
+        if config.models and routed_models(config.routing, config.models):
+            keys.add("inferencepool")
     vdb = addons.vector_db
     if vdb.enabled:
         from ..addons.vector_db import ENGINES

@@ -15,8 +15,6 @@ import pulumi
 from ..addons.gitops import GitOps, GitOpsArgs
 from ..addons.observability import MetricsTarget, Observability, ObservabilityArgs
 from ..addons.vector_db import (
-    API_KEY_KEY,
-    API_KEY_SECRET,
     CHART_MONITORS,
     ENGINES,
     SnapshotCredentials,
@@ -167,15 +165,8 @@ def build_data_addons(
     if obs.enabled and not chart_monitor:
         target = None
         vector = result.vector_db
-        if vector is not None and vector.endpoint.metrics_port is not None:
-            target = MetricsTarget(
-                namespace=vdb.namespace,
-                selector=vector.endpoint.metrics_selector,
-                port=vector.endpoint.metrics_port,
-                path=vector.endpoint.metrics_path,
-                secret_name=API_KEY_SECRET,
-                secret_key=API_KEY_KEY,
-            )
+        if vector is not None:
+            target = vector.metrics_target()
         result.observability = observability(
             target, [vector.chart] if target is not None and vector else []
         )

@@ -37,14 +37,18 @@ from ..config.errors import ConfigError, Problem
 from ..config.finetune import resolved_adapters
 from ..config.models import FINETUNE_ADAPTER, ModelSpec, kserve_enabled
 from ..config.platform import PlatformConfig
+from ..config.routing import routed_models
 from ..kube import MODELS_NAMESPACE
 from ..serving.autoscaling import scale_metrics, uses_keda
+from ..serving.benchmark import BenchmarkJob
 from ..serving.cache import cached_pools, with_cache_label
+from ..serving.gateway import InferenceGateway
 from ..serving.models import ModelDeployments, ModelDeploymentsArgs
 from ..serving.multinode import model_problems as multi_node_problems
 from ..serving.network import model_client_namespaces
 from ..serving.sizing import ModelSizing, SizingPlan, cache_size_gib, plan_sizing
 from ..versions import chart_pin
+from .routing import build_benchmark, build_gateway
 from .serving_rules import adopted_pool_problems, hook_problems, kserve_problems
 
 
@@ -82,6 +86,8 @@ class Serving:
     keda: Keda | None = None
     models: ModelDeployments | None = None
     dra_driver: DraDriver | None = None
+    gateway: InferenceGateway | None = None
+    benchmark: BenchmarkJob | None = None
 
 
 def plan_serving(
@@ -326,7 +332,13 @@ def build_serving(
             if addons.kserve.network_policy
             else None,
             labels=config.tags,
+            routed=frozenset(routed_models(config.routing, config.models)),
         ),
         opts=opts,
     )
+    models_before = [*before, *serving.models.inference_services.values()]
+    serving.gateway = build_gateway(
+        name, config, cluster, plan, serving, models_before, opts, overrides, observability
+    )
+    serving.benchmark = build_benchmark(name, config, cluster, serving, models_before, opts)
     return serving

@@ -97,6 +97,17 @@ CLOUD_TARGETS: Mapping[str, CloudTarget] = {
 }
 
 
+def gke_gateway_needed(config: Any) -> bool:
+    """Routed models behind one of GKE's managed gateway classes need its Gateway API."""
+    from ..config.routing import routed_models
+    from ..serving.routing import gateway_class
+
+    routing = config.routing
+    return bool(routed_models(routing, config.models)) and gateway_class(
+        "gke", routing.gateway
+    ).startswith("gke-")
+
+
 def _cloud(name: str, plan: PlatformPlan, opts: pulumi.ResourceOptions) -> TargetParts:
     """A cloud cluster created (or adopted) from `cluster.<target>`, and its GPU pools."""
     config = plan.config
@@ -109,6 +120,9 @@ def _cloud(name: str, plan: PlatformPlan, opts: pulumi.ResourceOptions) -> Targe
         assert cloud.default_spec is not None  # PlatformConfig requires the block otherwise
         spec = cloud.default_spec()
     tags = {cloud.tags_field: config.resource_tags}
+    gateway_api = (
+        {"gateway_api": True} if config.target == "gke" and gke_gateway_needed(config) else {}
+    )
     cluster = getattr(package, cloud.cluster)(
         f"{name}-cluster",
         getattr(package, f"{cloud.cluster}Args")(
@@ -117,6 +131,7 @@ def _cloud(name: str, plan: PlatformPlan, opts: pulumi.ResourceOptions) -> Targe
             spec=spec,
             deletion_protection=config.deletion_protection,
             **tags,
+            **gateway_api,
         ),
         opts=opts,
     )

@@ -133,6 +133,26 @@ def check(
     raise typer.Exit(result.exit_code)
 
 
+@app.command("bench-job")
+def bench_job(
+    stack: StackOption = None,
+    config: ConfigOption = None,
+    stacks_dir: StacksDirOption = Path("stacks"),
+) -> None:
+    """Print the benchmark Job and its results claim (the stack's `benchmark:`) as YAML."""
+    from ..offline.bench import benchmark_manifests
+    from ..offline.plan import plan_stack
+
+    try:
+        stack_file = _stack_file(stack, config, stacks_dir)
+        manifests = benchmark_manifests(plan_stack(stack_file).recording)
+    except ConfigError as exc:
+        _fail_config(exc, "table")
+    if not manifests:
+        _fail(f"{stack_file.path}: no `benchmark:` in llmops:platform (see docs/benchmark.md)")
+    typer.echo(manifests, nl=False)
+
+
 def _program_stack_file(stack: str | None, config: Path | None):
     from ..config.errors import Problem
     from ..offline.stack_file import read_stack_file

@@ -260,6 +260,12 @@ class ModelSpec(Spec):
         "percent for kv_cache, cpu and memory. Unset: 5 waiting requests for queue, 80% KV "
         "cache for kv_cache, KServe's default otherwise.",
     )
+    routing: Literal["service", "inference-gateway"] | None = Field(
+        None,
+        description="service: the model's KServe Service; inference-gateway: an InferencePool "
+        "with its endpoint picker behind the Gateway (docs/routing.md). Default: "
+        "routing.default.",
+    )
     cpu_cores: int = Field(4, ge=1, le=512, description="CPU cores requested per replica.")
     memory_gib: int = Field(32, ge=1, le=8192, description="Host memory per replica in GiB.")
     lora_adapters: dict[str, str] = Field(
@@ -371,8 +377,11 @@ def model_problems(
     kserve_field: bool | None,
     deployment_mode: str,
     model_cache: bool,
+    held_at_zero: frozenset[str] = frozenset(),
 ) -> list[Problem]:
-    """Cross-field rules of `models`, `node_pools` and `addons.kserve` (paths from the root)."""
+    """Cross-field rules of `models`, `node_pools` and `addons.kserve` (paths from the root).
+    `held_at_zero`: models whose gateway holds requests at zero replicas (config/routing.py
+    checks them instead)."""
     problems: list[Problem] = []
     if models and kserve_field is False:
         problems.append(
@@ -393,7 +402,7 @@ def model_problems(
             problems.append(
                 Problem(where, "no GPU pool is configured; add node_pools or set cpu_only: true")
             )
-        if model.min_replicas == 0 and deployment_mode != "Knative":
+        if model.min_replicas == 0 and deployment_mode != "Knative" and name not in held_at_zero:
             problems.append(
                 Problem(
                     f"{where}.min_replicas",

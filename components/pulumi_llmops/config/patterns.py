@@ -75,6 +75,10 @@ PATTERN_PROSE: dict[str, str] = {
     # URIs, paths, schedules
     r"^(hf|s3|gs|pvc)://[A-Za-z0-9][A-Za-z0-9._/-]*$": "a model location: hf://<org>/<model>, "
     "s3://<bucket>/<path>, gs://<bucket>/<path> or pvc://<claim>/<path>",
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+$": "a Hugging Face repository id <org>/<name> "
+    "(letters, digits, '.', '_' and '-')",
+    r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._/-]*)?$": "an http(s) URL: host, "
+    "optional port and path (letters, digits, '.', '_', '/' and '-')",
     r"^(https://|ssh://|git@)\S+$": "a Git URL starting with https://, ssh:// or git@",
     r"^(https://|oci://)": "a chart repository URL starting with https:// or oci://",
     r"^https?://[^\s/]+(:\d+)?/?$": "an http(s) URL of a host (and port), without a path",

@@ -10,6 +10,7 @@ from pydantic import Field, ValidationError, model_validator
 from ..targets import CLOUD_TARGETS, Target
 from .addons import AddonsSpec
 from .base import ResourceKey, Spec
+from .benchmark import BenchmarkSpec, benchmark_problems
 from .catalog import CatalogSpec
 from .cloud import cloud_problems, foreign_block_problems
 from .cluster import ClusterSpec
@@ -18,6 +19,7 @@ from .finetune import FinetuneSpec, adapter_problems, finetune_problems
 from .models import ModelSpec, model_problems
 from .node_pool import GpuPoolSpec
 from .queues import TeamSpec, team_problems
+from .routing import RoutingSpec, routed_models, routing_problems
 from .versions import VersionsSpec
 
 __all__ = [
@@ -81,6 +83,15 @@ class PlatformConfig(Spec):
         description="Fine-tuning runs, each a Kueue-admitted Job in its team's queue, keyed "
         "by run name (docs/finetuning.md).",
     )
+    routing: RoutingSpec = Field(
+        default_factory=RoutingSpec,
+        description="How requests reach the models: their Service (default) or the "
+        "inference gateway (docs/routing.md).",
+    )
+    benchmark: BenchmarkSpec | None = Field(
+        None,
+        description="A load-test Job against one model (docs/benchmark.md). Unset: none.",
+    )
 
     @model_validator(mode="after")
     def _target_rules(self) -> PlatformConfig:
@@ -101,6 +112,8 @@ class PlatformConfig(Spec):
             + allocation_problems(self)
             + reservation_problems(self)
             + self._queue_problems()
+            + self._routing_problems()
+            + self._benchmark_problems()
         )
 
     def _queue_problems(self) -> list[Problem]:
@@ -122,6 +135,24 @@ class PlatformConfig(Spec):
             kserve_field=kserve.enabled,
             deployment_mode=kserve.deployment_mode,
             model_cache=kserve.model_cache.enabled,
+            held_at_zero=frozenset(routed_models(self.routing, self.models)),
+        )
+
+    def _benchmark_problems(self) -> list[Problem]:
+        bench, gateway = self.benchmark, self.routing.gateway
+        in_cluster = (gateway.class_name or ("gke" if self.target == "gke" else "istio")) == "istio"
+        routed = bench is not None and bench.model in routed_models(self.routing, self.models)
+        return benchmark_problems(bench, self.models, via_in_cluster_gateway=routed and in_cluster)
+
+    def _routing_problems(self) -> list[Problem]:
+        kserve = self.addons.kserve
+        return routing_problems(
+            self.routing,
+            self.models,
+            target=self.target,
+            network_policy=kserve.network_policy,
+            deployment_mode=kserve.deployment_mode,
+            keda=self.addons.observability.enabled,
         )
 
     def _tag_problems(self) -> list[Problem]:

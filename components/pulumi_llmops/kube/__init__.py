@@ -17,6 +17,7 @@ from .helm import (
 )
 from .hooks import DROPPED_HOOKS, HOOK_GUARDS, HOOK_SWITCHES, hook_switch_values, reenabled_hooks
 from .labels import MANAGED_BY, MANAGED_BY_KEY, MANAGED_BY_VALUE
+from .metrics import MetricsTarget
 from .namespaces import (
     MODELS_NAMESPACE,
     SYSTEM_NAMESPACE,
@@ -37,6 +38,7 @@ __all__ = [
     "MANAGED_BY_KEY",
     "MANAGED_BY_VALUE",
     "MODELS_NAMESPACE",
+    "MetricsTarget",
     "SYSTEM_NAMESPACE",
     "WAIT_FOR_CA_BUNDLE",
     "PodSecurityLevel",

@@ -98,6 +98,7 @@ def helm_chart(
     skip_crds: bool = False,
     transforms: Sequence[pulumi.ResourceTransform] = (),
     protect: bool = False,
+    release_name: str | None = None,
 ) -> k8s.helm.v4.Chart:
     """A `helm.v4.Chart` for a pinned chart, on `provider` (the cluster's), parented to `parent`.
 
@@ -107,6 +108,8 @@ def helm_chart(
     charts without webhook annotation values); `protect_crds` always comes last, so every
     CRD a chart renders is protected. `protect` is for charts that render only CRDs
     (kserve-crd, kserve-localmodel-crd): the whole release is protected, visibly in the plan.
+    `release_name` names the release (and the objects a chart names after it); default: the
+    resource name.
 
     Other charts get neither `protect` nor `retain_on_delete`: `retain_on_delete` does not reach
     the resources a chart renders (pulumi/pulumi-kubernetes#3065, closed won't-fix), and if
@@ -115,8 +118,11 @@ def helm_chart(
     StatefulSet volume claims (no chart owns them) and a StorageClass with
     `reclaimPolicy: Retain` (docs/vector-db.md).
     """
+    # Only when set: the release then defaults to the resource name, as before.
+    release = {"name": release_name} if release_name is not None else {}
     return k8s.helm.v4.Chart(
         name,
+        **release,
         chart=pin.chart,
         version=pin.version,
         repository_opts=(

@@ -246,6 +246,8 @@ def slo_section(plan: Plan) -> list[Table | Text]:
         f"  {row.model}: {row.slo.basis}, {row.slo.source}" for row in rows if row.slo
     )
     return [Text(""), table, Text(f"Throughput rows:\n{sources}", style="dim")]
+
+
 def _packing_section(plan: Plan) -> list[Table | Text]:
     """The packing of the models onto nodes and its cost, when models run on GPU pools."""
     if not plan.model_costs:

@@ -5,13 +5,19 @@ How the bundle wires serving (GPU operator, cert-manager, KServe, models) lives 
 """
 
 from .._deprecated import moved_names
+from .benchmark import BenchmarkJob, BenchmarkJobArgs
 from .costs import PoolCost
+from .gateway import InferenceGateway, InferenceGatewayArgs
 from .manifests import inference_service, local_model_cache, local_model_node_group
 from .models import ModelDeployments, ModelDeploymentsArgs
 from .pools import pool_units
 from .sizing import ModelSizing, SizingPlan, plan_sizing, size_model, size_models
 
 __all__ = [
+    "BenchmarkJob",
+    "BenchmarkJobArgs",
+    "InferenceGateway",
+    "InferenceGatewayArgs",
     "ModelDeployments",
     "ModelDeploymentsArgs",
     "ModelSizing",

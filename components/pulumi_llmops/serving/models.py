@@ -64,6 +64,9 @@ class ModelDeploymentsArgs:
     prometheus_url: str | None = None
     client_namespaces: Sequence[str] | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
+    routed: frozenset[str] = frozenset()
+    """Models behind the inference gateway: one scaling on queue or kv_cache is scaled by
+    the gateway's ScaledObject, so its InferenceService says autoscalerClass none."""
 
 
 class ModelDeployments(pulumi.ComponentResource):
@@ -130,7 +133,10 @@ class ModelDeployments(pulumi.ComponentResource):
                     after.append(self.claim_templates[model_name])
             metric = scale_metric(spec, args.deployment_mode, keda=args.prometheus_url is not None)
             if uses_keda(metric):
-                after += args.keda_depends_on
+                if model_name in args.routed:
+                    metric = None  # InferenceGateway's ScaledObject scales it
+                else:
+                    after += args.keda_depends_on
             if spec.cache:
                 assert sizing.pool is not None
                 self.caches[model_name] = custom_resource(

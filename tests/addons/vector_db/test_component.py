@@ -335,3 +335,50 @@ def test_chart_monitors_wait_for_the_prometheus_operator_crds(engine: str, path:
     )
     values = recording.named(f"{NAME}-{engine}").inputs["values"]
     assert "serviceMonitor" not in values and "monitoring" not in values.get("cluster", {})
+
+
+@pytest.mark.parametrize(
+    ("engine", "expected"),
+    [
+        (
+            "qdrant",
+            {
+                "namespace": "llmops-vectordb",
+                "selector": {"app.kubernetes.io/name": "qdrant"},
+                "port": "http",
+                "path": "/metrics",
+                "secret_name": "vector-db-api-key",
+                "secret_key": "api-key",
+            },
+        ),
+        ("weaviate", None),
+        ("pgvector", None),
+    ],
+)
+def test_metrics_target_is_what_observability_scrapes(engine, expected) -> None:
+    """`VectorDatabase.metrics_target()` (public, for hand-composed programs) is the target the
+    bundle gives `ObservabilityArgs.vector_db`: the engine's metrics port with the API key
+    Secret, or None where the engine has no metrics port of the library's."""
+    from dataclasses import asdict
+
+    from pulumi_llmops import ExistingCluster, ExistingClusterArgs, VectorDatabase
+    from pulumi_llmops import VectorDatabaseArgs, testing
+    from pulumi_llmops.config import VectorDatabaseSpec
+
+    targets = []
+
+    def program() -> None:
+        cluster = ExistingCluster("lab", ExistingClusterArgs(region="lab-dc1", context="lab"))
+        vdb = VectorDatabase(
+            "vdb",
+            VectorDatabaseArgs(
+                cluster=cluster.handle,
+                spec=VectorDatabaseSpec.model_validate({"engine": engine}),
+                region="lab-dc1",
+            ),
+        )
+        targets.append(vdb.metrics_target())
+
+    testing.run(program)
+    [target] = targets
+    assert (asdict(target) if target is not None else None) == expected

@@ -14,6 +14,7 @@ from ... import k8s
 from ...cluster.handle import ClusterHandle
 from ...config.observability import ObservabilitySpec
 from ...kube import (
+    MetricsTarget,
     custom_resource,
     data_protection,
     generated_password,
@@ -27,18 +28,6 @@ from . import monitors
 from . import values as vals
 from .cost import cost_expression
 from .rules import prometheus_rule
-
-
-@dataclass(frozen=True, kw_only=True)
-class MetricsTarget:
-    """A Service to scrape with an API key: used for the vector database."""
-
-    namespace: str
-    selector: Mapping[str, str]
-    port: str
-    path: str
-    secret_name: str
-    secret_key: str
 
 
 @dataclass(frozen=True, kw_only=True)

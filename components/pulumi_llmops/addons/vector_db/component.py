@@ -14,6 +14,7 @@ from ... import k8s
 from ...cluster.handle import ClusterHandle
 from ...config.data import VectorDatabaseSpec
 from ...kube import (
+    MetricsTarget,
     data_protection,
     generated_password,
     helm_chart,
@@ -22,7 +23,7 @@ from ...kube import (
 )
 from ...versions import chart_pin
 from . import snapshots as snap
-from .common import API_KEY_SECRET, SNAPSHOT_CREDENTIALS_SECRET
+from .common import API_KEY_KEY, API_KEY_SECRET, SNAPSHOT_CREDENTIALS_SECRET
 from .engines import ENGINES, render_values
 from .network import client_namespaces, network_policy
 from .storage import retain_storage_class
@@ -133,6 +134,22 @@ class VectorDatabase(pulumi.ComponentResource):
                 "url": self.url,
                 "api_key": self.api_key,
             }
+        )
+
+    def metrics_target(self) -> MetricsTarget | None:
+        """What `ObservabilityArgs.vector_db` scrapes: the engine's metrics Service, port and
+        path with the API key Secret. None for an engine whose metrics the chart's own
+        monitor covers (no metrics port of the library's)."""
+        endpoint = self.endpoint
+        if endpoint.metrics_port is None:
+            return None
+        return MetricsTarget(
+            namespace=self._args.spec.namespace,
+            selector=endpoint.metrics_selector,
+            port=endpoint.metrics_port,
+            path=endpoint.metrics_path,
+            secret_name=API_KEY_SECRET,
+            secret_key=API_KEY_KEY,
         )
 
     def _after_namespace(self, *more: pulumi.Resource) -> pulumi.ResourceOptions:

@@ -40,6 +40,9 @@ class GkeClusterArgs:
     spec: GkeClusterSpec
     deletion_protection: bool = False
     labels: Mapping[str, str] = field(default_factory=dict)
+    gateway_api: bool = False
+    """Turn on GKE's Gateway API (channel CHANNEL_STANDARD): the managed gateway classes
+    (gke-l7-rilb...) the inference gateway uses. Off: GKE's default (disabled)."""
 
 
 class GkeCluster(pulumi.ComponentResource):
@@ -267,6 +270,11 @@ class GkeCluster(pulumi.ComponentResource):
                     state="ENCRYPTED", key_name=spec.database_encryption_key
                 )
                 if spec.database_encryption_key
+                else None
+            ),
+            gateway_api_config=(
+                gcp.container.ClusterGatewayApiConfigArgs(channel="CHANNEL_STANDARD")
+                if args.gateway_api
                 else None
             ),
             enable_shielded_nodes=True,
