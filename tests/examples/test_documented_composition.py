@@ -1,7 +1,7 @@
 """A platform-repo program written only from the docs composes every public component.
 
-The on-prem programs are the docs' own code blocks ("Composing by hand" in docs/serving.md
-and docs/observability.md), executed as written; the cloud programs use only the names and
+The on-prem programs are the docs' own code blocks ("Composing by hand" in docs/serving.md,
+docs/observability.md, docs/dra.md, docs/queues.md and docs/finetuning.md), executed as written; the cloud programs use only the names and
 required fields of docs/api.md's tables. All run on the mock engine of
 `pulumi_llmops.testing`, the module the docs point platform teams to.
 """
@@ -18,6 +18,8 @@ from pulumi_llmops import testing
 ROOT = Path(__file__).resolve().parents[2]
 CHART = "kubernetes:helm.sh/v4:Chart"
 SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
+KUEUE = "kubernetes:kueue.x-k8s.io/v1beta2"
+DOCS_PAGES = ("serving.md", "observability.md", "dra.md", "queues.md", "finetuning.md")
 
 
 def docs_block(page: str, heading: str = "## Composing by hand") -> str:
@@ -89,6 +91,119 @@ def test_the_documented_defaults_alone_would_scrape_nothing() -> None:
     fields = {f: v.default for f, v in GpuOperatorArgs.__dataclass_fields__.items()}
     obs = {f: v.default for f, v in ObservabilityArgs.__dataclass_fields__.items()}
     assert (fields["observability"], obs["dcgm_service_monitor"]) == (False, True)
+
+
+def deps(recording: testing.Recording, *names: str) -> tuple[str, ...]:
+    return tuple(sorted(recording.named(n).urn for n in names))
+
+
+def test_the_dra_block_composes_the_driver_after_the_operator_and_claims_after_it() -> None:
+    recording = run_docs("dra.md")
+    assert components(recording) == {
+        "llmops:addons:CertManager",
+        "llmops:addons:DraDriver",
+        "llmops:addons:GpuOperator",
+        "llmops:addons:KServe",
+        "llmops:cluster:ExistingCluster",
+        "llmops:cluster:OnPremGpuPool",
+        "llmops:serving:ModelDeployments",
+    }
+    [driver] = recording.of_type("llmops:addons:DraDriver")
+    chart = recording.named("dra-chart")
+    assert (chart.type, chart.parent) == (CHART, driver.urn)
+    assert {k: v for k, v in chart.inputs.items() if k != "values"} == {
+        "chart": "oci://registry.k8s.io/dra-driver-nvidia/charts/dra-driver-nvidia-gpu",
+        "version": "0.4.1",
+        "namespace": "dra-driver-nvidia-gpu",
+    }
+    # The GPU operator installs the driver on on-prem pools: its driver root.
+    assert chart.inputs["values"]["nvidiaDriverRoot"] == "/run/nvidia/driver"
+    assert chart.inputs["values"]["kubeletPlugin"]["nodeSelector"] == {
+        "llmops.dev/gpu-allocation": "dra"
+    }
+    assert chart.dependencies == deps(recording, "dra-namespace", "gpu-chart")
+    assert recording.named("dra-namespace").inputs["metadata"]["name"] == "dra-driver-nvidia-gpu"
+    node = recording.named("lab-l40s-gpu-1").inputs["metadata"]["labels"]
+    assert (node["llmops.dev/gpu-allocation"], node["nvidia.com/gpu.deploy.device-plugin"]) == (
+        "dra",
+        "false",
+    )
+    claim = recording.named("models-chat-claim")
+    assert claim.type == "kubernetes:resource.k8s.io/v1:ResourceClaimTemplate"
+    assert claim.inputs["metadata"]["name"] == "chat-gpu"
+    [request] = claim.inputs["spec"]["spec"]["devices"]["requests"]
+    assert request["exactly"]["deviceClassName"] == "gpu.nvidia.com"
+    assert recording.named("dra-chart").urn in claim.dependencies
+    isvc = recording.named("models-chat")
+    assert claim.urn in isvc.dependencies
+    assert isvc.inputs["spec"]["predictor"]["resourceClaims"] == [
+        {"name": "gpu", "resourceClaimTemplateName": "chat-gpu"}
+    ]
+
+
+def test_the_queues_block_composes_kueue_with_two_teams() -> None:
+    recording = run_docs("queues.md")
+    assert components(recording) == {
+        "llmops:addons:Kueue",
+        "llmops:cluster:ExistingCluster",
+        "llmops:cluster:OnPremGpuPool",
+    }
+    [kueue] = recording.of_type("llmops:addons:Kueue")
+    chart = recording.named("kueue-chart")
+    assert (chart.type, chart.parent, chart.inputs["version"]) == (CHART, kueue.urn, "0.19.2")
+    assert chart.inputs["chart"] == "oci://registry.k8s.io/kueue/charts/kueue"
+    assert [r.name for r in recording.of_type(f"{KUEUE}:ResourceFlavor")] == ["kueue-h100-flavor"]
+    flavor = recording.named("kueue-h100-flavor").inputs
+    assert flavor["metadata"]["annotations"] == {
+        "llmops.dev/gpu-resource": "nvidia.com/gpu",
+        "llmops.dev/max-gpus": "8",
+    }
+    assert flavor["spec"]["nodeLabels"] == {"llmops.dev/pool": "h100"}
+    assert sorted(r.name for r in recording.of_type(f"{KUEUE}:ClusterQueue")) == [
+        "kueue-product-cluster-queue",
+        "kueue-research-cluster-queue",
+    ]
+    [research] = recording.named("kueue-research-cluster-queue").inputs["spec"]["resourceGroups"]
+    assert research["flavors"][0]["resources"][2] == {
+        "name": "nvidia.com/gpu",
+        "nominalQuota": 8,
+        "borrowingLimit": 4,
+    }
+    queue = recording.named("kueue-product-queue")
+    assert queue.type == f"{KUEUE}:LocalQueue"
+    assert queue.inputs["metadata"]["namespace"] == "team-product"
+    assert queue.inputs["spec"] == {"clusterQueue": "product"}
+    assert queue.dependencies == deps(
+        recording, "kueue-product-namespace", "kueue-product-cluster-queue"
+    )
+    priority = recording.named("kueue-production-priority")
+    assert (priority.type, priority.inputs["value"]) == (f"{KUEUE}:WorkloadPriorityClass", 1000)
+
+
+def test_the_finetuning_block_queues_one_suspended_job() -> None:
+    recording = run_docs("finetuning.md")
+    assert components(recording) == {
+        "llmops:addons:FinetuneRuns",
+        "llmops:addons:Kueue",
+        "llmops:cluster:ExistingCluster",
+        "llmops:cluster:OnPremGpuPool",
+    }
+    [runs] = recording.of_type("llmops:addons:FinetuneRuns")
+    [job] = recording.of_type("kubernetes:batch/v1:Job")
+    assert (job.name, job.parent) == ("finetune-support", runs.urn)
+    assert job.inputs["metadata"]["namespace"] == "team-product"
+    assert job.inputs["metadata"]["labels"]["kueue.x-k8s.io/queue-name"] == "product"
+    assert job.inputs["metadata"]["annotations"]["pulumi.com/skipAwait"] == "true"
+    assert job.inputs["spec"]["suspend"] is True
+    [container] = job.inputs["spec"]["template"]["spec"]["containers"]
+    assert container["resources"]["limits"] == {"cpu": "8", "memory": "64Gi", "nvidia.com/gpu": "1"}
+    env = {e["name"]: e["value"] for e in container["env"]}
+    assert (env["LLMOPS_NUM_GPUS"], env["LLMOPS_METHOD"], env["LLMOPS_SEQ_LEN"]) == (
+        "1",
+        "lora",
+        "2048",
+    )
+    assert job.dependencies == deps(recording, "kueue-product-queue")
 
 
 SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
@@ -186,7 +301,7 @@ def test_every_public_component_is_composed_above() -> None:
     api = (ROOT / "docs/api.md").read_text()
     documented = set(re.findall(r"^## (\w+)$", api, re.M))
     composed = set()
-    for page in ("serving.md", "observability.md"):
+    for page in DOCS_PAGES:
         composed |= {t.rsplit(":", 1)[1] for t in components(run_docs(page))}
     for program in (eks_program, gke_program, aks_program):
         composed |= {t.rsplit(":", 1)[1] for t in components(testing.run(program)[0])}

@@ -51,6 +51,7 @@ def kueue_on(config: PlatformConfig) -> bool:
 
 
 def training_shape(run: FinetuneSpec) -> TrainingShape:
+    """The memory model's model shape of a run (from `architecture`, else estimated)."""
     arch = run.architecture
     if arch is None:
         return TrainingShape(params=run.params_billion * 1e9)
@@ -65,6 +66,7 @@ def training_shape(run: FinetuneSpec) -> TrainingShape:
 
 
 def training_run(run: FinetuneSpec) -> TrainingRun:
+    """The memory model's training knobs of a run, as its Job's `LLMOPS_*` variables say."""
     return TrainingRun(
         method=run.method,
         seq_len=run.seq_len,

@@ -1,12 +1,14 @@
 """Typed stack configuration (pydantic). Plain data only: nothing here imports Pulumi."""
 
 from .aks import AksClusterSpec, AksPoolSpec
+from .allocation import DraDriverSpec
 from .base import Spec
 from .catalog import CatalogSpec
 from .cluster import ClusterSpec, KubeconfigSpec
 from .data import SnapshotSpec, VectorDatabaseSpec
 from .eks import EksClusterSpec, EksPoolSpec
 from .errors import ConfigError, Problem, raise_if_any
+from .finetune import FinetuneSpec
 from .gitops import GitApplicationSpec, GitOpsSpec
 from .gke import GkeClusterSpec, GkePoolSpec
 from .models import ArchitectureSpec, ModelSpec
@@ -20,6 +22,7 @@ from .node_pool import (
     TimeSlicingSpec,
 )
 from .observability import ObservabilitySpec
+from .queues import KueueSpec, TeamSpec
 from .platform import CLOUD_TARGETS, PlatformConfig, Target, load_platform_config
 from .serving import CertManagerSpec, GpuOperatorSpec, KServeSpec
 
@@ -58,4 +61,9 @@ __all__ = [
     "Target",
     "TimeSlicingSpec",
     "load_platform_config",
+    # issue 15's add-ons (docs/dra.md, docs/queues.md, docs/finetuning.md)
+    "DraDriverSpec",
+    "FinetuneSpec",
+    "KueueSpec",
+    "TeamSpec",
 ]

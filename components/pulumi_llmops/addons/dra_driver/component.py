@@ -19,8 +19,10 @@ from .values import NAMESPACE, DraPool, dra_driver_values
 
 @dataclass(frozen=True, kw_only=True)
 class DraDriverArgs:
-    """Wiring: the cluster, the add-on spec, the DRA pools, chart pin overrides and what must
-    exist first (the GPU operator: container toolkit with CDI, node labels)."""
+    """Wiring: the cluster, the add-on spec, the DRA pools (`dra_pool(contract,
+    setup.driver)` per pool, from its contract and its GPU operator setup), chart pin
+    overrides and what must exist first (the GPU operator: container toolkit with CDI, node
+    labels)."""
 
     cluster: ClusterHandle
     spec: DraDriverSpec
