@@ -19,7 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 CHART = "kubernetes:helm.sh/v4:Chart"
 SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
 KUEUE = "kubernetes:kueue.x-k8s.io/v1beta2"
-DOCS_PAGES = ("serving.md", "observability.md", "dra.md", "queues.md", "finetuning.md")
+DOCS_PAGES = (
+    "serving.md",
+    "observability.md",
+    "dra.md",
+    "queues.md",
+    "finetuning.md",
+    "routing.md",
+    "benchmark.md",
+)
 
 
 def docs_block(page: str, heading: str = "## Composing by hand") -> str:
@@ -307,3 +315,19 @@ def test_every_public_component_is_composed_above() -> None:
         composed |= {t.rsplit(":", 1)[1] for t in components(testing.run(program)[0])}
     assert documented - composed == {"LlmOpsPlatform"}
     assert documented <= set(dir(pulumi_llmops))
+
+
+def test_the_routing_block_puts_the_routed_model_behind_the_gateway() -> None:
+    recording = run_docs("routing.md")
+    assert "llmops:serving:InferenceGateway" in components(recording)
+    [route] = recording.of_type("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
+    assert "qwen" in route.name
+
+
+def test_the_benchmark_block_registers_the_benchmark_job() -> None:
+    recording = run_docs("benchmark.md")
+    assert "llmops:serving:BenchmarkJob" in components(recording)
+    [job] = recording.of_type("kubernetes:batch/v1:Job")
+    assert job.inputs["spec"]["template"]["spec"]["containers"][0]["image"] == (
+        "docker.io/vllm/vllm-openai:v0.33.0"
+    )

@@ -3,6 +3,7 @@
 from .aks import AksClusterSpec, AksPoolSpec
 from .allocation import DraDriverSpec
 from .base import Spec
+from .benchmark import BenchmarkSpec
 from .catalog import CatalogSpec
 from .cluster import ClusterSpec, KubeconfigSpec
 from .data import SnapshotSpec, VectorDatabaseSpec
@@ -23,6 +24,7 @@ from .node_pool import (
 )
 from .observability import ObservabilitySpec
 from .queues import KueueSpec, TeamSpec
+from .routing import RoutingSpec
 from .platform import CLOUD_TARGETS, PlatformConfig, Target, load_platform_config
 from .serving import CertManagerSpec, GpuOperatorSpec, KServeSpec
 
@@ -66,4 +68,7 @@ __all__ = [
     "FinetuneSpec",
     "KueueSpec",
     "TeamSpec",
+    # issue 16b's (docs/routing.md, docs/benchmark.md)
+    "BenchmarkSpec",
+    "RoutingSpec",
 ]
