@@ -23,9 +23,9 @@ from .node_pool import (
     TimeSlicingSpec,
 )
 from .observability import ObservabilitySpec
+from .platform import CLOUD_TARGETS, PlatformConfig, Target, load_platform_config
 from .queues import KueueSpec, TeamSpec
 from .routing import RoutingSpec
-from .platform import CLOUD_TARGETS, PlatformConfig, Target, load_platform_config
 from .serving import CertManagerSpec, GpuOperatorSpec, KServeSpec
 
 __all__ = [

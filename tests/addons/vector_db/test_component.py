@@ -361,8 +361,13 @@ def test_metrics_target_is_what_observability_scrapes(engine, expected) -> None:
     Secret, or None where the engine has no metrics port of the library's."""
     from dataclasses import asdict
 
-    from pulumi_llmops import ExistingCluster, ExistingClusterArgs, VectorDatabase
-    from pulumi_llmops import VectorDatabaseArgs, testing
+    from pulumi_llmops import (
+        ExistingCluster,
+        ExistingClusterArgs,
+        VectorDatabase,
+        VectorDatabaseArgs,
+        testing,
+    )
     from pulumi_llmops.config import VectorDatabaseSpec
 
     targets = []
