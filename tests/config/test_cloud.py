@@ -243,3 +243,31 @@ def test_aks_kms_key_needs_its_vault() -> None:
         "cluster.aks.key_vault_resource_id: set key_vault_key_id and key_vault_resource_id "
         "together (KMS needs the key and its vault)"
     ]
+
+
+@pytest.mark.parametrize("group", ["rg-" + "a" * 87, "Ressourcengruppe-äöü_(1).x"])
+def test_aks_resource_group_names_arm_accepts_load(group: str) -> None:
+    """90 characters (the ARM limit) and Unicode letters are valid group names."""
+    data = platform("aks", {"aks": {"existing": True, "existing_resource_group": group}})
+    aks = load_platform_config(data).cluster.aks
+    assert aks is not None and aks.existing_resource_group == group
+
+
+@pytest.mark.parametrize(
+    ("group", "expected"),
+    [
+        (
+            "rg-" + "a" * 88,
+            "cluster.aks.existing_resource_group: String should have at most 90 characters "
+            f"(got 'rg-{'a' * 73}...)",
+        ),
+        (
+            "rg/prod",
+            "cluster.aks.existing_resource_group: must be letters, digits, '-', '_', '.' and "
+            "parentheses, at most 90 characters (an Azure resource group name) (got 'rg/prod')",
+        ),
+    ],
+)
+def test_aks_resource_group_name_rule(group: str, expected: str) -> None:
+    data = platform("aks", {"aks": {"existing": True, "existing_resource_group": group}})
+    assert problems(data) == [expected]

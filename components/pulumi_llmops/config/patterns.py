@@ -38,7 +38,7 @@ PATTERN_PROSE: dict[str, str] = {
     "with a letter or digit (a GPU model such as A100-80GB)",
     r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$": "up to 201 characters of letters, digits, '.', "
     "'_', '/' and '-', starting with a letter or digit",
-    r"^[-\w._()]{1,90}$": "1-90 characters of letters, digits, '-', '_', '.' and parentheses "
+    r"^[-\w._()]+$": "letters, digits, '-', '_', '.' and parentheses, at most 90 characters "
     "(an Azure resource group name)",
     r"^oci://[a-z0-9][a-z0-9.:-]*(/[a-z0-9][a-z0-9._-]*)*$": "an OCI registry path: oci://, "
     "a lowercase host[:port], then /-separated lowercase path parts "
