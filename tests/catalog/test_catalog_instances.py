@@ -135,6 +135,41 @@ SKYPILOT_V8_PRICES = {
 }
 SKYPILOT_V8 = "skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv @ 00148f2a (Price column)"
 
+# GCP us-central1 on-demand prices added for issue 17 (item 4) from catalogs/v8/gcp/vms.csv at
+# commit 006059e0 and Azure eastus ones from catalogs/v6/azure/vms.csv at commit 098741e7, read
+# 2026-12-02. GCP: the machine type's VM row plus the accelerator row of its GPU count.
+GCP_V8 = (
+    "skypilot-org/skypilot-catalog catalogs/v8/gcp/vms.csv @ 006059e0 "
+    "(Price column: VM row + accelerator row)"
+)
+GCP_V8_PRICES = {
+    "g2-standard-8": 0.29358 + 0.56004,
+    "g2-standard-12": 0.44038 + 0.56004,
+    "g2-standard-16": 0.58717 + 0.56004,
+    "g2-standard-24": 0.88075 + 1.12008,
+    "g2-standard-32": 1.17434 + 0.56004,
+    "g2-standard-48": 1.7615 + 2.24016,
+    "g2-standard-96": 3.52301 + 4.48032,
+    "a2-highgpu-2g": 1.47895 + 5.86782,
+    "a2-highgpu-4g": 2.95791 + 11.73563,
+    "a2-highgpu-8g": 5.91582 + 23.47126,
+    "a2-megagpu-16g": 8.79698 + 46.94253,
+    "a3-megagpu-8g": 9.46006 + 82.75421,
+    "a3-ultragpu-8g": 12.266 + 74.49392,
+}
+AZURE_V6 = "skypilot-org/skypilot-catalog catalogs/v6/azure/vms.csv @ 098741e7 (Price column)"
+AZURE_V6_PRICES = {
+    "Standard_NC8as_T4_v3": 0.752,
+    "Standard_NC16as_T4_v3": 1.204,
+    "Standard_NC64as_T4_v3": 4.352,
+    "Standard_NC48ads_A100_v4": 7.346,
+    "Standard_NC96ads_A100_v4": 14.692,
+    "Standard_ND96amsr_A100_v4": 32.77,
+    "Standard_ND96isr_H100_v5": 98.32,
+    "Standard_NC40ads_H100_v5": 6.98,
+    "Standard_NC80adis_H100_v5": 13.96,
+}
+
 # Spot: median of the us-east-1 AZ rows of the same CSV's SpotPrice column.
 SPOT_PRICES = {
     "g4dn.xlarge": 0.2039,
@@ -158,6 +193,35 @@ SPOT_PRICES = {
     "p4de.24xlarge": 9.3119,
     "p5.48xlarge": 23.4532,
     "p5en.48xlarge": 17.4021,
+}
+
+# Spot, GCP us-central1 (VM row + accelerator row, every listed zone the same) and Azure eastus
+# (one row per region), SpotPrice column of the same CSVs.
+GCP_AZURE_SPOT_PRICES = {
+    "g2-standard-4": 0.05874 + 0.2231,
+    "g2-standard-8": 0.11747 + 0.2231,
+    "g2-standard-12": 0.17621 + 0.2231,
+    "g2-standard-16": 0.23494 + 0.2231,
+    "g2-standard-24": 0.35242 + 0.4462,
+    "g2-standard-32": 0.46989 + 0.2231,
+    "g2-standard-48": 0.70483 + 0.8924,
+    "g2-standard-96": 1.40966 + 1.7848,
+    "a2-highgpu-1g": 0.36975 + 1.4341,
+    "a2-highgpu-2g": 0.7395 + 2.8682,
+    "a2-highgpu-4g": 1.479 + 5.7364,
+    "a2-highgpu-8g": 2.958 + 11.4728,
+    "a2-megagpu-16g": 4.39824 + 22.9456,
+    "a3-megagpu-8g": 2.88933 + 25.2808,
+    "a3-ultragpu-8g": 3.74713 + 37.2472,
+    "Standard_NC4as_T4_v3": 0.062699,
+    "Standard_NC8as_T4_v3": 0.089638,
+    "Standard_NC16as_T4_v3": 0.143517,
+    "Standard_NC64as_T4_v3": 0.518758,
+    "Standard_NC24ads_A100_v4": 0.444433,
+    "Standard_NC48ads_A100_v4": 0.888866,
+    "Standard_NC96ads_A100_v4": 1.777732,
+    "Standard_ND96asr_v4": 2.99167,
+    "Standard_ND96amsr_A100_v4": 3.6047,
 }
 
 # vCPU / host GiB of the reference's price table rows.
@@ -202,26 +266,30 @@ def test_gpu_shape_per_machine_type(cloud: str, machine_type: str) -> None:
 
 
 def test_prices_are_exactly_the_reference_prices_with_source_and_date() -> None:
-    found, added = {}, {}
+    found = {}
+    added: dict[str, dict[str, float]] = {SKYPILOT_V8: {}, GCP_V8: {}, AZURE_V6: {}}
+    where = {SKYPILOT_V8: ("aws", "us-east-1"), GCP_V8: ("gcp", "us-central1")}
+    where[AZURE_V6] = ("azure", "eastus")
     for instance in list_instances():
         for price in instance.prices:
-            if price.source == SKYPILOT_V8:
+            if price.source in added:
                 assert (instance.cloud, price.region, price.date) == (
-                    "aws",
-                    "us-east-1",
+                    *where[price.source],
                     "2026-12-02",
                 )
-                added[instance.machine_type] = price.usd_per_hour
+                added[price.source][instance.machine_type] = price.usd_per_hour
                 continue
             found[(instance.cloud, instance.machine_type, price.region)] = price.usd_per_hour
             assert (price.source, price.date) == ("skypilot-catalog CSV (2026-08)", "2026-08")
     assert found == pytest.approx(REFERENCE_PRICES, rel=1e-12)
-    assert added == pytest.approx(SKYPILOT_V8_PRICES, rel=1e-12)
+    assert added[SKYPILOT_V8] == pytest.approx(SKYPILOT_V8_PRICES, rel=1e-12)
+    assert added[GCP_V8] == pytest.approx(GCP_V8_PRICES, rel=1e-12)
+    assert added[AZURE_V6] == pytest.approx(AZURE_V6_PRICES, rel=1e-12)
 
 
 def test_spot_prices_are_recorded_snapshot_medians_with_source() -> None:
     found = {}
-    for instance in list_instances():
+    for instance in list_instances("aws"):
         for price in instance.spot_prices:
             assert (instance.cloud, price.region, price.date) == ("aws", "us-east-1", "2026-12-02")
             assert price.source.startswith(
@@ -235,13 +303,64 @@ def test_spot_prices_are_recorded_snapshot_medians_with_source() -> None:
     )
 
 
+def test_gcp_and_azure_spot_prices_are_the_source_rows_with_source() -> None:
+    found = {}
+    for instance in list_instances("gcp") + list_instances("azure"):
+        for price in instance.spot_prices:
+            column = "SpotPrice column"
+            if instance.cloud == "gcp":
+                assert (price.region, price.source) == (
+                    "us-central1",
+                    f"{GCP_V8.split(' (')[0]} ({column}: VM row + accelerator row)",
+                )
+            else:
+                assert (price.region, price.source) == (
+                    "eastus",
+                    f"{AZURE_V6.split(' (')[0]} ({column})",
+                )
+                assert price.note == "eastus row (one row per region, no zones)"
+            assert price.date == "2026-12-02"
+            found[instance.machine_type] = price.usd_per_hour
+    assert found == pytest.approx(GCP_AZURE_SPOT_PRICES, rel=1e-12)
+
+
 def test_gcp_prices_record_their_vm_and_gpu_components() -> None:
     assert lookup_instance("gcp", "g2-standard-4").prices[0].note == "VM 0.14679 + GPU 0.56004"
     assert lookup_instance("gcp", "a2-highgpu-1g").prices[0].note == "VM 0.73948 + GPU 2.93391"
+    assert lookup_instance("gcp", "g2-standard-96").prices[0].note == (
+        "VM 3.52301 + GPU 4.48032 (8 x L4 row)"
+    )
+    assert lookup_instance("gcp", "a3-ultragpu-8g").spot_prices[0].note == (
+        "VM 3.74713 + GPU 37.2472; zone us-central1-b only"
+    )
 
 
-def test_unreliable_a3_prices_are_absent() -> None:
-    assert lookup_instance("gcp", "a3-highgpu-8g").prices == ()
+@pytest.mark.parametrize(
+    "machine_type",
+    [instance.machine_type for instance in list_instances("gcp") if instance.prices],
+)
+def test_gcp_price_is_the_sum_of_its_vm_and_gpu_rows(machine_type: str) -> None:
+    instance = lookup_instance("gcp", machine_type)
+    for price in instance.prices + instance.spot_prices:
+        vm, gpu = price.note.split(";")[0].split(" (")[0].removeprefix("VM ").split(" + GPU ")
+        assert price.usd_per_hour == round(float(vm) + float(gpu), 5), price
+
+
+@pytest.mark.parametrize(
+    "machine_type",
+    [*(f"a3-highgpu-{n}g" for n in (1, 2, 4, 8)), *(f"a2-ultragpu-{n}g" for n in (1, 2, 4, 8))],
+)
+def test_inconsistent_gcp_prices_are_absent(machine_type: str) -> None:
+    instance = lookup_instance("gcp", machine_type)
+    assert (instance.prices, instance.spot_prices) == ((), ())
+
+
+@pytest.mark.parametrize(
+    "machine_type",
+    ["Standard_ND96isr_H100_v5", "Standard_NC40ads_H100_v5", "Standard_NC80adis_H100_v5"],
+)
+def test_azure_h100_spot_equal_to_on_demand_is_not_recorded(machine_type: str) -> None:
+    assert lookup_instance("azure", machine_type).spot_prices == ()
 
 
 @pytest.mark.parametrize(("cloud", "machine_type"), sorted(REFERENCE_HOSTS))

@@ -118,4 +118,7 @@ def test_catalog_spot_price_is_the_recorded_figure_or_none() -> None:
     assert spot.note == "median of us-east-1 AZ rows az1,az2,az4,az6; min 3.7887, max 6.015"
     assert catalog_spot_price(g6e, "eu-central-1") is None
     assert catalog_spot_price(lookup_instance("aws", "p5.4xlarge"), "us-east-1") is None
-    assert catalog_spot_price(lookup_instance("gcp", "g2-standard-4"), "us-central1") is None
+    assert catalog_spot_price(lookup_instance("gcp", "g2-standard-4"), "europe-west4") is None
+    assert catalog_spot_price(lookup_instance("gcp", "a3-highgpu-8g"), "us-central1") is None
+    nc4 = catalog_spot_price(lookup_instance("azure", "Standard_NC4as_T4_v3"), "East US")
+    assert nc4 is not None and nc4.usd_per_hour == 0.062699
