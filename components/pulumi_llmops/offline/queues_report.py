@@ -3,13 +3,12 @@ sizing (what `llmops plan` prints and `--json` carries under `queues`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from ..config.platform import PlatformConfig
+
+if TYPE_CHECKING:
+    from rich.console import Group
 
 
 def queue_report(config: PlatformConfig, queues: Any) -> dict[str, Any]:
@@ -51,6 +50,11 @@ def _limit(value: int | None) -> str:
 
 def queues_section(report: dict[str, Any]) -> Group:
     """The two tables of the plan's Kueue section."""
+    # rich only when rendering: `plan_stack` builds the report and must not load it.
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     teams = Table(title="Team queues (Kueue)", title_justify="left", box=None, pad_edge=False)
     for column in ("team", "namespace", "cohort", "pool", "gpus", "borrow", "lend", "pool max"):
         teams.add_column(column, no_wrap=True)
