@@ -23,7 +23,6 @@ snake_case translation inside nested dicts (manifests here are already camelCase
 from __future__ import annotations
 
 import importlib
-import re
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
@@ -88,88 +87,88 @@ class _Kind(pulumi.CustomResource):
         super().__init__(self.TOKEN, resource_name, props, opts)
 
 
-_META = (("api_version", "apiVersion"), ("kind", "kind"), ("metadata", "metadata"))
-_SPEC = (*_META, ("spec", "spec"), ("status", "status"))
+def _camel(name: str) -> str:
+    """`re.sub(r"_([a-z])", upper, name)` without compiling a pattern at import: each `_`
+    before a lowercase ASCII letter goes and the letter is upper-cased."""
+    if "_" not in name:
+        return name
+    head, *words = name.split("_")
+    return head + "".join(w[:1].upper() + w[1:] if "a" <= w[:1] <= "z" else "_" + w for w in words)
 
 
-class Namespace(_Kind):
-    TOKEN = "kubernetes:core/v1:Namespace"
-    API_VERSION, KIND, INPUTS = "v1", "Namespace", _SPEC
+_SPEC = ("api_version", "kind", "metadata", "spec", "status")
 
 
-class ConfigMap(_Kind):
-    TOKEN = "kubernetes:core/v1:ConfigMap"
-    API_VERSION, KIND = "v1", "ConfigMap"
-    INPUTS = (
-        ("api_version", "apiVersion"),
-        ("binary_data", "binaryData"),
-        ("data", "data"),
-        ("immutable", "immutable"),
-        ("kind", "kind"),
-        ("metadata", "metadata"),
-    )
+def _kind(
+    token: str,
+    inputs: tuple[str, ...] = _SPEC,
+    *,
+    required: tuple[str, ...] = (),
+    secret: tuple[str, ...] = (),
+    aliases: tuple[str, ...] = (),
+) -> type[_Kind]:
+    """The thin class of the built-in kind `token` (`kubernetes:<group>/<version>:<Kind>`,
+    named `<Kind>`). `inputs` are the generated class's argument names in its order (wire
+    names are their camelCase); `required` must be given, `secret` are sent as secrets and
+    `aliases` are the older tokens the generated class aliases. apiVersion and kind come from
+    the token: the `core` group is apiVersion `v1`, and a `<Kind>Patch` patches `<Kind>`."""
+    group_version, name = token.removeprefix("kubernetes:").split(":")
+    group, version = group_version.split("/")
+    attributes = {
+        "__doc__": f"`{token}`, registered as the generated `{name}` class registers it.",
+        "__module__": __name__,
+        "__qualname__": name,
+        "TOKEN": token,
+        "API_VERSION": version if group == "core" else group_version,
+        "KIND": name.removesuffix("Patch"),
+        "INPUTS": tuple((py_name, _camel(py_name)) for py_name in inputs),
+        "REQUIRED": required,
+        "SECRET_INPUTS": secret,
+        "ALIASES": aliases,
+    }
+    return type(name, (_Kind,), attributes)
 
 
-class Secret(_Kind):
-    TOKEN = "kubernetes:core/v1:Secret"
-    API_VERSION, KIND = "v1", "Secret"
-    INPUTS = (
-        ("api_version", "apiVersion"),
-        ("data", "data"),
-        ("immutable", "immutable"),
-        ("kind", "kind"),
-        ("metadata", "metadata"),
-        ("string_data", "stringData"),
-        ("type", "type"),
-    )
-    SECRET_INPUTS = ("data", "string_data")
-
-
-class ResourceQuota(_Kind):
-    TOKEN = "kubernetes:core/v1:ResourceQuota"
-    API_VERSION, KIND, INPUTS = "v1", "ResourceQuota", _SPEC
-
-
-class NodePatch(_Kind):
-    TOKEN = "kubernetes:core/v1:NodePatch"
-    API_VERSION, KIND, INPUTS = "v1", "Node", _SPEC
-
-
-class Service(_Kind):
-    TOKEN = "kubernetes:core/v1:Service"
-    API_VERSION, KIND, INPUTS = "v1", "Service", _SPEC
-
-
-class NetworkPolicy(_Kind):
-    TOKEN = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
-    API_VERSION, KIND, INPUTS = "networking.k8s.io/v1", "NetworkPolicy", _SPEC
-    ALIASES = ("kubernetes:extensions/v1beta1:NetworkPolicy",)
-
-
-class StorageClass(_Kind):
-    TOKEN = "kubernetes:storage.k8s.io/v1:StorageClass"
-    API_VERSION, KIND = "storage.k8s.io/v1", "StorageClass"
-    INPUTS = (
-        ("allow_volume_expansion", "allowVolumeExpansion"),
-        ("allowed_topologies", "allowedTopologies"),
-        ("api_version", "apiVersion"),
-        ("kind", "kind"),
-        ("metadata", "metadata"),
-        ("mount_options", "mountOptions"),
-        ("parameters", "parameters"),
-        ("provisioner", "provisioner"),
-        ("reclaim_policy", "reclaimPolicy"),
-        ("volume_binding_mode", "volumeBindingMode"),
-    )
-    REQUIRED = ("provisioner",)
-    ALIASES = ("kubernetes:storage.k8s.io/v1beta1:StorageClass",)
-
-
-class CronJob(_Kind):
-    TOKEN = "kubernetes:batch/v1:CronJob"
-    API_VERSION, KIND, INPUTS = "batch/v1", "CronJob", _SPEC
-    REQUIRED = ("spec",)
-    ALIASES = ("kubernetes:batch/v1beta1:CronJob", "kubernetes:batch/v2alpha1:CronJob")
+# One row a kind; tests/kube/test_thin_kinds.py holds each to the generated class.
+Namespace = _kind("kubernetes:core/v1:Namespace")
+ConfigMap = _kind(
+    "kubernetes:core/v1:ConfigMap",
+    ("api_version", "binary_data", "data", "immutable", "kind", "metadata"),
+)
+Secret = _kind(
+    "kubernetes:core/v1:Secret",
+    ("api_version", "data", "immutable", "kind", "metadata", "string_data", "type"),
+    secret=("data", "string_data"),
+)
+ResourceQuota = _kind("kubernetes:core/v1:ResourceQuota")
+NodePatch = _kind("kubernetes:core/v1:NodePatch")
+Service = _kind("kubernetes:core/v1:Service")
+NetworkPolicy = _kind(
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    aliases=("kubernetes:extensions/v1beta1:NetworkPolicy",),
+)
+StorageClass = _kind(
+    "kubernetes:storage.k8s.io/v1:StorageClass",
+    (
+        "allow_volume_expansion",
+        "allowed_topologies",
+        "api_version",
+        "kind",
+        "metadata",
+        "mount_options",
+        "parameters",
+        "provisioner",
+        "reclaim_policy",
+        "volume_binding_mode",
+    ),
+    required=("provisioner",),
+    aliases=("kubernetes:storage.k8s.io/v1beta1:StorageClass",),
+)
+CronJob = _kind(
+    "kubernetes:batch/v1:CronJob",
+    required=("spec",),
+    aliases=("kubernetes:batch/v1beta1:CronJob", "kubernetes:batch/v2alpha1:CronJob"),
+)
 
 
 class CustomResource(pulumi.CustomResource):
@@ -199,10 +198,6 @@ class CustomResource(pulumi.CustomResource):
             raise TypeError("Missing required property 'kind'")
         props = {"apiVersion": api_version, "kind": kind, "metadata": metadata, "spec": spec}
         super().__init__(f"kubernetes:{api_version}:{kind}", resource_name, props, opts)
-
-
-def _camel(name: str) -> str:
-    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
 
 
 def ObjectMetaArgs(**fields: Any) -> dict[str, Any]:  # noqa: N802 (the SDK's name)

@@ -9,17 +9,14 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import kubernetes_validate
-import pytest
 
-from helpers import crd_schema, manifest_of, validate_custom_resource
+from helpers import built_objects, validate_built_objects
 from pulumi_llmops.offline.check import check_stack
 from pulumi_llmops.offline.plan import Plan, plan_stack
 from pulumi_llmops.offline.stack_file import read_stack_file
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = Path(__file__).parent / "fixtures" / "Pulumi.dev-gke-queues.yaml"
-NOT_OBJECTS = ("kubernetes:helm.sh/v4:Chart", "pulumi:providers:kubernetes")
 CRD_GROUPS = ("kueue.x-k8s.io/", "serving.kserve.io/", "monitoring.coreos.com/")
 
 
@@ -48,26 +45,7 @@ def test_it_passes_llmops_check_with_the_dev_packs() -> None:
     }
 
 
-def _objects() -> list[tuple[str, dict]]:
-    found = []
-    for resource in plan().recording:
-        if not resource.custom or not resource.type.startswith("kubernetes:"):
-            continue
-        if resource.type in NOT_OBJECTS or resource.type.endswith("Patch"):
-            continue
-        found.append((resource.name, manifest_of(resource)))
-    return found
-
-
 def test_every_built_object_validates() -> None:
-    objects = _objects()
-    assert len(objects) >= 20
-    for name, obj in objects:
-        if obj["apiVersion"].startswith(CRD_GROUPS):
-            crd_schema(obj["apiVersion"], obj["kind"])  # the pinned CRD exists
-            validate_custom_resource(obj)
-        else:
-            try:
-                kubernetes_validate.validate(obj, "1.34.0", strict=True)
-            except kubernetes_validate.ValidationError as error:  # pragma: no cover
-                pytest.fail(f"{name}: {error}")
+    objects = built_objects(plan().recording)
+    assert len(objects) == 33
+    validate_built_objects(objects, crd_groups=CRD_GROUPS, version="1.34.0")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from pulumi_llmops.cli.main import app
 
@@ -99,19 +99,8 @@ def test_malformed_stack_files(tmp_path: Path, content: str, message: str) -> No
     assert message in result.output
 
 
-def test_secure_config_values_are_never_printed(tmp_path: Path) -> None:
-    path = tmp_path / "Pulumi.sec.yaml"
-    path.write_text(
-        "config:\n"
-        "  llmops:kubeconfig: {secure: AAABAHiddenCiphertext}\n"
-        "  llmops:platform:\n"
-        "    environment: dev\n"
-        "    target: onprem\n"
-        "    region: dc1\n"
-        "    cluster: {name: lab, kubeconfig: {secret_config_key: kubeconfig}}\n"
-    )
-    result = runner.invoke(app, ["plan", "--config", str(path), "--json"])
-    assert result.exit_code == 0, result.output
+def test_secure_config_values_are_never_printed(secure_plan_json: Result) -> None:
+    result = secure_plan_json
     assert json.loads(result.output)["outputs"]["kubeconfig"] == "[secret]"
     assert "AAABAHiddenCiphertext" not in result.output
     assert "offline-plan-secret-placeholder" not in result.output

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from helpers.sarif import schema_errors
 from pulumi_llmops.cli.main import app
@@ -100,19 +100,8 @@ def test_check_sarif_of_a_violating_stack_is_valid_and_non_empty() -> None:
     assert regions[0]["properties"]["stackKey"] == "region"
 
 
-def test_plan_json_carries_inputs_with_secrets_masked(tmp_path: Path) -> None:
-    path = tmp_path / "Pulumi.sec.yaml"
-    path.write_text(
-        "config:\n"
-        "  llmops:kubeconfig: {secure: AAABAHiddenCiphertext}\n"
-        "  llmops:platform:\n"
-        "    environment: dev\n"
-        "    target: onprem\n"
-        "    region: dc1\n"
-        "    cluster: {name: lab, kubeconfig: {secret_config_key: kubeconfig}}\n"
-    )
-    result = runner.invoke(app, ["plan", "--config", str(path), "--json"])
-    assert result.exit_code == 0, result.output
+def test_plan_json_carries_inputs_with_secrets_masked(secure_plan_json: Result) -> None:
+    result = secure_plan_json
     resources = {r["name"]: r for r in json.loads(result.stdout)["resources"]}
     assert resources["lab-cluster-k8s"]["inputs"]["kubeconfig"] == "[secret]"
     assert "AAABAHiddenCiphertext" not in result.stdout

@@ -72,11 +72,9 @@ def mutated_configs(draw: st.DrawFn) -> dict[str, Any]:
     return config
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated_configs())
-def test_every_failure_is_a_path_named_config_error_and_registers_nothing(
-    config: dict[str, Any],
-) -> None:
+def assert_clean_outcome(config: dict[str, Any]) -> None:
+    """Run the program on `config`: either it fails with a ConfigError whose every problem has
+    a path and a message and nothing is registered, or it is valid and registers resources."""
     recording = Recording()
     try:
         run_program(main, config={"llmops:platform": json.dumps(config)}, recording=recording)
@@ -90,3 +88,11 @@ def test_every_failure_is_a_path_named_config_error_and_registers_nothing(
     else:
         event("valid config")
         assert len(recording) > 0
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_configs())
+def test_every_failure_is_a_path_named_config_error_and_registers_nothing(
+    config: dict[str, Any],
+) -> None:
+    assert_clean_outcome(config)

@@ -1,7 +1,13 @@
 """Test helpers: run programs on the recording mock engine, build configs, check schemas."""
 
 from .engine import onprem_platform, run, run_platform
-from .kubernetes import K8S_VERSION, manifest_of, validate_manifest
+from .kubernetes import (
+    K8S_VERSION,
+    built_objects,
+    manifest_of,
+    validate_built_objects,
+    validate_manifest,
+)
 from .upstream import (
     UPSTREAM,
     chart_defaults,
@@ -14,6 +20,7 @@ from .upstream import (
 __all__ = [
     "K8S_VERSION",
     "UPSTREAM",
+    "built_objects",
     "chart_defaults",
     "crd_schema",
     "manifest_of",
@@ -22,6 +29,7 @@ __all__ = [
     "run",
     "run_platform",
     "unknown_values_keys",
+    "validate_built_objects",
     "validate_custom_resource",
     "validate_manifest",
 ]

@@ -8,32 +8,14 @@ from typing import Any
 import pytest
 
 from helpers import run_platform
+from helpers.cloud_configs import platform
 from pulumi_llmops.bundle import prepare
 from pulumi_llmops.config import ConfigError, load_platform_config
 
-SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
-EKS: dict[str, Any] = {
-    "environment": "dev",
-    "target": "eks",
-    "region": "us-east-1",
-    "cluster": {"name": "ml", "eks": {"subnet_ids": SUBNETS}},
-    "node_pools": {"l4": {"machine_type": "g6.xlarge", "max_nodes": 2}},
-    "addons": {"observability": {"enabled": False}, "vector_db": {"enabled": False}},
-}
-GKE: dict[str, Any] = {
-    "environment": "dev",
-    "target": "gke",
-    "region": "us-central1",
-    "cluster": {"name": "ml", "gke": {"project": "acme-ml"}},
-    "node_pools": {
-        "l4": {
-            "machine_type": "g2-standard-8",
-            "max_nodes": 2,
-            "gke": {"node_locations": ["us-central1-a"]},
-        }
-    },
-    "addons": {"observability": {"enabled": False}, "vector_db": {"enabled": False}},
-}
+# The cloud test platforms without the add-ons these tests do not look at.
+ADDONS = {"observability": {"enabled": False}, "vector_db": {"enabled": False}}
+EKS: dict[str, Any] = {**platform("eks"), "addons": ADDONS}
+GKE: dict[str, Any] = {**platform("gke"), "addons": ADDONS}
 LLAMA = {
     "storage_uri": "hf://meta-llama/Llama-3.1-8B-Instruct",
     "params_billion": 8.03,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from helpers import run, run_platform
+from helpers import cluster_programs, run, run_platform
 from helpers.cloud_configs import SUBNETS, platform
 from pulumi_llmops.cluster.aws import (
     EksCluster,
@@ -13,7 +13,6 @@ from pulumi_llmops.cluster.aws import (
     EksGpuNodePoolArgs,
 )
 from pulumi_llmops.config.eks import EksClusterSpec
-from pulumi_llmops.config.node_pool import GpuPoolSpec
 from pulumi_llmops.offline.recording import SECRET
 
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -21,22 +20,14 @@ ADMIN = "arn:aws:iam::123456789012:role/platform-admins"
 
 
 def cluster_program(spec: dict, environment: str = "dev", captured: list | None = None):
-    def program():
-        cluster = EksCluster(
-            "ml",
-            EksClusterArgs(
-                cluster_name="ml-prod",
-                region="us-east-1",
-                spec=EksClusterSpec.model_validate(spec),
-                deletion_protection=environment == "prod",
-                tags={"team": "ml"},
-            ),
-        )
-        if captured is not None:
-            cluster.handle.kubeconfig.apply(captured.append)
-        return cluster
-
-    return program
+    args = EksClusterArgs(
+        cluster_name="ml-prod",
+        region="us-east-1",
+        spec=EksClusterSpec.model_validate(spec),
+        deletion_protection=environment == "prod",
+        tags={"team": "ml"},
+    )
+    return cluster_programs.cluster(EksCluster, args, captured)
 
 
 def test_new_cluster_has_the_secure_defaults() -> None:
@@ -236,23 +227,14 @@ def test_provider_is_explicit_and_the_kubeconfig_secret() -> None:
 
 
 def pool_program(pool: dict):
-    def program():
-        cluster = EksCluster(
-            "ml",
-            EksClusterArgs(
-                cluster_name="ml", region="us-east-1", spec=EksClusterSpec(subnet_ids=SUBNETS)
-            ),
-        )
-        return EksGpuNodePool(
-            "ml-gpu",
-            EksGpuNodePoolArgs(cluster=cluster, pool="gpu", spec=GpuPoolSpec.model_validate(pool)),
-        ), cluster
-
-    return program
+    args = EksClusterArgs(
+        cluster_name="ml", region="us-east-1", spec=EksClusterSpec(subnet_ids=SUBNETS)
+    )
+    return cluster_programs.with_pool(EksCluster, args, EksGpuNodePool, EksGpuNodePoolArgs, pool)
 
 
 def test_spot_gpu_pool_node_group_arguments() -> None:
-    recording, (pool, cluster) = run(
+    recording, (cluster, pool) = run(
         pool_program(
             {
                 "machine_type": "g6.xlarge",

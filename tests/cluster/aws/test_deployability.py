@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from helpers import run, validate_manifest
+from helpers import cluster_programs, run, validate_manifest
 from helpers.cloud_configs import SUBNETS
 from helpers.kubernetes import manifest_of
 from pulumi_llmops.cluster.aws import (
@@ -18,7 +18,6 @@ from pulumi_llmops.cluster.aws import (
 )
 from pulumi_llmops.cluster.storage import StorageClassNames
 from pulumi_llmops.config.eks import EksClusterSpec
-from pulumi_llmops.config.node_pool import GpuPoolSpec
 
 ADMIN = "arn:aws:iam::123456789012:role/platform-admins"
 PROVIDER = "urn:pulumi:test::llmops::llmops:aws:EksCluster$pulumi:providers:aws::ml-aws"
@@ -26,26 +25,12 @@ CA = "k8s.io/cluster-autoscaler/node-template"
 
 
 def program(spec: dict | None = None, pool: dict | None = None, region: str = "eu-central-1"):
-    def run_it():
-        cluster = EksCluster(
-            "ml",
-            EksClusterArgs(
-                cluster_name="ml-prod",
-                region=region,
-                spec=EksClusterSpec.model_validate(spec or {"subnet_ids": SUBNETS}),
-            ),
-        )
-        pools = {}
-        if pool is not None:
-            pools["gpu"] = EksGpuNodePool(
-                "ml-gpu",
-                EksGpuNodePoolArgs(
-                    cluster=cluster, pool="gpu", spec=GpuPoolSpec.model_validate(pool)
-                ),
-            )
-        return cluster, pools
-
-    return run_it
+    args = EksClusterArgs(
+        cluster_name="ml-prod",
+        region=region,
+        spec=EksClusterSpec.model_validate(spec or {"subnet_ids": SUBNETS}),
+    )
+    return cluster_programs.with_pool(EksCluster, args, EksGpuNodePool, EksGpuNodePoolArgs, pool)
 
 
 def test_every_aws_resource_uses_the_explicit_provider_of_the_stack_region() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from helpers import run, run_platform
+from helpers import cluster_programs, run, run_platform
 from helpers.cloud_configs import platform
 from pulumi_llmops.cluster.azure import (
     AksCluster,
@@ -13,29 +13,20 @@ from pulumi_llmops.cluster.azure import (
     AksGpuNodePoolArgs,
 )
 from pulumi_llmops.config.aks import AksClusterSpec
-from pulumi_llmops.config.node_pool import GpuPoolSpec
 from pulumi_llmops.offline.recording import SECRET
 
 GROUP = "0b6e9c1e-4d55-4a7f-9d6b-1f2c3d4e5f60"
 
 
 def cluster_program(spec: dict, environment: str = "dev", captured: list | None = None):
-    def program():
-        cluster = AksCluster(
-            "ml",
-            AksClusterArgs(
-                cluster_name="ml",
-                region="eastus",
-                spec=AksClusterSpec.model_validate(spec),
-                deletion_protection=environment == "prod",
-                tags={"team": "ml"},
-            ),
-        )
-        if captured is not None:
-            cluster.handle.kubeconfig.apply(captured.append)
-        return cluster
-
-    return program
+    args = AksClusterArgs(
+        cluster_name="ml",
+        region="eastus",
+        spec=AksClusterSpec.model_validate(spec),
+        deletion_protection=environment == "prod",
+        tags={"team": "ml"},
+    )
+    return cluster_programs.cluster(AksCluster, args, captured)
 
 
 def test_new_cluster_is_private_entra_only_with_workload_identity() -> None:
@@ -143,22 +134,14 @@ def test_adopting_creates_nothing_but_the_provider() -> None:
 
 
 def pool_program(pool: dict):
-    def program():
-        cluster = AksCluster(
-            "ml", AksClusterArgs(cluster_name="ml", region="eastus", spec=AksClusterSpec())
-        )
-        return AksGpuNodePool(
-            "ml-gpu",
-            AksGpuNodePoolArgs(
-                cluster=cluster, pool="gpu-pool", spec=GpuPoolSpec.model_validate(pool)
-            ),
-        ), cluster
-
-    return program
+    args = AksClusterArgs(cluster_name="ml", region="eastus", spec=AksClusterSpec())
+    return cluster_programs.with_pool(
+        AksCluster, args, AksGpuNodePool, AksGpuNodePoolArgs, pool, key="gpu-pool", name="ml-gpu"
+    )
 
 
 def test_spot_t4_pool_agent_pool_arguments() -> None:
-    recording, (pool, cluster) = run(
+    recording, (cluster, pool) = run(
         pool_program(
             {
                 "machine_type": "Standard_NC4as_T4_v3",

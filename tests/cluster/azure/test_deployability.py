@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import run, validate_manifest
+from helpers import cluster_programs, run, validate_manifest
 from helpers.kubernetes import manifest_of
 from pulumi_llmops.cluster.azure import (
     AksCluster,
@@ -16,7 +16,6 @@ from pulumi_llmops.cluster.azure import (
 )
 from pulumi_llmops.cluster.storage import StorageClassNames
 from pulumi_llmops.config.aks import AksClusterSpec
-from pulumi_llmops.config.node_pool import GpuPoolSpec
 
 VNET = (
     "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-net/providers/"
@@ -28,24 +27,12 @@ GPU = f"{VNET}/subnets/gpu"
 
 
 def program(spec: dict, pool: dict | None = None):
-    def run_it():
-        cluster = AksCluster(
-            "ml",
-            AksClusterArgs(
-                cluster_name="ml", region="eastus", spec=AksClusterSpec.model_validate(spec)
-            ),
-        )
-        pools = {}
-        if pool is not None:
-            pools["t4"] = AksGpuNodePool(
-                "ml-t4",
-                AksGpuNodePoolArgs(
-                    cluster=cluster, pool="t4", spec=GpuPoolSpec.model_validate(pool)
-                ),
-            )
-        return cluster, pools
-
-    return run_it
+    args = AksClusterArgs(
+        cluster_name="ml", region="eastus", spec=AksClusterSpec.model_validate(spec)
+    )
+    return cluster_programs.with_pool(
+        AksCluster, args, AksGpuNodePool, AksGpuNodePoolArgs, pool, key="t4"
+    )
 
 
 def test_bring_your_own_subnet_grants_network_contributor_before_the_cluster() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from helpers import run, run_platform
+from helpers import cluster_programs, run, run_platform
 from helpers.cloud_configs import platform
 from pulumi_llmops.cluster.gcp import (
     GkeCluster,
@@ -13,7 +13,6 @@ from pulumi_llmops.cluster.gcp import (
     GkeGpuNodePoolArgs,
 )
 from pulumi_llmops.config.gke import GkeClusterSpec
-from pulumi_llmops.config.node_pool import GpuPoolSpec
 from pulumi_llmops.offline.recording import SECRET
 
 SA = "ml-nodes@acme-ml.iam.gserviceaccount.com"
@@ -21,22 +20,14 @@ KMS = "projects/acme-ml/locations/us-central1/keyRings/k8s/cryptoKeys/secrets"
 
 
 def cluster_program(spec: dict, environment: str = "dev", captured: list | None = None):
-    def program():
-        cluster = GkeCluster(
-            "ml",
-            GkeClusterArgs(
-                cluster_name="ml",
-                region="us-central1",
-                spec=GkeClusterSpec.model_validate({"project": "acme-ml", **spec}),
-                deletion_protection=environment == "prod",
-                labels={"team": "ml"},
-            ),
-        )
-        if captured is not None:
-            cluster.handle.kubeconfig.apply(captured.append)
-        return cluster
-
-    return program
+    args = GkeClusterArgs(
+        cluster_name="ml",
+        region="us-central1",
+        spec=GkeClusterSpec.model_validate({"project": "acme-ml", **spec}),
+        deletion_protection=environment == "prod",
+        labels={"team": "ml"},
+    )
+    return cluster_programs.cluster(GkeCluster, args, captured)
 
 
 def test_new_regional_cluster_has_the_secure_defaults() -> None:
@@ -132,25 +123,16 @@ def test_adopting_reads_the_cluster_by_id() -> None:
 
 
 def pool_program(pool: dict, cluster_spec: dict | None = None):
-    def program():
-        cluster = GkeCluster(
-            "ml",
-            GkeClusterArgs(
-                cluster_name="ml",
-                region="us-central1",
-                spec=GkeClusterSpec.model_validate({"project": "acme-ml", **(cluster_spec or {})}),
-            ),
-        )
-        return GkeGpuNodePool(
-            "ml-gpu",
-            GkeGpuNodePoolArgs(cluster=cluster, pool="gpu", spec=GpuPoolSpec.model_validate(pool)),
-        ), cluster
-
-    return program
+    args = GkeClusterArgs(
+        cluster_name="ml",
+        region="us-central1",
+        spec=GkeClusterSpec.model_validate({"project": "acme-ml", **(cluster_spec or {})}),
+    )
+    return cluster_programs.with_pool(GkeCluster, args, GkeGpuNodePool, GkeGpuNodePoolArgs, pool)
 
 
 def test_time_shared_spot_pool_with_the_managed_driver() -> None:
-    recording, (pool, cluster) = run(
+    recording, (cluster, pool) = run(
         pool_program(
             {
                 "machine_type": "g2-standard-8",
@@ -197,7 +179,7 @@ def test_time_shared_spot_pool_with_the_managed_driver() -> None:
 
 
 def test_mig_pool_with_the_gpu_operator_installing_the_driver() -> None:
-    recording, (pool, cluster) = run(
+    recording, (cluster, pool) = run(
         pool_program(
             {
                 "machine_type": "a2-ultragpu-1g",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import run, validate_manifest
+from helpers import cluster_programs, run, validate_manifest
 from helpers.kubernetes import manifest_of
 from helpers.options import captured_ignore_changes
 from pulumi_llmops.cluster.gcp import (
@@ -17,7 +17,6 @@ from pulumi_llmops.cluster.gcp import (
 from pulumi_llmops.cluster.gcp.mapping import kms_key_iam_id, subnetwork_self_link
 from pulumi_llmops.cluster.storage import StorageClassNames
 from pulumi_llmops.config.gke import GkeClusterSpec
-from pulumi_llmops.config.node_pool import GpuPoolSpec
 
 KMS = "projects/acme-ml/locations/us-central1/keyRings/k8s/cryptoKeys/secrets"
 POOL = {
@@ -28,26 +27,12 @@ POOL = {
 
 
 def program(spec: dict | None = None, pool: dict | None = None):
-    def run_it():
-        cluster = GkeCluster(
-            "ml",
-            GkeClusterArgs(
-                cluster_name="ml",
-                region="us-central1",
-                spec=GkeClusterSpec.model_validate({"project": "acme-ml", **(spec or {})}),
-            ),
-        )
-        pools = {}
-        if pool is not None:
-            pools["gpu"] = GkeGpuNodePool(
-                "ml-gpu",
-                GkeGpuNodePoolArgs(
-                    cluster=cluster, pool="gpu", spec=GpuPoolSpec.model_validate(pool)
-                ),
-            )
-        return cluster, pools
-
-    return run_it
+    args = GkeClusterArgs(
+        cluster_name="ml",
+        region="us-central1",
+        spec=GkeClusterSpec.model_validate({"project": "acme-ml", **(spec or {})}),
+    )
+    return cluster_programs.with_pool(GkeCluster, args, GkeGpuNodePool, GkeGpuNodePoolArgs, pool)
 
 
 def test_kms_key_is_granted_to_the_gke_service_agent_before_the_cluster() -> None:
