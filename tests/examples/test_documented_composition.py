@@ -22,6 +22,17 @@ SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
 KUEUE = "kubernetes:kueue.x-k8s.io/v1beta2"
 GATEWAY_API = "kubernetes:gateway.networking.k8s.io/v1"
 OBJECTIVE = "kubernetes:inference.networking.x-k8s.io/v1alpha2:InferenceObjective"
+SERVING = frozenset(
+    {
+        "llmops:addons:CertManager",
+        "llmops:addons:GpuOperator",
+        "llmops:addons:KServe",
+        "llmops:cluster:ExistingCluster",
+        "llmops:cluster:OnPremGpuPool",
+        "llmops:serving:ModelDeployments",
+    }
+)
+"""docs/serving.md's composition, which the DRA and routing blocks extend."""
 DOCS_PAGES = (
     "serving.md",
     "observability.md",
@@ -54,14 +65,7 @@ def components(recording: testing.Recording) -> set[str]:
 
 def test_the_serving_block_composes_the_serving_components() -> None:
     recording = run_docs("serving.md")
-    assert components(recording) == {
-        "llmops:addons:CertManager",
-        "llmops:addons:GpuOperator",
-        "llmops:addons:KServe",
-        "llmops:cluster:ExistingCluster",
-        "llmops:cluster:OnPremGpuPool",
-        "llmops:serving:ModelDeployments",
-    }
+    assert components(recording) == SERVING
     [isvc] = recording.of_type("kubernetes:serving.kserve.io/v1beta1:InferenceService")
     assert isvc.name == "models-llama"
 
@@ -110,15 +114,7 @@ def deps(recording: testing.Recording, *names: str) -> tuple[str, ...]:
 
 def test_the_dra_block_composes_the_driver_after_the_operator_and_claims_after_it() -> None:
     recording = run_docs("dra.md")
-    assert components(recording) == {
-        "llmops:addons:CertManager",
-        "llmops:addons:DraDriver",
-        "llmops:addons:GpuOperator",
-        "llmops:addons:KServe",
-        "llmops:cluster:ExistingCluster",
-        "llmops:cluster:OnPremGpuPool",
-        "llmops:serving:ModelDeployments",
-    }
+    assert components(recording) == SERVING | {"llmops:addons:DraDriver"}
     [driver] = recording.of_type("llmops:addons:DraDriver")
     chart = recording.named("dra-chart")
     assert (chart.type, chart.parent) == (CHART, driver.urn)
@@ -327,15 +323,7 @@ def children(recording: testing.Recording, component: str) -> list[tuple[str, st
 
 def test_the_routing_block_puts_the_routed_model_behind_the_gateway() -> None:
     recording = run_docs("routing.md")
-    assert components(recording) == {
-        "llmops:addons:CertManager",
-        "llmops:addons:GpuOperator",
-        "llmops:addons:KServe",
-        "llmops:cluster:ExistingCluster",
-        "llmops:cluster:OnPremGpuPool",
-        "llmops:serving:InferenceGateway",
-        "llmops:serving:ModelDeployments",
-    }
+    assert components(recording) == SERVING | {"llmops:serving:InferenceGateway"}
     assert children(recording, "gateway") == [
         (f"{GATEWAY_API}:Gateway", "gateway-gateway"),
         (f"{GATEWAY_API}:HTTPRoute", "gateway-qwen-route"),
@@ -397,40 +385,17 @@ def test_the_benchmark_block_registers_the_benchmark_job() -> None:
     )
     [container] = job.inputs["spec"]["template"]["spec"]["containers"]
     assert container["image"] == "docker.io/vllm/vllm-openai:v0.33.0"
-    # request_rates [0.5, 1, 2]; benchmark_url(...) is the model's KServe Service; the
-    # tokenizer is the model's storage_uri repository.
+    # What the block sets: request_rates [0.5, 1, 2], the model's name, benchmark_url(...)
+    # (the model's KServe Service) and, from storage_uri, the tokenizer.
     script = container["command"][2].splitlines()
     assert script[2] == "for rate in 0.5 1 2; do"
-    assert script[3].split() == [
-        "vllm",
-        "bench",
-        "serve",
-        "--backend",
-        "openai",
-        "--base-url",
-        "http://qwen2-5-7b-predictor.llmops-models.svc.cluster.local",
-        "--endpoint",
-        "/v1/completions",
-        "--model",
-        "qwen2-5-7b",
-        "--tokenizer",
-        "Qwen/Qwen2.5-7B-Instruct",
-        "--dataset-name",
-        "random",
-        "--random-input-len",
-        "512",
-        "--random-output-len",
-        "128",
-        "--num-prompts",
-        "200",
-        "--request-rate",
-        '"$rate"',
-        "--save-result",
-        "--result-dir",
-        "/results/qwen2-5-7b",
-        "--result-filename",
-        '"rate-$rate.json"',
-    ]
+    argv = script[3].split()
+    assert argv[:3] == ["vllm", "bench", "serve"]
+    assert {f: argv[argv.index(f) + 1] for f in ("--base-url", "--model", "--tokenizer")} == {
+        "--base-url": "http://qwen2-5-7b-predictor.llmops-models.svc.cluster.local",
+        "--model": "qwen2-5-7b",
+        "--tokenizer": "Qwen/Qwen2.5-7B-Instruct",
+    }
     assert job.inputs["spec"]["template"]["spec"]["volumes"] == [
         {
             "name": "results",
