@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-
 from helpers import built_objects, validate_built_objects
 from pulumi_llmops.offline.check import check_stack
 from pulumi_llmops.offline.plan import Plan, plan_stack
