@@ -1,8 +1,9 @@
 """A platform-repo program written only from the docs composes every public component.
 
 The on-prem programs are the docs' own code blocks ("Composing by hand" in docs/serving.md,
-docs/observability.md, docs/dra.md, docs/queues.md and docs/finetuning.md), executed as written; the cloud programs use only the names and
-required fields of docs/api.md's tables. All run on the mock engine of
+docs/observability.md, docs/dra.md, docs/queues.md, docs/finetuning.md, docs/routing.md and
+docs/benchmark.md), executed as written; the cloud programs use only the names and required
+fields of docs/api.md's tables. All run on the mock engine of
 `pulumi_llmops.testing`, the module the docs point platform teams to.
 """
 
@@ -19,6 +20,19 @@ ROOT = Path(__file__).resolve().parents[2]
 CHART = "kubernetes:helm.sh/v4:Chart"
 SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
 KUEUE = "kubernetes:kueue.x-k8s.io/v1beta2"
+GATEWAY_API = "kubernetes:gateway.networking.k8s.io/v1"
+OBJECTIVE = "kubernetes:inference.networking.x-k8s.io/v1alpha2:InferenceObjective"
+SERVING = frozenset(
+    {
+        "llmops:addons:CertManager",
+        "llmops:addons:GpuOperator",
+        "llmops:addons:KServe",
+        "llmops:cluster:ExistingCluster",
+        "llmops:cluster:OnPremGpuPool",
+        "llmops:serving:ModelDeployments",
+    }
+)
+"""docs/serving.md's composition, which the DRA and routing blocks extend."""
 DOCS_PAGES = (
     "serving.md",
     "observability.md",
@@ -51,14 +65,7 @@ def components(recording: testing.Recording) -> set[str]:
 
 def test_the_serving_block_composes_the_serving_components() -> None:
     recording = run_docs("serving.md")
-    assert components(recording) == {
-        "llmops:addons:CertManager",
-        "llmops:addons:GpuOperator",
-        "llmops:addons:KServe",
-        "llmops:cluster:ExistingCluster",
-        "llmops:cluster:OnPremGpuPool",
-        "llmops:serving:ModelDeployments",
-    }
+    assert components(recording) == SERVING
     [isvc] = recording.of_type("kubernetes:serving.kserve.io/v1beta1:InferenceService")
     assert isvc.name == "models-llama"
 
@@ -107,15 +114,7 @@ def deps(recording: testing.Recording, *names: str) -> tuple[str, ...]:
 
 def test_the_dra_block_composes_the_driver_after_the_operator_and_claims_after_it() -> None:
     recording = run_docs("dra.md")
-    assert components(recording) == {
-        "llmops:addons:CertManager",
-        "llmops:addons:DraDriver",
-        "llmops:addons:GpuOperator",
-        "llmops:addons:KServe",
-        "llmops:cluster:ExistingCluster",
-        "llmops:cluster:OnPremGpuPool",
-        "llmops:serving:ModelDeployments",
-    }
+    assert components(recording) == SERVING | {"llmops:addons:DraDriver"}
     [driver] = recording.of_type("llmops:addons:DraDriver")
     chart = recording.named("dra-chart")
     assert (chart.type, chart.parent) == (CHART, driver.urn)
@@ -317,17 +316,89 @@ def test_every_public_component_is_composed_above() -> None:
     assert documented <= set(dir(pulumi_llmops))
 
 
+def children(recording: testing.Recording, component: str) -> list[tuple[str, str]]:
+    """Sorted (type, name) of the resources registered under the component `component`."""
+    return sorted((r.type, r.name) for r in recording.children_of(recording.named(component).urn))
+
+
 def test_the_routing_block_puts_the_routed_model_behind_the_gateway() -> None:
     recording = run_docs("routing.md")
-    assert "llmops:serving:InferenceGateway" in components(recording)
-    [route] = recording.of_type("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
-    assert "qwen" in route.name
+    assert components(recording) == SERVING | {"llmops:serving:InferenceGateway"}
+    assert children(recording, "gateway") == [
+        (f"{GATEWAY_API}:Gateway", "gateway-gateway"),
+        (f"{GATEWAY_API}:HTTPRoute", "gateway-qwen-route"),
+        (CHART, "gateway-qwen-pool"),
+        (OBJECTIVE, "gateway-qwen-interactive"),
+        ("kubernetes:yaml/v2:ConfigFile", "gateway-gateway-api-crds"),
+        ("kubernetes:yaml/v2:ConfigFile", "gateway-inference-crds"),
+    ]
+    # target="onprem": Istio's gateway class; it waits for the CRDs and the InferenceService.
+    gateway = recording.named("gateway-gateway")
+    assert gateway.inputs["metadata"]["name"] == "llmops-inference-gateway"
+    assert gateway.inputs["spec"]["gatewayClassName"] == "istio"
+    crds_and_isvc = deps(
+        recording, "gateway-gateway-api-crds", "gateway-inference-crds", "models-qwen"
+    )
+    assert gateway.dependencies == crds_and_isvc
+    pool = recording.named("gateway-qwen-pool")
+    assert pool.dependencies == crds_and_isvc
+    assert (pool.inputs["chart"], pool.inputs["version"]) == (
+        "oci://registry.k8s.io/gateway-api-inference-extension/charts/inferencepool",
+        "v1.5.0",
+    )
+    assert pool.inputs["values"]["inferencePool"]["modelServers"] == {
+        "matchLabels": {"serving.kserve.io/inferenceservice": "qwen"}
+    }
+    assert pool.inputs["values"]["provider"] == {"name": "istio"}
+    [rule] = recording.named("gateway-qwen-route").inputs["spec"]["rules"]
+    assert rule["matches"] == [{"path": {"type": "PathPrefix", "value": "/qwen"}}]
+    assert rule["backendRefs"] == [
+        {"group": "inference.networking.k8s.io", "kind": "InferencePool", "name": "qwen-pool"}
+    ]
+    # routing.objectives: {interactive: 10}
+    objective = recording.named("gateway-qwen-interactive").inputs
+    assert (objective["metadata"]["name"], objective["spec"]["priority"]) == (
+        "qwen-interactive",
+        10,
+    )
+    assert objective["spec"]["poolRef"]["name"] == "qwen-pool"
 
 
 def test_the_benchmark_block_registers_the_benchmark_job() -> None:
     recording = run_docs("benchmark.md")
-    assert "llmops:serving:BenchmarkJob" in components(recording)
-    [job] = recording.of_type("kubernetes:batch/v1:Job")
-    assert job.inputs["spec"]["template"]["spec"]["containers"][0]["image"] == (
-        "docker.io/vllm/vllm-openai:v0.33.0"
+    assert components(recording) == {
+        "llmops:cluster:ExistingCluster",
+        "llmops:serving:BenchmarkJob",
+    }
+    assert children(recording, "bench") == [
+        ("kubernetes:batch/v1:Job", "bench-job"),
+        ("kubernetes:core/v1:PersistentVolumeClaim", "bench-results"),
+    ]
+    claim = recording.named("bench-results").inputs
+    assert claim["metadata"]["name"] == "llmops-bench-qwen2-5-7b-results"
+    assert claim["metadata"]["namespace"] == "llmops-models"
+    job = recording.named("bench-job")
+    assert job.dependencies == deps(recording, "bench-results")
+    assert (job.inputs["metadata"]["name"], job.inputs["metadata"]["namespace"]) == (
+        "llmops-bench-qwen2-5-7b",
+        "llmops-models",
     )
+    [container] = job.inputs["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "docker.io/vllm/vllm-openai:v0.33.0"
+    # What the block sets: request_rates [0.5, 1, 2], the model's name, benchmark_url(...)
+    # (the model's KServe Service) and, from storage_uri, the tokenizer.
+    script = container["command"][2].splitlines()
+    assert script[2] == "for rate in 0.5 1 2; do"
+    argv = script[3].split()
+    assert argv[:3] == ["vllm", "bench", "serve"]
+    assert {f: argv[argv.index(f) + 1] for f in ("--base-url", "--model", "--tokenizer")} == {
+        "--base-url": "http://qwen2-5-7b-predictor.llmops-models.svc.cluster.local",
+        "--model": "qwen2-5-7b",
+        "--tokenizer": "Qwen/Qwen2.5-7B-Instruct",
+    }
+    assert job.inputs["spec"]["template"]["spec"]["volumes"] == [
+        {
+            "name": "results",
+            "persistentVolumeClaim": {"claimName": "llmops-bench-qwen2-5-7b-results"},
+        }
+    ]

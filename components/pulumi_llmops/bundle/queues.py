@@ -51,7 +51,10 @@ def kueue_on(config: PlatformConfig) -> bool:
 
 
 def training_shape(run: FinetuneSpec) -> TrainingShape:
-    """The memory model's model shape of a run (from `architecture`, else estimated)."""
+    """The training memory model's shape of `run`: `params_billion` as a parameter count
+    and, from `architecture`, layers, hidden and MLP widths, KV width (`num_kv_heads *
+    head_dim`) and vocabulary. Without `architecture` (the default) only the count is set and
+    `TrainingShape.resolved` estimates the rest, as it does any size `architecture` omits."""
     arch = run.architecture
     if arch is None:
         return TrainingShape(params=run.params_billion * 1e9)
@@ -66,7 +69,10 @@ def training_shape(run: FinetuneSpec) -> TrainingShape:
 
 
 def training_run(run: FinetuneSpec) -> TrainingRun:
-    """The memory model's training knobs of a run, as its Job's `LLMOPS_*` variables say."""
+    """The memory model's knobs of `run`, the values its Job's `LLMOPS_*` variables carry:
+    method, seq_len, micro_batch_size, gradient_checkpointing and lora_rank (spec defaults:
+    lora, 2048 tokens, micro-batch 1, checkpointing on, rank 16). Precision is left out: bf16
+    and fp16 take the same 2 bytes a value."""
     return TrainingRun(
         method=run.method,
         seq_len=run.seq_len,

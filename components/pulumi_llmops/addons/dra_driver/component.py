@@ -19,10 +19,16 @@ from .values import NAMESPACE, DraPool, dra_driver_values
 
 @dataclass(frozen=True, kw_only=True)
 class DraDriverArgs:
-    """Wiring: the cluster, the add-on spec, the DRA pools (`dra_pool(contract,
-    setup.driver)` per pool, from its contract and its GPU operator setup), chart pin
-    overrides and what must exist first (the GPU operator: container toolkit with CDI, node
-    labels)."""
+    """Wiring: the cluster, the add-on spec and one `DraPool` per DRA pool,
+    `dra_pool(pool.contract, setup.driver)` (from `pulumi_llmops.addons.dra_driver`), where
+    `setup = pool_gpu_setup(pool.contract, spec)` is the pool's GPU operator setup: the
+    kubelet plugin tolerates the pool's taints and looks for the driver where that setup's
+    driver manager puts it. The pools' claim templates are not made here:
+    `ModelDeployments` creates one per model on a DRA pool; pass it
+    `dra_depends_on=[driver.chart]` so they wait for the chart's DeviceClasses.
+    `chart_overrides`: chart pin overrides (default none: the library's pin).
+    `depends_on`: what must exist first (the GPU operator chart: container toolkit with CDI,
+    node labels; default nothing)."""
 
     cluster: ClusterHandle
     spec: DraDriverSpec
