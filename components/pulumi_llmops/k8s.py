@@ -23,6 +23,7 @@ snake_case translation inside nested dicts (manifests here are already camelCase
 from __future__ import annotations
 
 import importlib
+import re
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
@@ -88,12 +89,8 @@ class _Kind(pulumi.CustomResource):
 
 
 def _camel(name: str) -> str:
-    """`re.sub(r"_([a-z])", upper, name)` without compiling a pattern at import: each `_`
-    before a lowercase ASCII letter goes and the letter is upper-cased."""
-    if "_" not in name:
-        return name
-    head, *words = name.split("_")
-    return head + "".join(w[:1].upper() + w[1:] if "a" <= w[:1] <= "z" else "_" + w for w in words)
+    """The wire name of a generated class's argument: `binary_data` -> `binaryData`."""
+    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
 
 
 _SPEC = ("api_version", "kind", "metadata", "spec", "status")

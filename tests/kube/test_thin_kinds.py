@@ -10,7 +10,6 @@ aliases, version, secret outputs, options, source position) and the two lists mu
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,6 @@ import pulumi
 import pulumi_kubernetes
 import pytest
 from google.protobuf import json_format
-from hypothesis import given
-from hypothesis import strategies as st
 
 from helpers.data_cases import MINIO_SNAPSHOTS, platform
 from helpers.gpu_cases import L4, setup
@@ -206,12 +203,6 @@ def test_object_meta_args_is_the_wire_form_without_unset_fields() -> None:
         "name": "gp3",
         "generateName": "g-",
     }
-
-
-@given(st.text(alphabet="ab_zAZ0`{\u00e9"))
-def test_wire_names_are_the_camel_case_regex_s(name: str) -> None:
-    """`k8s._camel` (no pattern compiled at import) is `re.sub(r"_([a-z])", upper)`."""
-    assert k8s._camel(name) == re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
 
 
 def test_custom_resources_were_compared_too() -> None:
