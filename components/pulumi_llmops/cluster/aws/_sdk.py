@@ -1,8 +1,10 @@
-"""The AWS SDK, imported here only: a missing extra fails with the pip command to run."""
+"""The AWS SDK, imported here only: a missing extra fails with the pip command to run.
+
+The EC2 kinds come from `.ec2` (thin classes), not `pulumi_aws.ec2`, whose import alone
+loads about 180 generated modules.
+"""
 
 from __future__ import annotations
-
-import warnings
 
 try:
     import pulumi_aws as aws
@@ -12,13 +14,4 @@ except ImportError as exc:  # pragma: no cover - exercised in a venv without the
         "Run: pip install 'pulumi-llmops[aws]'"
     ) from exc
 
-with warnings.catch_warnings():
-    # pulumi_aws.ec2 warns on import about a deprecated resource we do not use.
-    warnings.filterwarnings(
-        "ignore", message=r".*EncryptionControl has been deprecated", category=DeprecationWarning
-    )
-    from pulumi_aws import ec2
-
-    ec2.Vpc  # noqa: B018 - the SDK loads submodules lazily: load it inside the filter
-
-__all__ = ["aws", "ec2"]
+__all__ = ["aws"]

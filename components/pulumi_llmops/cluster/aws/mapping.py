@@ -1,4 +1,5 @@
-"""Pure mappings from the neutral specs to EKS arguments. No Pulumi calls.
+"""Pure mappings from the neutral specs to EKS arguments. No Pulumi calls (the `ec2`
+nested-args helpers only build dicts).
 
 Upstream: https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html
 """
@@ -14,6 +15,7 @@ from ...config.eks import EksPoolSpec
 from ...config.node_pool import GpuPoolSpec
 from ..contracts import POOL_LABEL, TAINT_EFFECTS, GpuPoolContract, label_value
 from ..kubeconfig import exec_kubeconfig
+from . import ec2
 
 CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 CLUSTER_ROLE_POLICIES = ("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",)
@@ -185,7 +187,8 @@ def capacity_type(spec: GpuPoolSpec) -> str:
 
 
 def reservation_args(spec: GpuPoolSpec) -> dict[str, Any]:
-    """Launch template arguments that make the pool draw on its reservation ({} without one).
+    """Launch template arguments (nested args in wire form) that make the pool draw on its
+    reservation ({} without one).
 
     specific: `capacity_reservation_specification.capacity_reservation_target` names the
     reservation (the preference is left out, as the provider requires with a target);
@@ -196,14 +199,24 @@ def reservation_args(spec: GpuPoolSpec) -> dict[str, Any]:
     if reservation is None:
         return {}
     if reservation.affinity == "any":
-        return {"capacity_reservation_specification": {"capacity_reservation_preference": "open"}}
+        preference = ec2.LaunchTemplateCapacityReservationSpecificationArgs(
+            capacity_reservation_preference="open"
+        )
+        return {"capacity_reservation_specification": preference}
+    target = ec2.LaunchTemplateCapacityReservationSpecificationCapacityReservationTargetArgs(
+        capacity_reservation_id=reservation.id
+    )
     args: dict[str, Any] = {
-        "capacity_reservation_specification": {
-            "capacity_reservation_target": {"capacity_reservation_id": reservation.id}
-        }
+        "capacity_reservation_specification": (
+            ec2.LaunchTemplateCapacityReservationSpecificationArgs(
+                capacity_reservation_target=target
+            )
+        )
     }
     if reservation.capacity_block:
-        args["instance_market_options"] = {"market_type": "capacity-block"}
+        args["instance_market_options"] = ec2.LaunchTemplateInstanceMarketOptionsArgs(
+            market_type="capacity-block"
+        )
     return args
 
 
@@ -214,27 +227,27 @@ def root_device_name(ami_type: str) -> str:
 
 
 def launch_template_args(spec: GpuPoolSpec, hop_limit: int) -> dict[str, Any]:
-    """`aws.ec2.LaunchTemplate` keyword arguments of a GPU pool (dict form): IMDSv2 only
-    with the PUT response hop limit, and the encrypted gp3 disk of `disk_size_gib`. No
-    image or instance type (the node group sets them)."""
+    """`ec2.LaunchTemplate` keyword arguments of a GPU pool (nested args in wire form):
+    IMDSv2 only with the PUT response hop limit, and the encrypted gp3 disk of
+    `disk_size_gib`. No image or instance type (the node group sets them)."""
     eks = spec.eks or EksPoolSpec()
     return {
         **reservation_args(spec),
-        "metadata_options": {
-            "http_endpoint": "enabled",
-            "http_tokens": "required",
-            "http_put_response_hop_limit": hop_limit,
-        },
+        "metadata_options": ec2.LaunchTemplateMetadataOptionsArgs(
+            http_endpoint="enabled",
+            http_tokens="required",
+            http_put_response_hop_limit=hop_limit,
+        ),
         "block_device_mappings": [
-            {
-                "device_name": root_device_name(eks.ami_type),
-                "ebs": {
-                    "volume_size": spec.disk_size_gib,
-                    "volume_type": "gp3",
-                    "encrypted": "true",
-                    "delete_on_termination": "true",
-                },
-            }
+            ec2.LaunchTemplateBlockDeviceMappingArgs(
+                device_name=root_device_name(eks.ami_type),
+                ebs=ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                    volume_size=spec.disk_size_gib,
+                    volume_type="gp3",
+                    encrypted="true",
+                    delete_on_termination="true",
+                ),
+            )
         ],
     }
 

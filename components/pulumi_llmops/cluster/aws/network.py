@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from ._sdk import aws, ec2
+from . import ec2
 from .mapping import network_plan
 
 
@@ -57,7 +57,7 @@ class EksNetwork(pulumi.ComponentResource):
             f"{name}-igw", vpc_id=self.vpc.id, tags=tags, opts=child
         )
         cluster_tag = f"kubernetes.io/cluster/{args.cluster_name}"
-        self.subnets: dict[str, aws.ec2.Subnet] = {}
+        self.subnets: dict[str, ec2.Subnet] = {}
         for plan in network_plan(args.region, args.cidr, list(args.zones)):
             role = "kubernetes.io/role/elb" if plan.public else "kubernetes.io/role/internal-elb"
             self.subnets[plan.key] = ec2.Subnet(

@@ -15,6 +15,7 @@ from ...catalog.overrides import NO_OVERRIDES, CatalogOverrides
 from ...catalog.shape import PoolShape
 from ...config.node_pool import GpuPoolSpec
 from ..contracts import GpuPoolContract, label_value, pool_facts
+from . import ec2
 from ._sdk import aws
 from .mapping import autoscaler_tags, launch_template_args, node_group_args
 
@@ -80,7 +81,7 @@ class EksGpuNodePool(pulumi.ComponentResource):
         # Sorted: the subnets are a set to EKS; the list order must not change the inputs.
         own_subnets = sorted(set(spec.eks.subnet_ids)) if spec.eks else []
         child = pulumi.ResourceOptions(parent=self)
-        self.launch_template = aws.ec2.LaunchTemplate(
+        self.launch_template = ec2.LaunchTemplate(
             f"{name}-launch-template",
             description=f"GPU pool {args.pool} of {cluster.cluster_name}",
             update_default_version=True,
