@@ -11,7 +11,8 @@ URL), from the same source position (the caller's frame). They need only `pulumi
 these kinds have no aliases and no additional secret outputs (pulumi-aws 7.51.1).
 
 Every input and output is an attribute under its Python name (`vpc.id`, `vpc.cidr_block`,
-`template.latest_version`). Nested inputs are plain dicts in wire form: build them with the
+`template.latest_version`); top-level `int` outputs are ints, as in the generated classes
+(the engine sends every number as a double; the SDK casts by the getter's type hint). Nested inputs are plain dicts in wire form: build them with the
 `...Args` helpers below (`RouteTableRouteArgs(cidr_block=..., gateway_id=...)`), which
 serialise as the generated input types do (wire names, unset fields dropped).
 Any other EC2 kind: use `pulumi_aws.ec2` (and pay its import).
@@ -20,7 +21,8 @@ example with these classes and with the generated ones and asserts they are equa
 
 What the generated classes give that these do not: typed output objects for nested outputs
 (`route_table.routes` is an Output of plain camelCase dicts here, not of
-`RouteTableRoute`; the library reads only `id` and `latest_version`), snake_case keys
+`RouteTableRoute`, and numbers inside them stay floats; the library reads only `id` and
+`latest_version`), snake_case keys
 inside nested dicts, typed signatures, and `Kind.get(...)` (reading an existing resource:
 use `pulumi_aws.ec2`).
 """
@@ -67,6 +69,7 @@ class _Kind(pulumi.CustomResource):
     INPUTS: ClassVar[tuple[str, ...]]
     OUTPUTS: ClassVar[tuple[str, ...]]
     REQUIRED: ClassVar[tuple[str, ...]] = ()
+    INTS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **kwargs: Any
@@ -94,14 +97,26 @@ class _Kind(pulumi.CustomResource):
         super().__init__(self.TOKEN, resource_name, props, opts)
 
 
-def _output(wire: str) -> property:
-    return property(lambda self: self.__dict__[wire], doc=f"The `{wire}` output.")
+def _output(wire: str, typ: type | None = None) -> property:
+    """The property of output `wire`. With `typ` (int), the SDK casts the engine's value,
+    a double on the wire, to it, as it does by the generated getter's hint."""
+
+    def get(self: _Kind) -> Any:
+        return self.__dict__[wire]
+
+    if typ is not None:
+        get.__annotations__ = {"return": pulumi.Output[typ]}
+        get = pulumi.getter(name=wire)(get)
+    return property(get, doc=f"The `{wire}` output.")
 
 
-def _kind(token: str, inputs: str, outputs: str = "", *, required: str = "") -> type[_Kind]:
+def _kind(
+    token: str, inputs: str, outputs: str = "", *, required: str = "", ints: str = ""
+) -> type[_Kind]:
     """The thin class of `token` (`aws:ec2/<module>:<Kind>`, named `<Kind>`): `inputs` are
     the generated class's argument names in its order, `outputs` its output-only
-    properties, `required` the arguments it requires (all space-separated)."""
+    properties, `required` the arguments it requires and `ints` the properties it types
+    `int` (all space-separated)."""
     name = token.rsplit(":", 1)[1]
     attributes: dict[str, Any] = {
         "__doc__": f"`{token}`, registered as the generated `{name}` class registers it.",
@@ -111,10 +126,11 @@ def _kind(token: str, inputs: str, outputs: str = "", *, required: str = "") -> 
         "INPUTS": tuple(inputs.split()),
         "OUTPUTS": tuple(outputs.split()),
         "REQUIRED": tuple(required.split()),
+        "INTS": tuple(ints.split()),
     }
     for py_name in (*inputs.split(), *outputs.split()):
-        if _camel(py_name) != py_name:
-            attributes[py_name] = _output(_camel(py_name))
+        if _camel(py_name) != py_name or py_name in ints.split():
+            attributes[py_name] = _output(_camel(py_name), int if py_name in ints.split() else None)
     return type(name, (_Kind,), attributes)
 
 
@@ -144,6 +160,7 @@ Vpc = _kind(
     " ipv6_ipam_pool_id ipv6_netmask_length region tags",
     "arn default_network_acl_id default_route_table_id default_security_group_id"
     " dhcp_options_id ipv6_association_id main_route_table_id owner_id tags_all",
+    ints="ipv4_netmask_length ipv6_netmask_length",
 )
 Subnet = _kind(
     "aws:ec2/subnet:Subnet",
@@ -156,6 +173,7 @@ Subnet = _kind(
     " private_dns_hostname_type_on_launch region tags vpc_id",
     "arn ipv6_cidr_block_association_id owner_id tags_all",
     required="vpc_id",
+    ints="enable_lni_at_device_index ipv4_netmask_length ipv6_netmask_length",
 )
 InternetGateway = _kind(
     "aws:ec2/internetGateway:InternetGateway", "region tags vpc_id", "arn owner_id tags_all"
@@ -174,6 +192,7 @@ NatGateway = _kind(
     " secondary_private_ip_addresses subnet_id tags vpc_id",
     "association_id auto_provision_zones auto_scaling_ips network_interface_id public_ip"
     " regional_nat_gateway_addresses regional_nat_gateway_auto_mode route_table_id tags_all",
+    ints="secondary_private_ip_address_count",
 )
 RouteTable = _kind(
     "aws:ec2/routeTable:RouteTable",
@@ -198,6 +217,7 @@ LaunchTemplate = _kind(
     " private_dns_name_options ram_disk_id region secondary_interfaces security_group_names"
     " tag_specifications tags update_default_version user_data vpc_security_group_ids",
     "arn latest_version tags_all",
+    ints="default_version latest_version",
 )
 
 # The nested input types the library builds.
@@ -232,4 +252,3 @@ LaunchTemplateCapacityReservationSpecificationCapacityReservationTargetArgs = _a
 LaunchTemplateInstanceMarketOptionsArgs = _args(
     "LaunchTemplateInstanceMarketOptionsArgs", "market_type spot_options"
 )
-
