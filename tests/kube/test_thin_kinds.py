@@ -3,31 +3,27 @@
 Every shipped stack and example (and a vector-db stack with snapshots, for the CronJob) runs
 twice on the mock engine: once with the thin kinds, once with `pulumi_llmops.k8s` pointed at
 the generated SDK subpackages. Each run keeps the whole `RegisterResourceRequest` of every
-registration (type, name, inputs, parent, provider, dependencies, property dependencies,
-aliases, version, secret outputs, options, source position) and the two lists must be equal.
+registration (helpers/registrations.py) and the two lists must be equal.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pulumi
 import pulumi_kubernetes
 import pytest
-from google.protobuf import json_format
 
 from helpers.data_cases import MINIO_SNAPSHOTS, platform
 from helpers.gpu_cases import L4, setup
+from helpers.registrations import assert_same, sdk_arguments, stack_run
 from pulumi_llmops import k8s, program
 from pulumi_llmops.addons.gpu_operator import GpuOperator, GpuOperatorArgs
 from pulumi_llmops.cluster.handle import ClusterHandle
 from pulumi_llmops.config.serving import GpuOperatorSpec
-from pulumi_llmops.offline import engine
 from pulumi_llmops.offline.engine import run_program
 from pulumi_llmops.offline.project import run_project
-from pulumi_llmops.offline.stack_file import read_stack_file
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = "/tests/kube/test_thin_kinds.py"
@@ -56,81 +52,26 @@ SEEN: set[str] = set()
 SEEN_ALL: set[str] = set()
 
 
-def _registrations(run, monkeypatch, *, generated: bool) -> list[dict[str, Any]]:
-    """Every RegisterResourceRequest of `run()` as a dict, in registration order."""
-    requests: list[dict[str, Any]] = []
-    original = engine.RecordingMonitor.RegisterResource
-
-    def register(self, request):
-        if request.type != "pulumi:pulumi:Stack":  # the root, registered by the SDK itself
-            requests.append(_below_this_test(json_format.MessageToDict(request)))
-        return original(self, request)
-
-    classes: set[type] = set()
-    custom_init = pulumi.CustomResource.__init__
-
-    def init(self, *args, **kwargs):
-        classes.add(type(self))
-        custom_init(self, *args, **kwargs)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(engine.RecordingMonitor, "RegisterResource", register)
-        patch.setattr(pulumi.CustomResource, "__init__", init)
-        if generated:
-            for name in ("core", "networking", "storage", "batch", "meta", "apiextensions"):
-                patch.setattr(k8s, name, getattr(pulumi_kubernetes, name))
-        run()
-    assert requests, "nothing registered"
-    # The runs differ as they should: thin kinds in one, generated classes only in the other.
-    thin_classes = {c for c in classes if issubclass(c, (k8s._Kind, k8s.CustomResource))}
-    assert not thin_classes if generated else thin_classes
-    return requests
-
-
-def _stack(path: Path):
-    stack = read_stack_file(path)
-    return lambda: run_program(
-        program.main, config=stack.config, secret_keys=stack.secret_keys, stack=stack.stack
-    )
-
-
-def _below_this_test(request: dict[str, Any]) -> dict[str, Any]:
-    """The stack trace cut at this file's frames (the two runs start from different lines),
-    transform callback addresses masked, dependency lists sorted."""
-    frames = request.get("stackTrace", {}).get("frames", [])
-    mine = [i for i, f in enumerate(frames) if f.get("pc", {}).get("uri", "").endswith(HERE)]
-    if mine:
-        request["stackTrace"]["frames"] = frames[: mine[0]]
-    # Transform callbacks are served on a fresh port with a fresh token per run.
-    for callback in request.get("transforms", []):
-        callback.update(target="<callback server>", token="<token>")
-    # The SDK gathers dependencies in sets: their order differs from run to run.
-    request["dependencies"] = sorted(request.get("dependencies", []))
-    for deps in request.get("propertyDependencies", {}).values():
-        deps["urns"] = sorted(deps.get("urns", []))
-    return request
-
-
-def _keyed(requests: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
-    """By (type, name, parent): registration order between runs follows the event loop."""
-    keyed = {(r["type"], r["name"], r.get("parent", "")): r for r in requests}
-    assert len(keyed) == len(requests), "a registration repeated"
-    return keyed
+def _use_generated(patch: pytest.MonkeyPatch) -> None:
+    for name in ("core", "networking", "storage", "batch", "meta", "apiextensions"):
+        patch.setattr(k8s, name, getattr(pulumi_kubernetes, name))
 
 
 def _assert_same(run, monkeypatch) -> None:
-    thin = _keyed(_registrations(run, monkeypatch, generated=False))
-    generated = _keyed(_registrations(run, monkeypatch, generated=True))
-    assert sorted(thin) == sorted(generated)
-    for key, request in thin.items():
-        assert request == generated[key], key
-    SEEN.update(t for t, _, _ in thin if t in THIN)
-    SEEN_ALL.update(t for t, _, _ in thin)
+    types = assert_same(
+        run,
+        monkeypatch,
+        here=HERE,
+        is_thin=lambda c: issubclass(c, (k8s._Kind, k8s.CustomResource)),
+        use_generated=_use_generated,
+    )
+    SEEN.update(t for t in types if t in THIN)
+    SEEN_ALL.update(types)
 
 
 @pytest.mark.parametrize("path", STACKS, ids=lambda p: p.stem.removeprefix("Pulumi."))
 def test_each_shipped_stack_registers_identically(path, monkeypatch) -> None:
-    _assert_same(_stack(path), monkeypatch)
+    _assert_same(stack_run(path), monkeypatch)
 
 
 @pytest.mark.parametrize(
@@ -182,12 +123,7 @@ def test_each_thin_kind_takes_the_generated_class_s_arguments(token) -> None:
     cls, generated = THIN[token], GENERATED[token]
     assert issubclass(cls, pulumi.CustomResource)
     assert cls.__name__ == generated.__name__
-    code = generated._internal_init.__code__
-    sdk_inputs = [
-        name
-        for name in code.co_varnames[: code.co_argcount]
-        if name not in ("__self__", "resource_name", "opts", "__props__")
-    ]
+    sdk_inputs = sdk_arguments(generated)
     assert sorted(py for py, _ in cls.INPUTS if py not in cls.OUTPUT_ONLY) == sorted(sdk_inputs)
 
 
