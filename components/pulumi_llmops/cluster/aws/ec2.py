@@ -12,9 +12,10 @@ these kinds have no aliases and no additional secret outputs (pulumi-aws 7.51.1)
 
 Every input and output is an attribute under its Python name (`vpc.id`, `vpc.cidr_block`,
 `template.latest_version`); top-level `int` outputs are ints, as in the generated classes
-(the engine sends every number as a double; the SDK casts by the getter's type hint). Nested inputs are plain dicts in wire form: build them with the
-`...Args` helpers below (`RouteTableRouteArgs(cidr_block=..., gateway_id=...)`), which
-serialise as the generated input types do (wire names, unset fields dropped).
+(the engine sends every number as a double; the SDK casts by the getter's type hint).
+Nested inputs are plain dicts in wire form: build them with the `...Args` helpers below
+(`RouteTableRouteArgs(cidr_block=..., gateway_id=...)`), which serialise as the generated
+input types do (wire names, unset fields dropped).
 Any other EC2 kind: use `pulumi_aws.ec2` (and pay its import).
 `tests/cluster/test_thin_ec2.py` records every registration of every shipped EKS stack and
 example with these classes and with the generated ones and asserts they are equal.

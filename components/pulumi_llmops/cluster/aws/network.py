@@ -37,6 +37,10 @@ class EksNetwork(pulumi.ComponentResource):
     gateway with its Elastic IP in the first public subnet, and the two route tables.
     Does not create: VPC endpoints, flow logs, peering, or a NAT gateway per AZ (one NAT
     keeps dev cheap; an AZ outage then cuts node egress).
+    The children (`vpc`, `subnets` keyed `public-<az>` / `private-<az>`, `internet_gateway`,
+    `nat_ip`, `nat_gateway`, `public_routes`, `private_routes`) are the thin classes of
+    `pulumi_llmops.cluster.aws.ec2`: registered as `pulumi_aws.ec2`'s, outputs as attributes
+    (`.id`, `.arn`, ...), nested outputs as plain dicts.
     """
 
     def __init__(

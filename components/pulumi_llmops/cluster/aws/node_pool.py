@@ -48,7 +48,8 @@ class EksGpuNodePoolArgs:
 class EksGpuNodePool(pulumi.ComponentResource):
     """A GPU pool as one EKS managed node group.
 
-    Creates: a launch template (`<name>-launch-template`: IMDSv2 only, PUT response hop
+    Creates: a launch template (`<name>-launch-template`, `launch_template`, the thin
+    `pulumi_llmops.cluster.aws.ec2.LaunchTemplate`: IMDSv2 only, PUT response hop
     limit `cluster.eks.imds_hop_limit`, the encrypted gp3 disk of `disk_size_gib`) and
     `aws.eks.NodeGroup` (`<name>-nodes`) with the pool's NVIDIA AMI type, capacity type
     (SPOT or ON_DEMAND), one instance type, the contract's labels (pool, GPU model, the
