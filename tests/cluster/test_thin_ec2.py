@@ -32,7 +32,9 @@ from pulumi_llmops.offline.project import run_project
 
 with warnings.catch_warnings():
     # Loading pulumi_aws.ec2 warns about a deprecated resource (EncryptionControl) we never use.
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings(
+        "ignore", message=r".*EncryptionControl has been deprecated", category=DeprecationWarning
+    )
     import pulumi_aws.ec2 as generated_ec2
 
     generated_ec2.Vpc  # noqa: B018 - the SDK loads lazily: load it inside the filter
