@@ -43,6 +43,7 @@ THIN = {
     for cls in (
         k8s.ConfigMap,
         k8s.CronJob,
+        k8s.DaemonSet,
         k8s.Namespace,
         k8s.NetworkPolicy,
         k8s.NodePatch,
@@ -77,7 +78,7 @@ def _registrations(run, monkeypatch, *, generated: bool) -> list[dict[str, Any]]
         patch.setattr(engine.RecordingMonitor, "RegisterResource", register)
         patch.setattr(pulumi.CustomResource, "__init__", init)
         if generated:
-            for name in ("core", "networking", "storage", "batch", "meta", "apiextensions"):
+            for name in ("core", "networking", "storage", "batch", "apps", "meta", "apiextensions"):
                 patch.setattr(k8s, name, getattr(pulumi_kubernetes, name))
         run()
     assert requests, "nothing registered"
@@ -167,6 +168,7 @@ def test_every_thin_kind_was_compared() -> None:
 GENERATED = {
     "kubernetes:core/v1:ConfigMap": pulumi_kubernetes.core.v1.ConfigMap,
     "kubernetes:batch/v1:CronJob": pulumi_kubernetes.batch.v1.CronJob,
+    "kubernetes:apps/v1:DaemonSet": pulumi_kubernetes.apps.v1.DaemonSet,
     "kubernetes:core/v1:Namespace": pulumi_kubernetes.core.v1.Namespace,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": pulumi_kubernetes.networking.v1.NetworkPolicy,
     "kubernetes:core/v1:NodePatch": pulumi_kubernetes.core.v1.NodePatch,
