@@ -140,8 +140,8 @@ def build_data_addons(
 ) -> DataAddons:
     """Vector DB and observability (ordered so every monitor finds its CRDs and Secret), then
     GitOps. `contracts`: the GPU pools' (on GKE, pools with GKE-managed drivers get the
-    library's DCGM exporter). `chart_overrides`: where each chart comes from (the plan's; default: the stack's
-    `versions.charts` as written)."""
+    library's DCGM exporter). `chart_overrides`: where each chart comes from (the plan's;
+    default: the stack's `versions.charts` as written)."""
     addons = config.addons
     overrides = config.versions.as_overrides() if chart_overrides is None else chart_overrides
     after = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=depends_on or []))

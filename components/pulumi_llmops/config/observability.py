@@ -116,9 +116,7 @@ class GkeDcgmExporterSpec(Spec):
     cpu_request_millicores: int = Field(
         100, ge=10, le=4000, description="CPU request in millicores (no CPU limit)."
     )
-    memory_request_mib: int = Field(
-        512, ge=128, le=16384, description="Memory request in MiB."
-    )
+    memory_request_mib: int = Field(512, ge=128, le=16384, description="Memory request in MiB.")
     memory_limit_mib: int = Field(
         1024,
         ge=128,

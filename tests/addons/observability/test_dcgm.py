@@ -139,7 +139,9 @@ def test_the_pod_template_exactly() -> None:
     assert container["name"] == "dcgm-exporter"
     assert container["image"] == IMAGE
     assert container["env"] == ENV
-    assert container["ports"] == [{"name": "gpu-metrics", "containerPort": 9400.0, "protocol": "TCP"}]
+    assert container["ports"] == [
+        {"name": "gpu-metrics", "containerPort": 9400.0, "protocol": "TCP"}
+    ]
     assert container["securityContext"] == {"privileged": True, "runAsUser": 0.0}
     assert container["volumeMounts"] == [
         {"name": "nvidia-install-dir-host", "mountPath": "/usr/local/nvidia", "readOnly": True},
@@ -302,9 +304,9 @@ def test_namespace_image_and_resources_are_configurable() -> None:
     }
     for suffix in ("namespace", "critical-pods", "service"):
         resource = recording.named(f"{OBS}-dcgm-exporter-{suffix}")
-        assert resource.inputs["metadata"].get("name" if suffix == "namespace" else "namespace") == (
-            "gpu-metrics"
-        )
+        assert resource.inputs["metadata"].get(
+            "name" if suffix == "namespace" else "namespace"
+        ) == ("gpu-metrics")
 
 
 def test_a_memory_limit_below_the_request_is_one_path_named_problem() -> None:

@@ -25,8 +25,7 @@ from ...kube import (
 )
 from ...versions import IMAGES, chart_pin
 from . import dashboards as dash
-from . import dcgm
-from . import monitors
+from . import dcgm, monitors
 from . import values as vals
 from .cost import cost_expression
 from .rules import prometheus_rule
