@@ -32,7 +32,7 @@ import pulumi_kubernetes as _sdk
 from pulumi_kubernetes import _utilities
 
 # And, through __getattr__: Provider, helm and every other API group (the SDK's).
-__all__ = ["apiextensions", "batch", "core", "meta", "networking", "storage"]
+__all__ = ["apiextensions", "apps", "batch", "core", "meta", "networking", "storage"]
 
 
 class _Kind(pulumi.CustomResource):
@@ -166,6 +166,11 @@ CronJob = _kind(
     required=("spec",),
     aliases=("kubernetes:batch/v1beta1:CronJob", "kubernetes:batch/v2alpha1:CronJob"),
 )
+DaemonSet = _kind(
+    "kubernetes:apps/v1:DaemonSet",
+    required=("spec",),
+    aliases=("kubernetes:apps/v1beta2:DaemonSet", "kubernetes:extensions/v1beta1:DaemonSet"),
+)
 
 
 class CustomResource(pulumi.CustomResource):
@@ -233,6 +238,7 @@ networking = SimpleNamespace(
 )
 storage = SimpleNamespace(v1=_Group("pulumi_kubernetes.storage.v1", StorageClass=StorageClass))
 batch = SimpleNamespace(v1=_Group("pulumi_kubernetes.batch.v1", CronJob=CronJob))
+apps = SimpleNamespace(v1=_Group("pulumi_kubernetes.apps.v1", DaemonSet=DaemonSet))
 meta = SimpleNamespace(v1=_Group("pulumi_kubernetes.meta.v1", ObjectMetaArgs=ObjectMetaArgs))
 apiextensions = _Group("pulumi_kubernetes.apiextensions", CustomResource=CustomResource)
 

@@ -182,6 +182,12 @@ IMAGES: Mapping[str, str] = {
     # The benchmark Job runs `vllm bench serve` (vLLM's own load generator) from vLLM's
     # OpenAI server image, the release of the vllm 0.33.0 package on PyPI (2026-11).
     "benchmark-job": "docker.io/vllm/vllm-openai:v0.33.0",
+    # NVIDIA dcgm-exporter on GKE pools with GKE-managed drivers (addons/observability/dcgm.py):
+    # the repository, image and tag the pinned gpu-operator chart v26.7.0 runs by default
+    # (its values.yaml `dcgmExporter.repository/image/version`, NVIDIA/gpu-operator@v26.7.0,
+    # 10ee5b36), so pools on either driver path export the same DCGM 4.6.0 fields. Bump it
+    # with the gpu-operator pin (tests/addons/observability/test_dcgm.py checks they agree).
+    "dcgm-exporter": "nvcr.io/nvidia/k8s/dcgm-exporter:4.6.0-4.8.3-distroless",
 }
 
 MANIFESTS: Mapping[str, str] = {

@@ -18,8 +18,8 @@ from .conftest import EXAMPLES, ROOT
 
 BUNDLE_EXAMPLES = [
     ("eks-llm-serving", "Pulumi.dev.yaml", 88),
-    ("gke-rag", "Pulumi.dev.yaml", 59),
-    ("gke-inference-gateway", "Pulumi.dev.yaml", 62),
+    ("gke-rag", "Pulumi.dev.yaml", 63),
+    ("gke-inference-gateway", "Pulumi.dev.yaml", 66),
     ("aks-gpu-sharing", "Pulumi.prod.yaml", 46),
     ("onprem-existing-cluster", "Pulumi.lab.yaml", 39),
     ("gpu-queues-and-finetuning", "Pulumi.lab.yaml", 37),

@@ -39,6 +39,7 @@ THIN = {
     for cls in (
         k8s.ConfigMap,
         k8s.CronJob,
+        k8s.DaemonSet,
         k8s.Namespace,
         k8s.NetworkPolicy,
         k8s.NodePatch,
@@ -53,7 +54,7 @@ SEEN_ALL: set[str] = set()
 
 
 def _use_generated(patch: pytest.MonkeyPatch) -> None:
-    for name in ("core", "networking", "storage", "batch", "meta", "apiextensions"):
+    for name in ("core", "networking", "storage", "batch", "apps", "meta", "apiextensions"):
         patch.setattr(k8s, name, getattr(pulumi_kubernetes, name))
 
 
@@ -108,6 +109,7 @@ def test_every_thin_kind_was_compared() -> None:
 GENERATED = {
     "kubernetes:core/v1:ConfigMap": pulumi_kubernetes.core.v1.ConfigMap,
     "kubernetes:batch/v1:CronJob": pulumi_kubernetes.batch.v1.CronJob,
+    "kubernetes:apps/v1:DaemonSet": pulumi_kubernetes.apps.v1.DaemonSet,
     "kubernetes:core/v1:Namespace": pulumi_kubernetes.core.v1.Namespace,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": pulumi_kubernetes.networking.v1.NetworkPolicy,
     "kubernetes:core/v1:NodePatch": pulumi_kubernetes.core.v1.NodePatch,

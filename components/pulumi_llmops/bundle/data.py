@@ -22,6 +22,7 @@ from ..addons.vector_db import (
     VectorDatabaseArgs,
 )
 from ..addons.vector_db.storage import provisioner
+from ..cluster.contracts import GpuPoolContract, gke_operator_managed
 from ..cluster.handle import ClusterHandle
 from ..config.errors import Problem
 from ..config.platform import PlatformConfig
@@ -103,6 +104,27 @@ def dcgm_monitor_wanted(config: PlatformConfig, gpu_operator_installed: bool) ->
     return (not gpu_operator_installed) if explicit is None else explicit
 
 
+def gke_dcgm_exporter_pools(
+    config: PlatformConfig,
+    contracts: Mapping[str, GpuPoolContract],
+    gpu_operator_installed: bool,
+) -> dict[str, GpuPoolContract]:
+    """The GKE pools that get the library's DCGM exporter: those whose drivers GKE installs
+    (`gke.gpu_driver_version` DEFAULT or LATEST), when observability and
+    `observability.gke_dcgm_exporter` are on and no GPU operator runs (its chart runs the
+    exporter on every GPU node it manages; two exporters would double every series)."""
+    obs = config.addons.observability
+    if config.target != "gke" or not obs.enabled or not obs.gke_dcgm_exporter.enabled:
+        return {}
+    if gpu_operator_installed:
+        return {}
+    return {
+        pool: contract
+        for pool, contract in sorted(contracts.items())
+        if not gke_operator_managed(config.node_pools[pool])
+    }
+
+
 def build_data_addons(
     name: str,
     config: PlatformConfig,
@@ -112,12 +134,14 @@ def build_data_addons(
     gpu_prices: Mapping[str, float],
     snapshot_credentials: SnapshotCredentials | None = None,
     gpu_operator_installed: bool = False,
+    contracts: Mapping[str, GpuPoolContract] | None = None,
     depends_on: list[pulumi.Resource] | None = None,
     chart_overrides: Mapping[str, Mapping[str, str]] | None = None,
 ) -> DataAddons:
     """Vector DB and observability (ordered so every monitor finds its CRDs and Secret), then
-    GitOps. `chart_overrides`: where each chart comes from (the plan's; default: the stack's
-    `versions.charts` as written)."""
+    GitOps. `contracts`: the GPU pools' (on GKE, pools with GKE-managed drivers get the
+    library's DCGM exporter). `chart_overrides`: where each chart comes from (the plan's;
+    default: the stack's `versions.charts` as written)."""
     addons = config.addons
     overrides = config.versions.as_overrides() if chart_overrides is None else chart_overrides
     after = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=depends_on or []))
@@ -133,6 +157,9 @@ def build_data_addons(
                 spec=obs,
                 gpu_prices=gpu_prices,
                 dcgm_service_monitor=dcgm_monitor_wanted(config, gpu_operator_installed),
+                dcgm_exporter_pools=gke_dcgm_exporter_pools(
+                    config, contracts or {}, gpu_operator_installed
+                ),
                 vector_db=target,
                 vector_db_depends_on=target_depends_on,
                 chart_overrides=overrides,

@@ -72,6 +72,7 @@ class LlmOpsPlatform(pulumi.ComponentResource):
             gpu_prices=plan.gpu_prices,
             snapshot_credentials=plan.snapshot_credentials,
             gpu_operator_installed=plan.serving.gpu_operator,
+            contracts=plan.contracts,
             # Volumes need the CSI driver and StorageClasses the cluster provides (EKS).
             depends_on=[self.namespaces, *self.cluster.storage_ready],
             chart_overrides=plan.chart_overrides,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .base import Spec
+from .errors import Problem, raise_if_any
 
 _STORAGE_CLASS = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
 
@@ -85,6 +86,60 @@ class OpenTelemetrySpec(Spec):
     )
 
 
+class GkeDcgmExporterSpec(Spec):
+    """NVIDIA's dcgm-exporter on GKE pools whose drivers GKE installs (the GKE default,
+    `gke.gpu_driver_version` DEFAULT or LATEST): no GPU operator runs there, so without it
+    no GPU metrics reach Prometheus. Ignored on other targets and on GKE pools on the GPU
+    operator path (`INSTALLATION_DISABLED`), whose exporter the operator runs."""
+
+    enabled: bool = Field(
+        True,
+        description="Run dcgm-exporter as a DaemonSet on GKE pools with GKE-managed drivers, "
+        "plus its Service (scraped by the library's DCGM ServiceMonitor). Default: on "
+        "wherever such a pool exists, since without it the GPU dashboards, GPU alerts and "
+        "the cost rule stay empty; set false if you run an exporter yourself.",
+    )
+    namespace: str = Field(
+        "dcgm-exporter",
+        pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
+        description="Namespace of the exporter (Pod Security `privileged`: the container is "
+        "privileged to reach the GPU device nodes it does not request; list it in the "
+        "security-baseline's `privilegedNamespaces`).",
+    )
+    image: str | None = Field(
+        None,
+        min_length=1,
+        description="Exporter image. Default: the dcgm-exporter the pinned GPU operator "
+        "chart runs (versions.IMAGES['dcgm-exporter']), so both paths export the same "
+        "metrics.",
+    )
+    cpu_request_millicores: int = Field(
+        100, ge=10, le=4000, description="CPU request in millicores (no CPU limit)."
+    )
+    memory_request_mib: int = Field(512, ge=128, le=16384, description="Memory request in MiB.")
+    memory_limit_mib: int = Field(
+        1024,
+        ge=128,
+        le=16384,
+        description="Memory limit in MiB (the exporter's DCGM host engine grows with the "
+        "node's GPU count; 512 MiB is reported too little on 8-GPU nodes).",
+    )
+
+    @model_validator(mode="after")
+    def _limit_covers_request(self) -> GkeDcgmExporterSpec:
+        if self.memory_limit_mib < self.memory_request_mib:
+            raise_if_any(
+                [
+                    Problem(
+                        "memory_limit_mib",
+                        f"must be at least memory_request_mib ({self.memory_request_mib})",
+                        self.memory_limit_mib,
+                    )
+                ]
+            )
+        return self
+
+
 class ObservabilitySpec(Spec):
     """Monitoring add-on. Default: enabled; Prometheus 15 d / 50 GiB; data retained on destroy."""
 
@@ -122,6 +177,10 @@ class ObservabilitySpec(Spec):
         description="Create a ServiceMonitor for the DCGM exporter. Default (null): only when "
         "this platform does not install the GPU operator, whose chart (v26.7+) creates its own "
         "(`dcgmExporter.serviceMonitor.enabled: true`); two monitors would double every series.",
+    )
+    gke_dcgm_exporter: GkeDcgmExporterSpec = Field(
+        default_factory=GkeDcgmExporterSpec,
+        description="DCGM exporter on GKE pools with GKE-managed drivers (see its section).",
     )
     serving_metrics_port: int = Field(
         8080,

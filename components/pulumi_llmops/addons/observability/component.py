@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from ... import k8s
+from ...cluster.contracts import GpuPoolContract
 from ...cluster.handle import ClusterHandle
 from ...config.observability import ObservabilitySpec
 from ...kube import (
@@ -22,9 +23,9 @@ from ...kube import (
     labelled_namespace,
     secret_object,
 )
-from ...versions import chart_pin
+from ...versions import IMAGES, chart_pin
 from . import dashboards as dash
-from . import monitors
+from . import dcgm, monitors
 from . import values as vals
 from .cost import cost_expression
 from .rules import prometheus_rule
@@ -33,13 +34,16 @@ from .rules import prometheus_rule
 @dataclass(frozen=True, kw_only=True)
 class ObservabilityArgs:
     """Wiring: cluster, spec, per-GPU-model prices for the cost dashboard, whether to create
-    the DCGM ServiceMonitor (False when the GPU operator ships its own), the vector DB target,
-    resources the monitors must wait for, and chart pin overrides."""
+    the DCGM ServiceMonitor (False when the GPU operator ships its own), the GKE pools with
+    GKE-managed drivers that get the library's DCGM exporter (GKE only, and only where no
+    GPU operator runs its own; `spec.gke_dcgm_exporter.enabled` can switch it off), the
+    vector DB target, resources the monitors must wait for, and chart pin overrides."""
 
     cluster: ClusterHandle
     spec: ObservabilitySpec
     gpu_prices: Mapping[str, float] = field(default_factory=dict)
     dcgm_service_monitor: bool = True
+    dcgm_exporter_pools: Mapping[str, GpuPoolContract] = field(default_factory=dict)
     vector_db: MetricsTarget | None = None
     vector_db_depends_on: Sequence[pulumi.Resource] = ()
     chart_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
@@ -58,7 +62,10 @@ class Observability(pulumi.ComponentResource):
     PodMonitor for vLLM on KServe predictors, a ServiceMonitor for the vector DB and (unless
     the GPU operator ships one) for the DCGM exporter, the Service
     `llmops-prometheus` (a stable address of Prometheus, `prometheus_url`: KEDA reads vLLM
-    metrics there), and optionally an OpenTelemetry collector.
+    metrics there), and optionally an OpenTelemetry collector. On GKE, given pools with
+    GKE-managed drivers (`dcgm_exporter_pools`): NVIDIA's dcgm-exporter DaemonSet on exactly
+    those pools, its Service (what the DCGM ServiceMonitor selects), its `privileged`
+    Namespace and the ResourceQuota GKE needs to admit its system-node-critical pods.
     Does not create: Alertmanager receivers (add them with values_overrides), Ingress for Grafana.
     """
 
@@ -99,6 +106,7 @@ class Observability(pulumi.ComponentResource):
             depends_on=[self.namespace, self.node_exporter_namespace, self.grafana_admin_secret],
         )
         self._dashboards(name)
+        self._gke_dcgm_exporter(name)
         self._monitors(name)
         service = monitors.prometheus_service(spec.namespace, self._labels)
         self.prometheus_service = k8s.core.v1.Service(
@@ -149,6 +157,54 @@ class Observability(pulumi.ComponentResource):
             labels=self._labels,
             parent=self,
             depends_on=[self.namespace],
+        )
+
+    def _gke_dcgm_exporter(self, name: str) -> None:
+        """dcgm-exporter on GKE pools whose drivers GKE installs (no GPU operator there)."""
+        args, spec = self._args, self._args.spec.gke_dcgm_exporter
+        self.dcgm_exporter_namespace: k8s.core.v1.Namespace | None = None
+        self.dcgm_exporter_quota: k8s.core.v1.ResourceQuota | None = None
+        self.dcgm_exporter: k8s.apps.v1.DaemonSet | None = None
+        self.dcgm_exporter_service: k8s.core.v1.Service | None = None
+        pools = dict(args.dcgm_exporter_pools)
+        if not pools or not spec.enabled:
+            return
+        if args.cluster.target != "gke":
+            raise ValueError(
+                f"dcgm_exporter_pools {sorted(pools)}: the library's DCGM exporter is for GKE "
+                f"pools with GKE-managed drivers; the cluster's target is "
+                f"{args.cluster.target!r} (its GPU operator runs the exporter)"
+            )
+        ns = spec.namespace
+        self.dcgm_exporter_namespace = labelled_namespace(
+            f"{name}-dcgm-exporter-namespace",
+            ns,
+            "privileged",
+            labels=args.labels,
+            opts=self._k8s,
+        )
+        quota = dcgm.critical_pods_quota(ns, pools, self._labels)
+        self.dcgm_exporter_quota = k8s.core.v1.ResourceQuota(
+            f"{name}-dcgm-exporter-critical-pods",
+            metadata=quota["metadata"],
+            spec=quota["spec"],
+            opts=self._after(self.dcgm_exporter_namespace),
+        )
+        daemonset = dcgm.daemonset(
+            ns, pools, spec, spec.image or IMAGES["dcgm-exporter"], self._labels
+        )
+        self.dcgm_exporter = k8s.apps.v1.DaemonSet(
+            f"{name}-dcgm-exporter-daemonset",
+            metadata=daemonset["metadata"],
+            spec=daemonset["spec"],
+            opts=self._after(self.dcgm_exporter_namespace, self.dcgm_exporter_quota),
+        )
+        service = dcgm.service(ns, self._labels)
+        self.dcgm_exporter_service = k8s.core.v1.Service(
+            f"{name}-dcgm-exporter-service",
+            metadata=service["metadata"],
+            spec=service["spec"],
+            opts=self._after(self.dcgm_exporter_namespace),
         )
 
     def _dashboards(self, name: str) -> None:
