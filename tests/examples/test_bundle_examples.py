@@ -23,6 +23,7 @@ BUNDLE_EXAMPLES = [
     ("aks-gpu-sharing", "Pulumi.prod.yaml", 46),
     ("onprem-existing-cluster", "Pulumi.lab.yaml", 39),
     ("gpu-queues-and-finetuning", "Pulumi.lab.yaml", 37),
+    ("onprem-dra-gpu-claims", "Pulumi.lab.yaml", 33),
 ]
 ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
 IDS = [name for name, _, _ in BUNDLE_EXAMPLES]
