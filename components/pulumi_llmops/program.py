@@ -237,7 +237,11 @@ def build_platform(config: PlatformConfig, wiring: PlatformWiring | None = None)
 
 
 def export_platform(platform: LlmOpsPlatform) -> None:
-    """Stack outputs: cluster identity, each pool's scheduling contract, the kubeconfig (secret)."""
+    """Stack outputs: cluster identity, each pool's scheduling contract, the kubeconfig (secret).
+
+    A pool's `allocation` says how pods get its GPUs: `device-plugin` pools by requesting
+    `gpu_resource`; `dra` pools advertise no extended resource (`gpu_resource` None): pods
+    reference a ResourceClaimTemplate whose request names the DeviceClass (docs/dra.md)."""
     handle = platform.cluster
     pulumi.export("cluster_name", handle.name)
     pulumi.export("target", handle.target)
@@ -248,7 +252,8 @@ def export_platform(platform: LlmOpsPlatform) -> None:
             name: {
                 "node_selector": contract.node_selector,
                 "tolerations": contract.tolerations,
-                "gpu_resource": contract.gpu_resource,
+                "gpu_resource": None if contract.allocation == "dra" else contract.gpu_resource,
+                "allocation": contract.allocation,
                 "gpu_model": contract.gpu_model,
                 "gpus_per_node": contract.gpus_per_node,
             }

@@ -58,6 +58,7 @@ def test_stack_outputs_expose_each_pool_contract() -> None:
         "l4": {
             "gpu_model": "L4",
             "gpu_resource": "nvidia.com/gpu",
+            "allocation": "device-plugin",
             "gpus_per_node": 2,
             "node_selector": {"llmops.dev/pool": "l4"},
             "tolerations": [
@@ -71,6 +72,30 @@ def test_stack_outputs_expose_each_pool_contract() -> None:
         }
     }
     assert (recording.outputs["target"], recording.outputs["region"]) == ("onprem", "lab-dc1")
+
+
+def test_a_dra_pool_s_output_names_no_extended_resource() -> None:
+    """Pods get a DRA pool's GPUs through a ResourceClaimTemplate, not `nvidia.com/gpu`: the
+    output said `gpu_resource: nvidia.com/gpu` for DRA pools (MIG ones included) until the
+    onprem-dra-gpu-claims example showed it; it now says `allocation: dra` and None."""
+    pools = {
+        "l4": {"gpu": {"model": "L4", "count": 2}, "onprem": {"node_names": ["gpu-1"]}},
+        "h100": {
+            "gpu": {"model": "H100", "count": 8, "allocation": "dra"},
+            "sharing": {"mig": {"profile": "all-3g.40gb"}},
+            "onprem": {"node_names": ["gpu-2"]},
+        },
+    }
+    platform = onprem_platform(
+        node_pools=pools, addons={"dra_driver": {"kubernetes_version": "1.34"}}
+    )
+    recording, _ = run_platform(platform)
+    outputs = recording.outputs["gpu_pools"]
+    assert (outputs["h100"]["allocation"], outputs["h100"]["gpu_resource"]) == ("dra", None)
+    assert (outputs["l4"]["allocation"], outputs["l4"]["gpu_resource"]) == (
+        "device-plugin",
+        "nvidia.com/gpu",
+    )
 
 
 def test_bad_config_registers_nothing() -> None:

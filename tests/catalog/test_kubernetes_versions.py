@@ -68,6 +68,7 @@ def test_the_stack_files_split_by_target() -> None:
         "examples/gke-inference-gateway/Pulumi.dev.yaml",
         "examples/gke-rag/Pulumi.dev.yaml",
         "examples/gpu-queues-and-finetuning/Pulumi.lab.yaml",
+        "examples/onprem-dra-gpu-claims/Pulumi.lab.yaml",
         "examples/onprem-existing-cluster/Pulumi.lab.yaml",
         "stacks/Pulumi.dev-onprem.yaml",
         "stacks/Pulumi.prod-gke.yaml",

@@ -61,6 +61,13 @@ EXAMPLES = (
         "owned GPUs",
     ),
     Example(
+        "onprem-dra-gpu-claims",
+        "Pulumi.lab.yaml",
+        "on-prem",
+        "bundle, stack config, GPUs by DRA claim (MIG slices and whole GPUs)",
+        "owned GPUs",
+    ),
+    Example(
         "compose-your-own",
         "Pulumi.dev.yaml",
         "EKS",

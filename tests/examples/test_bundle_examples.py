@@ -23,6 +23,7 @@ BUNDLE_EXAMPLES = [
     ("aks-gpu-sharing", "Pulumi.prod.yaml", 46),
     ("onprem-existing-cluster", "Pulumi.lab.yaml", 39),
     ("gpu-queues-and-finetuning", "Pulumi.lab.yaml", 37),
+    ("onprem-dra-gpu-claims", "Pulumi.lab.yaml", 33),
 ]
 ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
 IDS = [name for name, _, _ in BUNDLE_EXAMPLES]
@@ -47,6 +48,36 @@ def test_one_bundle_and_every_kubernetes_object_on_the_cluster_provider(
             assert resource.parent is not None, resource.urn
         if resource.custom and resource.type.startswith("kubernetes:"):
             assert resource.provider == provider.urn, resource.urn
+
+
+PROGRAMS = sorted(
+    (folder.name, stack.name)
+    for folder in EXAMPLES.iterdir()
+    if (folder / "__main__.py").is_file()
+    for stack in folder.glob("Pulumi.*.yaml")
+)
+CRD_GROUPS = (
+    "argoproj.io/",
+    "gateway.networking.k8s.io/",
+    "inference.networking.x-k8s.io/",
+    "keda.sh/",
+    "kueue.x-k8s.io/",
+    "monitoring.coreos.com/",
+    "serving.kserve.io/",
+)
+"""API groups of the custom resources the examples build (each has a pinned upstream CRD)."""
+
+
+@pytest.mark.parametrize(("name", "stack_file"), PROGRAMS, ids=[n for n, _ in PROGRAMS])
+def test_every_object_an_example_builds_validates(run_example, name, stack_file) -> None:
+    """Built-in kinds against the official schema at Kubernetes 1.34 (the first with
+    resource.k8s.io/v1), strict; custom resources against their pinned upstream CRD."""
+    from helpers import built_objects, require_upstream, validate_built_objects
+
+    require_upstream()
+    objects = built_objects(run_example(name, stack_file))
+    assert objects, name
+    validate_built_objects(objects, crd_groups=CRD_GROUPS, version="1.34.0")
 
 
 def _models(recording) -> dict[str, dict]:

@@ -72,7 +72,7 @@ def test_matrix_checks_every_example_stack_of_the_bundle() -> None:
         if "llmops:platform" in (yaml.safe_load(path.read_text()).get("config") or {})
     )
     assert sorted(_matrix_stacks()) == configured
-    assert len(configured) == 6
+    assert len(configured) == 7
 
 
 def test_preview_names_existing_packs_with_their_environment_config() -> None:
@@ -109,6 +109,7 @@ def test_preview_names_existing_packs_with_their_environment_config() -> None:
         "examples/gke-inference-gateway/Pulumi.dev.yaml",
         "examples/aks-gpu-sharing/Pulumi.prod.yaml",
         "examples/onprem-existing-cluster/Pulumi.lab.yaml",
+        "examples/onprem-dra-gpu-claims/Pulumi.lab.yaml",
     ],
 )
 def test_llmops_check_passes_on_each_checked_stack(stack, monkeypatch) -> None:

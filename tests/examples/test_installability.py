@@ -17,6 +17,7 @@ EXTRAS = {
     "gke-rag": "[gcp]",
     "gke-inference-gateway": "[gcp]",
     "onprem-existing-cluster": "",
+    "onprem-dra-gpu-claims": "",
 }
 
 
