@@ -13,6 +13,7 @@ import pytest
 
 from helpers import manifest_of, run_platform, validate_custom_resource
 from helpers.cloud_configs import CR, CRG, dra_and_reserved, platform
+from helpers.dra_cases import claim_template
 from pulumi_llmops.bundle.charts import charts_installed
 from pulumi_llmops.bundle.prepare import prepare
 from pulumi_llmops.config import load_platform_config
@@ -31,44 +32,6 @@ def recording(target: str) -> Recording:
 @pytest.fixture(scope="module")
 def eks() -> Recording:
     return recording("eks")
-
-
-def claim(model: str, pool: str, device_class: str, mib: int, count: float = 1.0) -> dict:
-    return {
-        "metadata": {
-            "labels": {
-                "app.kubernetes.io/managed-by": "pulumi-llmops",
-                "llmops.dev/model": model,
-                "llmops.dev/pool": pool,
-            },
-            "name": f"{model}-gpu",
-            "namespace": "llmops-models",
-        },
-        "spec": {
-            "spec": {
-                "devices": {
-                    "requests": [
-                        {
-                            "name": "gpu",
-                            "exactly": {
-                                "deviceClassName": device_class,
-                                "allocationMode": "ExactCount",
-                                "count": count,
-                                "selectors": [
-                                    {
-                                        "cel": {
-                                            "expression": "device.capacity['gpu.nvidia.com']"
-                                            f".memory.compareTo(quantity('{mib}Mi')) >= 0"
-                                        }
-                                    }
-                                ],
-                            },
-                        }
-                    ]
-                }
-            }
-        },
-    }
 
 
 def test_eks_dra_driver_chart_inputs_parent_and_provider(eks: Recording) -> None:
@@ -124,11 +87,11 @@ def test_eks_capacity_block_pool_launch_template_and_capacity_type(eks: Recordin
 def test_eks_models_get_claim_templates_with_the_sized_memory(eks: Recording) -> None:
     whole = eks.named("ml-models-chat-claim")
     assert whole.type == "kubernetes:resource.k8s.io/v1:ResourceClaimTemplate"
-    assert {k: whole.inputs[k] for k in ("metadata", "spec")} == claim(
+    assert {k: whole.inputs[k] for k in ("metadata", "spec")} == claim_template(
         "chat", "l4", "gpu.nvidia.com", 6771
     )
     mig = eks.named("ml-models-mig-chat-claim")
-    assert {k: mig.inputs[k] for k in ("metadata", "spec")} == claim(
+    assert {k: mig.inputs[k] for k in ("metadata", "spec")} == claim_template(
         "mig-chat", "h100", "mig.nvidia.com", 6771
     )
     assert whole.parent == eks.named("ml-models").urn

@@ -261,12 +261,13 @@ def test_onprem_kubeconfig_is_the_secret_config_value(run_example) -> None:
     assert model["model"]["storageUri"] == "hf://Qwen/Qwen2.5-72B-Instruct-AWQ"
 
 
-def test_onprem_example_imports_no_cloud_sdk() -> None:
+@pytest.mark.parametrize("example", ["onprem-existing-cluster", "onprem-dra-gpu-claims"])
+def test_onprem_example_imports_no_cloud_sdk(example: str) -> None:
     """The on-prem promise, in a fresh interpreter: no pulumi_aws / _gcp / _azure_native."""
     code = (
-        "import sys, runpy\n"
+        "import sys\n"
         "from tests.examples.conftest import execute_example\n"
-        "execute_example('onprem-existing-cluster', 'Pulumi.lab.yaml')\n"
+        f"execute_example({example!r}, 'Pulumi.lab.yaml')\n"
         "loaded = sorted(m for m in ('pulumi_aws', 'pulumi_gcp', 'pulumi_azure_native')"
         " if m in sys.modules)\n"
         "assert not loaded, loaded\n"

@@ -10,9 +10,6 @@ official schema at Kubernetes 1.34 and 1.37 (kubernetes-validate) or KServe's pi
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import kubernetes_validate
 import pytest
 
@@ -24,11 +21,12 @@ from helpers import (
     unknown_values_keys,
     validate_built_objects,
 )
+from helpers.dra_cases import claim_template
 from pulumi_llmops.offline.plan import plan_stack
 from pulumi_llmops.offline.stack_file import read_stack_file
 from pulumi_llmops.versions import CHARTS
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES
 
 NAME, STACK_FILE = "onprem-dra-gpu-claims", "Pulumi.lab.yaml"
 RCT = "kubernetes:resource.k8s.io/v1:ResourceClaimTemplate"
@@ -49,44 +47,11 @@ def recording(run_example):
 
 
 def template(model: str, pool: str, device_class: str, count: int, mib: int) -> dict:
-    """A claim template as the library renders it (serving/claims.py), after the engine's
-    round trip (integers as floats)."""
+    """A claim template as the library renders it, after the engine's round trip."""
     return {
         "apiVersion": "resource.k8s.io/v1",
         "kind": "ResourceClaimTemplate",
-        "metadata": {
-            "labels": {
-                "app.kubernetes.io/managed-by": "pulumi-llmops",
-                "llmops.dev/model": model,
-                "llmops.dev/pool": pool,
-            },
-            "name": f"{model}-gpu",
-            "namespace": "llmops-models",
-        },
-        "spec": {
-            "spec": {
-                "devices": {
-                    "requests": [
-                        {
-                            "name": "gpu",
-                            "exactly": {
-                                "deviceClassName": device_class,
-                                "allocationMode": "ExactCount",
-                                "count": float(count),
-                                "selectors": [
-                                    {
-                                        "cel": {
-                                            "expression": "device.capacity['gpu.nvidia.com']"
-                                            f".memory.compareTo(quantity('{mib}Mi')) >= 0"
-                                        }
-                                    }
-                                ],
-                            },
-                        }
-                    ]
-                }
-            }
-        },
+        **claim_template(model, pool, device_class, mib, float(count)),
     }
 
 
@@ -272,18 +237,3 @@ def test_plan_inventory_marks_both_pools_dra() -> None:
     )
     assert (rows["l40s"].sharing, rows["l40s"].schedulable_gpus_per_node) == ("none", 4)
     assert {p.allocation for p in plan.inventory} == {"dra"}
-
-
-def test_it_imports_no_cloud_sdk() -> None:
-    code = (
-        "import sys\n"
-        "from tests.examples.conftest import execute_example\n"
-        f"execute_example({NAME!r}, {STACK_FILE!r})\n"
-        "loaded = sorted(m for m in ('pulumi_aws', 'pulumi_gcp', 'pulumi_azure_native')"
-        " if m in sys.modules)\n"
-        "assert not loaded, loaded\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
