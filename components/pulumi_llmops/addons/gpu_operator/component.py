@@ -14,6 +14,7 @@ from ... import k8s
 from ...cluster.handle import ClusterHandle
 from ...config.serving import GpuOperatorSpec
 from ...kube import MANAGED_BY, deep_merge, helm_chart, labelled_namespace
+from ...kube.priority import critical_pods_quota_spec
 from ...targets import target_info
 from ...versions import chart_pin
 from .values import (
@@ -23,8 +24,6 @@ from .values import (
     gpu_operator_values,
     time_slicing_config,
 )
-
-GKE_CRITICAL_PRIORITY_CLASSES = ("system-node-critical", "system-cluster-critical")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,18 +93,7 @@ class GpuOperator(pulumi.ComponentResource):
             self.critical_pods_quota = k8s.core.v1.ResourceQuota(
                 f"{name}-critical-pods",
                 metadata={"name": "gpu-operator-quota", "namespace": NAMESPACE},
-                spec={
-                    "hard": {"pods": "100"},
-                    "scopeSelector": {
-                        "matchExpressions": [
-                            {
-                                "operator": "In",
-                                "scopeName": "PriorityClass",
-                                "values": list(GKE_CRITICAL_PRIORITY_CLASSES),
-                            }
-                        ]
-                    },
-                },
+                spec=critical_pods_quota_spec(100),
                 opts=in_namespace,
             )
             before_chart.append(self.critical_pods_quota)

@@ -16,6 +16,7 @@ from typing import Any
 
 from ...cluster.contracts import GpuPoolContract
 from ...config.observability import GkeDcgmExporterSpec
+from ...kube.priority import critical_pods_quota_spec
 
 NAME = "llmops-dcgm-exporter"
 APP_LABELS = {"app": "nvidia-dcgm-exporter"}
@@ -45,9 +46,6 @@ _DRAM_ACTIVE) besides FB_USED/FB_FREE, GPU_UTIL and XID_ERRORS."""
 PRIORITY_CLASS = "system-node-critical"
 """As the GPU operator's exporter and GKE's own node agents: a node agent is not evicted
 before the workloads it observes."""
-CRITICAL_PRIORITY_CLASSES = ("system-node-critical", "system-cluster-critical")
-"""GKE admits pods of these classes outside kube-system only in namespaces with a
-ResourceQuota scoped to them (the GPU operator add-on creates the same quota)."""
 
 
 def _mib(value: int) -> str:
@@ -198,16 +196,5 @@ def critical_pods_quota(
             "namespace": namespace,
             "labels": dict(labels),
         },
-        "spec": {
-            "hard": {"pods": str(pods)},
-            "scopeSelector": {
-                "matchExpressions": [
-                    {
-                        "operator": "In",
-                        "scopeName": "PriorityClass",
-                        "values": list(CRITICAL_PRIORITY_CLASSES),
-                    }
-                ]
-            },
-        },
+        "spec": critical_pods_quota_spec(pods),
     }
