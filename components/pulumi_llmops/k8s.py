@@ -10,7 +10,7 @@ need only `pulumi` and the top of `pulumi_kubernetes`, which every Kubernetes pr
 
 Use it as the SDK: `from pulumi_llmops import k8s` then `k8s.core.v1.Namespace(...)`;
 `k8s.apiextensions.CustomResource` likewise (the generated one loads `meta.v1`'s types).
-`Provider`, `helm` and any kind not thinned here (e.g. `k8s.resource.v1`, `k8s.core.v1.Pod`)
+`Provider`, `helm` and any kind not thinned here (e.g. `k8s.core.v1.Pod`)
 are the real SDK's, loaded on first use: a new call site works unchanged, without the saving.
 `tests/kube/test_thin_kinds.py` records every registration of every shipped stack and example
 with these classes and with the generated ones and asserts they are equal.
@@ -32,7 +32,7 @@ import pulumi_kubernetes as _sdk
 from pulumi_kubernetes import _utilities
 
 # And, through __getattr__: Provider, helm and every other API group (the SDK's).
-__all__ = ["apiextensions", "apps", "batch", "core", "meta", "networking", "storage"]
+__all__ = ["apiextensions", "apps", "batch", "core", "meta", "networking", "resource", "storage"]
 
 
 class _Kind(pulumi.CustomResource):
@@ -173,6 +173,17 @@ DaemonSet = _kind(
 )
 
 
+ResourceClaimTemplate = _kind(
+    "kubernetes:resource.k8s.io/v1:ResourceClaimTemplate",
+    ("api_version", "kind", "metadata", "spec"),
+    required=("spec",),
+    aliases=tuple(
+        f"kubernetes:resource.k8s.io/{v}:ResourceClaimTemplate"
+        for v in ("v1alpha1", "v1alpha2", "v1alpha3", "v1beta1", "v1beta2")
+    ),
+)
+
+
 class CustomResource(pulumi.CustomResource):
     """An instance of a CRD, as `apiextensions.CustomResource` registers it (token
     `kubernetes:<apiVersion>:<kind>`), without the `meta.v1` types the generated one loads."""
@@ -239,6 +250,9 @@ networking = SimpleNamespace(
 storage = SimpleNamespace(v1=_Group("pulumi_kubernetes.storage.v1", StorageClass=StorageClass))
 batch = SimpleNamespace(v1=_Group("pulumi_kubernetes.batch.v1", CronJob=CronJob))
 apps = SimpleNamespace(v1=_Group("pulumi_kubernetes.apps.v1", DaemonSet=DaemonSet))
+resource = SimpleNamespace(
+    v1=_Group("pulumi_kubernetes.resource.v1", ResourceClaimTemplate=ResourceClaimTemplate)
+)
 meta = SimpleNamespace(v1=_Group("pulumi_kubernetes.meta.v1", ObjectMetaArgs=ObjectMetaArgs))
 apiextensions = _Group("pulumi_kubernetes.apiextensions", CustomResource=CustomResource)
 

@@ -9,6 +9,8 @@ registration (helpers/registrations.py) and the two lists must be equal.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pulumi
@@ -40,6 +42,7 @@ THIN = {
         k8s.ConfigMap,
         k8s.CronJob,
         k8s.DaemonSet,
+        k8s.ResourceClaimTemplate,
         k8s.Namespace,
         k8s.NetworkPolicy,
         k8s.NodePatch,
@@ -54,7 +57,16 @@ SEEN_ALL: set[str] = set()
 
 
 def _use_generated(patch: pytest.MonkeyPatch) -> None:
-    for name in ("core", "networking", "storage", "batch", "apps", "meta", "apiextensions"):
+    for name in (
+        "core",
+        "networking",
+        "storage",
+        "batch",
+        "apps",
+        "resource",
+        "meta",
+        "apiextensions",
+    ):
         patch.setattr(k8s, name, getattr(pulumi_kubernetes, name))
 
 
@@ -110,6 +122,9 @@ GENERATED = {
     "kubernetes:core/v1:ConfigMap": pulumi_kubernetes.core.v1.ConfigMap,
     "kubernetes:batch/v1:CronJob": pulumi_kubernetes.batch.v1.CronJob,
     "kubernetes:apps/v1:DaemonSet": pulumi_kubernetes.apps.v1.DaemonSet,
+    "kubernetes:resource.k8s.io/v1:ResourceClaimTemplate": (
+        pulumi_kubernetes.resource.v1.ResourceClaimTemplate
+    ),
     "kubernetes:core/v1:Namespace": pulumi_kubernetes.core.v1.Namespace,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": pulumi_kubernetes.networking.v1.NetworkPolicy,
     "kubernetes:core/v1:NodePatch": pulumi_kubernetes.core.v1.NodePatch,
@@ -165,10 +180,35 @@ def test_custom_resource_arguments_match_the_generated_class() -> None:
 def test_provider_helm_and_kinds_not_thinned_are_the_sdk_s() -> None:
     assert k8s.Provider is pulumi_kubernetes.Provider
     assert k8s.helm is pulumi_kubernetes.helm
-    assert k8s.resource.v1.ResourceClaimTemplate is (
-        pulumi_kubernetes.resource.v1.ResourceClaimTemplate
-    )
+    assert k8s.resource.v1.ResourceClaim is pulumi_kubernetes.resource.v1.ResourceClaim
     assert k8s.core.v1.Pod is pulumi_kubernetes.core.v1.Pod
     assert k8s.core.v1.Namespace is not pulumi_kubernetes.core.v1.Namespace
     with pytest.raises(AttributeError):
         k8s.core.v1.NoSuchKind  # noqa: B018
+
+
+PLAN_PROBE = """
+import json, sys
+from pathlib import Path
+from pulumi_llmops.offline.plan import plan_stack
+from pulumi_llmops.offline.stack_file import read_stack_file
+plan_stack(read_stack_file(Path(sys.argv[1])))
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("pulumi_kubernetes."))))
+"""
+
+
+@pytest.mark.parametrize(
+    "stack",
+    ["stacks/Pulumi.dev-onprem.yaml", "examples/onprem-dra-gpu-claims/Pulumi.lab.yaml"],
+)
+def test_a_plan_loads_no_generated_api_group(stack: str) -> None:
+    """Only the SDK's top, `helm` and the provider: no `<group>.<version>` package (the DRA
+    example registers ResourceClaimTemplates, DaemonSets, NodePatches, CRD instances)."""
+    done = subprocess.run(
+        [sys.executable, "-c", PLAN_PROBE, stack], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "pulumi_kubernetes.helm.v4.Chart" in loaded  # the probe planned charts
+    versioned = [m for m in loaded if m.split(".")[1] != "helm" and m.count(".") >= 2]
+    assert versioned == []
