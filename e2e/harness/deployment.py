@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .controlplane import ControlPlane
+from .dra import create_dra_devices
 from .engine import Engine, PulumiCli
 from .library import MockRecording, mock_recording
 from .nodes import create_gpu_nodes, wait_nodes_ready
 from .previews import copy_packs, tier_cli
-from .project import make_project
+from .project import make_example_project, make_project
 from .stacks import KUBECONFIG_KEY, TestStack, derive_stack, inline_kubeconfig
 
 
@@ -40,6 +41,7 @@ class Deployment:
     engine: Engine
     library_python: Path
     workdir: Path
+    example: Path | None = None  # the example folder whose program deploys `shipped`
 
     stack: TestStack | None = field(default=None, init=False)
     cp: ControlPlane | None = field(default=None, init=False)
@@ -51,6 +53,7 @@ class Deployment:
     timings: dict[str, float] = field(default_factory=dict, init=False)
     up_resources: int = field(default=0, init=False)
     export_text: str = field(default="", init=False)  # `pulumi stack export` after `up`
+    dra_slices: dict = field(default_factory=dict, init=False)  # node -> ResourceSlice (DRA)
     _policy_preview: object = field(default=None, init=False)
 
     @property
@@ -67,7 +70,7 @@ class Deployment:
     def __enter__(self) -> Deployment:
         t0 = time.monotonic()
         wd = Path(self.workdir)
-        self.stack = derive_stack(self.shipped, wd / "charts")
+        self.stack = derive_stack(self.shipped, wd / "charts", example=self.example)
         self.cp = ControlPlane(self.engine.bin, workdir=wd / "cp").__enter__()
         try:
             self._start(wd, t0)
@@ -90,9 +93,16 @@ class Deployment:
         create_gpu_nodes(api, nodes)
         wait_nodes_ready(api, [n.name for n in nodes])
         t = self._step("control_plane_and_nodes", t0)
+        self.dra_slices = create_dra_devices(api, self.stack)
+        if self.dra_slices:
+            t = self._step("dra_device_classes_and_slices", t)
 
-        project = make_project(wd / "project", self.venv)
-        self.stack_file = self.stack.write(project / "stacks")
+        if self.example is not None:
+            project = make_example_project(wd / "project", self.venv, self.example)
+            self.stack_file = self.stack.write(project)
+        else:
+            project = make_project(wd / "project", self.venv)
+            self.stack_file = self.stack.write(project / "stacks")
         self.packs = copy_packs(wd / "policies")
         self.cli = tier_cli(self.engine, wd, project)
         self.cli.run("stack", "init", self.name)
@@ -106,7 +116,9 @@ class Deployment:
 
         # The mock recording (the library's venv) runs while the real engine deploys.
         with ThreadPoolExecutor(1) as pool:
-            recording = pool.submit(mock_recording, self.library_python, self.stack_file)
+            recording = pool.submit(
+                mock_recording, self.library_python, self.stack_file, self.example
+            )
             up = self.cli.run("up", "--yes", "--skip-preview", timeout=1800)
             self.recording = recording.result()
         self.timings["up"] = round(up.seconds, 1)

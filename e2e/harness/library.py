@@ -56,9 +56,11 @@ def _run(python: Path, args: list[str], cwd: Path) -> subprocess.CompletedProces
     )
 
 
-def mock_recording(python: Path, stack_file: Path) -> MockRecording:
-    """What the mock engine records for `stack_file` (the derived test stack)."""
-    p = _run(python, [str(MOCK_RECORD), str(stack_file)], REPO)
+def mock_recording(python: Path, stack_file: Path, example: Path | None = None) -> MockRecording:
+    """What the mock engine records for `stack_file` (the derived test stack); with `example`,
+    running that example's own program."""
+    extra = [str(example)] if example is not None else []
+    p = _run(python, [str(MOCK_RECORD), str(stack_file), *extra], REPO)
     if p.returncode != 0:
         raise AssertionError(f"mock recording of {stack_file} failed:\n{p.stderr[-4000:]}")
     data = json.loads(p.stdout)

@@ -5,7 +5,10 @@ pins), so the real-engine tier compares what the API server stored with what the
 the project records for the same stack file. Secret inputs print as "[secret]", values unknown
 until deploy as "[unknown]".
 
-    <library python> e2e/harness/mock_record.py <Pulumi.<stack>.yaml>
+    <library python> e2e/harness/mock_record.py <Pulumi.<stack>.yaml> [<example folder>]
+
+With an example folder, that example's own `__main__.py` runs (`offline.project.run_project`,
+what tests/examples runs) instead of the repository's program (`llmops plan`).
 """
 
 from __future__ import annotations
@@ -31,8 +34,13 @@ def plain(value):
     return value
 
 
-def main(path: str) -> None:
-    recording = plan_stack(read_stack_file(Path(path))).recording  # what `llmops plan` runs
+def main(path: str, example: str | None = None) -> None:
+    if example is None:
+        recording = plan_stack(read_stack_file(Path(path))).recording  # what `llmops plan` runs
+    else:
+        from pulumi_llmops.offline.project import run_project
+
+        recording = run_project(Path(example), Path(path))
     resources = [
         {
             "urn": r.urn,
@@ -52,4 +60,4 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])

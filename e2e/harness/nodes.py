@@ -28,6 +28,10 @@ class GpuNode:
     labels: dict[str, str] = field(default_factory=dict)
     taints: tuple[dict, ...] = ()
     pool: str = ""  # the platform pool it stands in for (harness bookkeeping, not a label)
+    # False on DRA pools: the GPU operator's device plugin is off there (the library labels the
+    # nodes nvidia.com/gpu.deploy.device-plugin=false), so no `nvidia.com/gpu` is advertised;
+    # the devices are in ResourceSlices instead (harness/dra.py).
+    device_plugin: bool = True
 
     def manifest(self) -> dict:
         resources = {
@@ -43,7 +47,8 @@ class GpuNode:
             "type": "kwok",
         }
         if self.gpus:  # a CPU node (gpus=0) has neither the resource nor GPU discovery labels
-            resources[GPU_RESOURCE] = str(self.gpus)
+            if self.device_plugin:
+                resources[GPU_RESOURCE] = str(self.gpus)
             labels["nvidia.com/gpu.present"] = "true"
             labels["nvidia.com/gpu.product"] = self.product
             labels["nvidia.com/gpu.count"] = str(self.gpus)

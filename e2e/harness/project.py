@@ -39,6 +39,21 @@ def make_project(dest: Path, venv: Path, repo: Path = REPO) -> Path:
     return dest
 
 
+def make_example_project(dest: Path, venv: Path, example: Path) -> Path:
+    """An example's own project (`examples/<name>/Pulumi.yaml` and `__main__.py`) in `dest`,
+    running under `venv` (only the `virtualenv` option changed); its stack file goes in `dest`."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    project = yaml.safe_load((Path(example) / "Pulumi.yaml").read_text())
+    project["runtime"].setdefault("options", {})["virtualenv"] = str(venv)
+    (dest / "Pulumi.yaml").write_text(
+        f"# {Path(example).name}'s Pulumi.yaml; e2e/harness/project.py changed runtime.options."
+        "virtualenv only.\n" + yaml.safe_dump(project, sort_keys=False)
+    )
+    shutil.copyfile(Path(example) / "__main__.py", dest / "__main__.py")
+    return dest
+
+
 def copy_policy_pack(pack: str, dest_root: Path, venv: Path, repo: Path = REPO) -> Path:
     src = repo / "policies" / pack
     dest = Path(dest_root) / pack

@@ -1,7 +1,8 @@
 """Pods shaped like a model's predictor, to test the scheduling contract on kube-scheduler.
 
 `predictor_pod(isvc)` takes what KServe copies from an InferenceService's predictor into its
-pod: `nodeSelector`, `affinity`, `tolerations` and the model container's `resources`.
+pod: `nodeSelector`, `affinity`, `tolerations`, `resourceClaims` (DRA pools: the claim from the
+model's ResourceClaimTemplate) and the model container's `resources` (with `claims` there).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def predictor_pod(name: str, namespace: str, isvc: dict) -> dict:
         ],
         "automountServiceAccountToken": False,
     }
-    for key in ("nodeSelector", "affinity", "tolerations"):
+    for key in ("nodeSelector", "affinity", "tolerations", "resourceClaims"):
         if key in predictor:
             spec[key] = copy.deepcopy(predictor[key])
     return {

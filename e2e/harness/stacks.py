@@ -37,6 +37,7 @@ GPU_PRODUCTS = {
     "L40S": "NVIDIA-L40S",
     "A100-80GB": "NVIDIA-A100-SXM4-80GB",
     "H100-80GB": "NVIDIA-H100-80GB-HBM3",
+    "H100": "NVIDIA-H100-80GB-HBM3",  # the catalogue's alias of H100-80GB
 }
 # MIG instances per physical GPU for a profile (NVIDIA MIG user guide, "Supported profiles"):
 # kept here, independent of the library's catalogue, so the fake nodes check the contract.
@@ -45,6 +46,9 @@ MIG_SLICES_PER_GPU = {
     ("A100-80GB", "2g.20gb"): 3,
     ("A100-80GB", "3g.40gb"): 2,
     ("A100-80GB", "7g.80gb"): 1,
+    # H100 80GB: 3g.40gb, 2 per GPU (same guide; also InstanceCount 2 in go-nvml's H100 mock).
+    ("H100", "3g.40gb"): 2,
+    ("H100-80GB", "3g.40gb"): 2,
 }
 # One node without GPUs, as every real cluster has (system pods, the scheduler's "didn't match"
 # count in FailedScheduling messages).
@@ -81,6 +85,9 @@ class TestStack:
     context: str
     nodes: tuple[GpuNode, ...]
     prerequisites: tuple[Prerequisite, ...]
+    # The example folder whose Pulumi.yaml/__main__.py is the program (None: the repository's
+    # project, `stacks/__main__.py`).
+    example: Path | None = None
 
     def pool_nodes(self, pool: str) -> list[str]:
         """Names of the fake Nodes standing in for `pool`."""
@@ -109,8 +116,14 @@ def generate_charts(chart_keys, charts_dir: Path, upstream: Path | None = None) 
     ]
 
 
-def derive_stack(shipped: Path, charts_dir: Path, upstream: Path | None = None) -> TestStack:
-    """The test stack of `shipped`; also generates the stand-in charts into `charts_dir`."""
+def derive_stack(
+    shipped: Path, charts_dir: Path, upstream: Path | None = None, example: Path | None = None
+) -> TestStack:
+    """The test stack of `shipped`; also generates the stand-in charts into `charts_dir`.
+
+    `shipped` is a stack file of the repository's project (`stacks/`) or, with `example` (the
+    example's folder), of that example's own project: derived the same way, nothing else
+    changed."""
     from pulumi_llmops.bundle.prepare import PlatformWiring, prepare
     from pulumi_llmops.config.platform import load_platform_config
 
@@ -144,6 +157,7 @@ def derive_stack(shipped: Path, charts_dir: Path, upstream: Path | None = None) 
         context=context,
         nodes=tuple(gpu_nodes(config)) + (CPU_NODE,),
         prerequisites=tuple(prerequisites(config)),
+        example=Path(example) if example is not None else None,
     )
 
 
@@ -153,7 +167,9 @@ def gpu_nodes(config) -> list[GpuNode]:
     Named pools: one Node per name, unlabelled and untainted (the library patches them).
     Selector pools: `node_count` Nodes carrying the selector labels and `existing_taints` (the
     library patches nothing). MIG pools (single strategy) advertise one `nvidia.com/gpu` per
-    MIG instance, with GPU feature discovery's MIG labels.
+    MIG instance, with GPU feature discovery's MIG labels. DRA pools (`gpu.allocation: dra`)
+    advertise no `nvidia.com/gpu` (the device plugin is off): their devices are published as
+    ResourceSlices by harness/dra.py.
     """
     nodes = []
     for pool, spec in sorted(config.node_pools.items()):
@@ -180,7 +196,15 @@ def gpu_nodes(config) -> list[GpuNode]:
                 for key, t in sorted(onprem.existing_taints.items())
             )
         nodes += [
-            GpuNode(n, gpus=count, product=product, labels=labels, taints=taints, pool=pool)
+            GpuNode(
+                n,
+                gpus=count,
+                product=product,
+                labels=labels,
+                taints=taints,
+                pool=pool,
+                device_plugin=gpu.allocation != "dra",
+            )
             for n in names
         ]
     return nodes

@@ -1,6 +1,7 @@
 """Fixtures of the on-prem platform tests: each shipped on-prem stack deployed for real.
 
-`deployments` (session) deploys both shipped on-prem stacks at once, each on its own control
+`deployments` (session) deploys both shipped on-prem stacks and the DRA example
+(examples/onprem-dra-gpu-claims, stack `lab`, its own project) at once, each on its own control
 plane (the two stacks install the same namespaces: in reality they are two clusters), unless
 LLMOPS_E2E_SEQUENTIAL=1 (for timing one stack at a time). `deployment` is module-scoped and
 parametrized by the stack, so the tests of a module run in file order for `dev-onprem`, then
@@ -26,6 +27,14 @@ for entry in (E2E, REPO / "components"):
         sys.path.insert(0, str(entry))
 
 SHIPPED_ONPREM = ("dev-onprem", "staging-onprem")
+# Shipped examples deployed the same way, with their own project: stack -> example folder.
+EXAMPLES = {"lab": REPO / "examples" / "onprem-dra-gpu-claims"}
+# LLMOPS_E2E_STACKS=lab,dev-onprem: only those (for working on one; `make e2e` runs all).
+STACKS = tuple(
+    s
+    for s in SHIPPED_ONPREM + tuple(EXAMPLES)
+    if not os.environ.get("LLMOPS_E2E_STACKS") or s in os.environ["LLMOPS_E2E_STACKS"].split(",")
+)
 RESULTS: dict[str, dict] = {}
 
 
@@ -45,26 +54,28 @@ def deployments(tier, tmp_path_factory):
     install_handlers()  # from the main thread: SIGTERM/SIGHUP end every control plane
     engine, library_python = tier
 
-    workdirs = {stack: tmp_path_factory.mktemp(stack) for stack in SHIPPED_ONPREM}
+    workdirs = {stack: tmp_path_factory.mktemp(stack) for stack in STACKS}
 
     def start(stack: str):
-        shipped = REPO / "stacks" / f"Pulumi.{stack}.yaml"
-        d = Deployment(shipped, engine, library_python, workdirs[stack])
+        example = EXAMPLES.get(stack)
+        folder = example if example is not None else REPO / "stacks"
+        shipped = folder / f"Pulumi.{stack}.yaml"
+        d = Deployment(shipped, engine, library_python, workdirs[stack], example=example)
         try:
             return d.__enter__()
         except Exception as e:  # noqa: BLE001 - reported by the tests of that stack
             return e
 
-    workers = 1 if os.environ.get("LLMOPS_E2E_SEQUENTIAL") == "1" else len(SHIPPED_ONPREM)
+    workers = 1 if os.environ.get("LLMOPS_E2E_SEQUENTIAL") == "1" else len(STACKS)
     with ThreadPoolExecutor(workers) as pool:
-        started = dict(zip(SHIPPED_ONPREM, pool.map(start, SHIPPED_ONPREM), strict=True))
+        started = dict(zip(STACKS, pool.map(start, STACKS), strict=True))
     yield started
     for d in started.values():
         if not isinstance(d, Exception):
             d.__exit__(None, None, None)
 
 
-@pytest.fixture(scope="module", params=SHIPPED_ONPREM)
+@pytest.fixture(scope="module", params=STACKS)
 def deployment(request, deployments):
     from harness.procs import processes_using
 

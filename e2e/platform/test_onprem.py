@@ -31,7 +31,13 @@ CUSTOM_KINDS = {
         "PrometheusRule",
         "ServiceMonitor",
     },
+    "lab": {"InferenceService", "ResourceClaimTemplate"},
 }
+# Whether a stack's objects and chart values reference Secrets (the DRA example: no gated
+# model, no vector DB, no observability, so none).
+SECRET_REFS = {"dev-onprem": True, "staging-onprem": True, "lab": False}
+ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
+RCT = "kubernetes:resource.k8s.io/v1:ResourceClaimTemplate"
 
 
 def _core(d):
@@ -155,9 +161,11 @@ def test_node_patches(deployment):
             {"key": t.key, "value": t.value, "effect": t.effect} for t in node.spec.taints or []
         ]
         assert taints == r["inputs"]["spec"]["taints"]
-        assert node.status.allocatable["nvidia.com/gpu"] == str(
-            deployment.stack.config.node_pools[md["labels"]["llmops.dev/pool"]].gpu.count
-        )
+        gpu = deployment.stack.config.node_pools[md["labels"]["llmops.dev/pool"]].gpu
+        if gpu.allocation == "dra":  # no device plugin: the devices are in a ResourceSlice
+            assert "nvidia.com/gpu" not in node.status.allocatable
+        else:
+            assert node.status.allocatable["nvidia.com/gpu"] == str(gpu.count)
         patched.add(md["name"])
     named = {n for p in deployment.stack.config.node_pools.values() for n in p.onprem.node_names}
     assert patched == named
@@ -209,7 +217,7 @@ def test_secret_references_resolve(deployment):
         refs |= {(ns, name, key) for name, key in secret_refs(stored.get("spec", {}))}
     for c in deployment.recording.of_type(CHART):
         refs |= {(c["inputs"]["namespace"], n, k) for n, k in secret_refs(c["inputs"]["values"])}
-    assert refs
+    assert bool(refs) == SECRET_REFS[deployment.name]
     missing = []
     for ns, name, key in sorted(refs, key=str):
         try:
@@ -264,11 +272,16 @@ def test_scheduling_contract_on_kube_scheduler(deployment):
     from harness.readback import read_object
     from harness.scheduling import predictor_pod, wait_bound, wait_unschedulable
 
-    isvcs = deployment.recording.of_type("kubernetes:serving.kserve.io/v1beta1:InferenceService")
-    if not isvcs:
-        pytest.skip(f"{deployment.name} deploys no models")
-    core = _core(deployment)
+    contracts = deployment.stack.config.node_pools
     sizing = deployment.stack.plan.serving.sizing
+    isvcs = [
+        r
+        for r in deployment.recording.of_type(ISVC)
+        if contracts[sizing[r["inputs"]["metadata"]["name"]].pool].gpu.allocation != "dra"
+    ]
+    if not isvcs:
+        pytest.skip(f"{deployment.name} deploys no models on device-plugin pools")
+    core = _core(deployment)
     created, placed = [], {}
     try:
         for r in isvcs:
@@ -328,6 +341,177 @@ def test_scheduling_contract_on_kube_scheduler(deployment):
             core.delete_namespaced_pod(name, ns, grace_period_seconds=0)
 
 
+def test_dra_claims_on_kube_scheduler(deployment):
+    """DRA pools: a pod shaped like each model's predictor (its `resourceClaims` naming the
+    model's stored ResourceClaimTemplate) gets a ResourceClaim from kube-controller-manager's
+    resource claim controller; kube-scheduler's DRA plugin evaluates the DeviceClass and the
+    library's CEL memory selector against the stand-in driver's ResourceSlices, allocates
+    `tensor_parallel` devices of one node of the plan's pool and binds the pod there. With a
+    pool's devices all allocated, one more replica stays Pending with the DRA plugin's reason."""
+    from harness.dra import DEVICE_CLASSES, DRIVER, quantity_bytes, selector_mib
+    from harness.procs import wait_for
+    from harness.readback import read_object, sent_vs_stored
+    from harness.scheduling import predictor_pod, wait_bound, wait_unschedulable
+    from kubernetes import client
+
+    contracts = deployment.stack.config.node_pools
+    sizing = deployment.stack.plan.serving.sizing
+    isvcs = [
+        r
+        for r in deployment.recording.of_type(ISVC)
+        if contracts[sizing[r["inputs"]["metadata"]["name"]].pool].gpu.allocation == "dra"
+    ]
+    if not isvcs:
+        pytest.skip(f"{deployment.name} has no model on a DRA pool")
+    api = deployment.api()
+    core, co = _core(deployment), client.CustomObjectsApi(api)
+    devices = {  # (node, device name) -> device as the stand-in driver published it
+        (node, d["name"]): d
+        for node, s in deployment.dra_slices.items()
+        for d in s["spec"]["devices"]
+    }
+
+    def claim_of(pod_name: str, ns: str) -> dict:
+        def allocated():
+            pod = core.read_namespaced_pod(pod_name, ns)
+            for status in pod.status.resource_claim_statuses or []:
+                claim = co.get_namespaced_custom_object(
+                    "resource.k8s.io", "v1", ns, "resourceclaims", status.resource_claim_name
+                )
+                if (claim.get("status") or {}).get("allocation"):
+                    return claim
+            return None
+
+        return wait_for(allocated, 60, what=f"the allocated claim of {ns}/{pod_name}")
+
+    created, first = [], {}  # first: pool -> (model, stored isvc, namespace)
+    try:
+        for r in sorted(isvcs, key=lambda r: r["inputs"]["metadata"]["name"]):
+            md = r["inputs"]["metadata"]
+            model, ns = md["name"], md["namespace"]
+            pool = sizing[model].pool
+            stored = read_object(api, r["inputs"]["apiVersion"], "InferenceService", model, ns)
+            template = read_object(
+                api, "resource.k8s.io/v1", "ResourceClaimTemplate", f"{model}-gpu", ns
+            )
+            (sent,) = [
+                t
+                for t in deployment.recording.of_type(RCT)
+                if t["inputs"]["metadata"]["name"] == f"{model}-gpu"
+            ]
+            assert sent_vs_stored(sent["inputs"]["spec"], template["spec"]) == []
+            pod = predictor_pod(f"{model}-predictor-0", ns, stored)
+            assert pod["spec"]["resourceClaims"] == [
+                {"name": "gpu", "resourceClaimTemplateName": f"{model}-gpu"}
+            ]
+            assert "nvidia.com/gpu" not in str(pod["spec"]["containers"][0]["resources"])
+            core.create_namespaced_pod(ns, pod)
+            created.append((pod["metadata"]["name"], ns))
+            node = wait_bound(core, pod["metadata"]["name"], ns)
+            assert node in deployment.stack.pool_nodes(pool), (model, pool, node)
+            claim = claim_of(pod["metadata"]["name"], ns)
+            # The controller made the claim from the template: same spec, owned by the pod.
+            assert claim["spec"] == template["spec"]["spec"]
+            assert claim["metadata"]["ownerReferences"][0]["name"] == pod["metadata"]["name"]
+            results = claim["status"]["allocation"]["devices"]["results"]
+            exactly = template["spec"]["spec"]["devices"]["requests"][0]["exactly"]
+            assert len(results) == exactly["count"] == sizing[model].tensor_parallel
+            mig = contracts[pool].sharing is not None and contracts[pool].sharing.mig is not None
+            assert exactly["deviceClassName"] == ("mig.nvidia.com" if mig else "gpu.nvidia.com")
+            assert exactly["deviceClassName"] in DEVICE_CLASSES
+            floor = selector_mib(template) * 1024 * 1024
+            for res in results:
+                assert (res["request"], res["driver"], res["pool"]) == ("gpu", DRIVER, node)
+                device = devices[(node, res["device"])]
+                kind = device["attributes"]["type"]["string"]
+                assert kind == ("mig" if mig else "gpu"), res
+                if mig:
+                    profile = contracts[pool].sharing.mig.profile.removeprefix("all-")
+                    assert device["attributes"]["profile"]["string"] == profile
+                assert quantity_bytes(device["capacity"]["memory"]["value"]) >= floor, res
+            terms = claim["status"]["allocation"]["nodeSelector"]["nodeSelectorTerms"]
+            assert terms == [
+                {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}
+            ]
+            first.setdefault(pool, (model, stored, ns))
+
+        # Per pool: allocate every device left (one filler claim per node), then ask for one
+        # more replica of the pool's first model.
+        for pool, (model, stored, ns) in sorted(first.items()):
+            mig = contracts[pool].sharing is not None and contracts[pool].sharing.mig is not None
+            cls = "mig.nvidia.com" if mig else "gpu.nvidia.com"
+            taken = {
+                (res["pool"], res["device"])
+                for c in co.list_cluster_custom_object("resource.k8s.io", "v1", "resourceclaims")[
+                    "items"
+                ]
+                for res in ((c.get("status") or {}).get("allocation") or {})
+                .get("devices", {})
+                .get("results", [])
+            }
+            for node in deployment.stack.pool_nodes(pool):
+                free = [d for (n, d) in devices if n == node and (n, d) not in taken]
+                if not free:
+                    continue
+                name = f"fill-{node}"
+                co.create_namespaced_custom_object(
+                    "resource.k8s.io",
+                    "v1",
+                    ns,
+                    "resourceclaims",
+                    {
+                        "apiVersion": "resource.k8s.io/v1",
+                        "kind": "ResourceClaim",
+                        "metadata": {"name": name},
+                        "spec": {
+                            "devices": {
+                                "requests": [
+                                    {
+                                        "name": "gpu",
+                                        "exactly": {
+                                            "deviceClassName": cls,
+                                            "allocationMode": "ExactCount",
+                                            "count": len(free),
+                                        },
+                                    }
+                                ]
+                            }
+                        },
+                    },
+                )
+                filler = predictor_pod(name, ns, stored)
+                filler["spec"]["nodeSelector"] = {
+                    **filler["spec"].get("nodeSelector", {}),
+                    "kubernetes.io/hostname": node,
+                }
+                filler["spec"]["resourceClaims"] = [{"name": "gpu", "resourceClaimName": name}]
+                core.create_namespaced_pod(ns, filler)
+                created.append((name, ns))
+                assert wait_bound(core, name, ns) == node
+            extra = predictor_pod(f"{model}-predictor-1", ns, stored)
+            core.create_namespaced_pod(ns, extra)
+            created.append((extra["metadata"]["name"], ns))
+            phase, condition, events = wait_unschedulable(core, extra["metadata"]["name"], ns)
+            print(f"{pool}: {condition}")  # shown with -s (the README quotes it)
+            total = len(core.list_node().items)
+            in_pool = len(deployment.stack.pool_nodes(pool))
+            reason = (
+                f"0/{total} nodes are available: {in_pool} cannot allocate all claims, "
+                f"{total - in_pool} node(s) didn't match Pod's node affinity/selector."
+            )
+            assert phase == "Pending"
+            assert condition.startswith(reason), condition
+            assert any(e.startswith(reason) for e in events), events
+    finally:
+        for name, ns in created:
+            core.delete_namespaced_pod(name, ns, grace_period_seconds=0)
+        for name, ns in created:
+            if name.startswith("fill-"):
+                co.delete_namespaced_custom_object(
+                    "resource.k8s.io", "v1", ns, "resourceclaims", name
+                )
+
+
 def test_destroy_refuses_protected_then_keeps_data(deployment):
     """docs/vector-db.md "Data is kept on destroy", followed literally: `pulumi destroy` stops
     with Pulumi's protection error; `pulumi state unprotect --all --yes`, then `pulumi destroy
@@ -338,7 +522,10 @@ def test_destroy_refuses_protected_then_keeps_data(deployment):
     state = _state(deployment)["deployment"]["resources"]
     protected = sorted(r["urn"] for r in state if r.get("protect"))
     retained = [r for r in state if r.get("retainOnDelete") and r.get("custom")]
-    assert protected and retained
+    # The charts' CRDs are protected in every stack; only the vector DB keeps data
+    # (retainOnDelete): the DRA example has none, so its destroy leaves nothing behind.
+    vdb = deployment.stack.config.addons.vector_db
+    assert protected and bool(retained) == vdb.enabled
     refused = cli.run("destroy", "--yes", check=False, timeout=900)
     assert refused.returncode != 0
     text = " ".join(refused.stdout.split())
@@ -372,13 +559,13 @@ def test_destroy_refuses_protected_then_keeps_data(deployment):
         assert present == bool(r.get("retainOnDelete")), r["urn"]
     # What the docs promise stays: the vector DB namespace, its chart's objects and the key.
     core = _core(deployment)
-    vdb = deployment.stack.config.addons.vector_db
-    assert core.read_namespace(vdb.namespace).status.phase == "Active"
-    assert core.read_namespaced_secret("vector-db-api-key", vdb.namespace).data["api-key"]
-    for p in deployment.stack.prerequisites:  # user Secrets in a retained namespace survive
-        if p.namespace == vdb.namespace:
-            assert core.read_namespaced_secret(p.name, p.namespace).data
-    assert kept and gone
+    if vdb.enabled:
+        assert core.read_namespace(vdb.namespace).status.phase == "Active"
+        assert core.read_namespaced_secret("vector-db-api-key", vdb.namespace).data["api-key"]
+        for p in deployment.stack.prerequisites:  # user Secrets in a retained namespace survive
+            if p.namespace == vdb.namespace:
+                assert core.read_namespaced_secret(p.name, p.namespace).data
+    assert gone and bool(kept) == vdb.enabled
     assert json.loads(cli.run("stack", "export").stdout)["deployment"].get("resources") in (
         None,
         [],
