@@ -20,7 +20,6 @@ from .policy import Finding, preview_findings
 from .project import PACKS, REPO, copy_policy_pack, make_project, policy_args
 from .stacks import KUBECONFIG_KEY, TestStack, derive_stack, inline_kubeconfig
 
-SDK_SHIM = Path(__file__).resolve().parent / "sdk_shim"
 DEBUG_COMMANDS = {"PULUMI_DEBUG_COMMANDS": "true"}  # enables `--event-log`
 
 
@@ -30,10 +29,8 @@ def tier_cli(engine: Engine, workdir: Path, project: Path) -> PulumiCli:
         workdir / "pulumi",
         project,
         workdir / "no-ambient-kubeconfig",  # only the secret config may reach the cluster
-        # sdk_shim: `pulumi_kubernetes.resource.v1`, missing from the tier's SDK 4.25.0
-        # (harness/sdk_shim/sitecustomize.py).
         extra_env={
-            "PYTHONPATH": f"{REPO / 'components'}:{SDK_SHIM}",
+            "PYTHONPATH": str(REPO / "components"),
             **DEBUG_COMMANDS,
         },
     )
