@@ -265,6 +265,12 @@ def test_policy_packs_pass_under_the_cli(deployment):
     assert preview_findings(log) == check_findings(offline) == []
 
 
+# Which scheduling test applies is fixed per stack, so a stack that lost its models fails
+# instead of skipping: `lab` serves every model on DRA pools, staging-onprem serves none.
+DRA_ONLY = frozenset({"lab"})
+NO_MODELS = frozenset({"staging-onprem"})
+
+
 def test_scheduling_contract_on_kube_scheduler(deployment):
     """A pod shaped like each model's predictor (selector, affinity, tolerations, GPUs from the
     stored InferenceService) is bound to a node of the pool the plan chose; with that pool's
@@ -279,8 +285,9 @@ def test_scheduling_contract_on_kube_scheduler(deployment):
         for r in deployment.recording.of_type(ISVC)
         if contracts[sizing[r["inputs"]["metadata"]["name"]].pool].gpu.allocation != "dra"
     ]
-    if not isvcs:
-        pytest.skip(f"{deployment.name} deploys no models on device-plugin pools")
+    if deployment.name in DRA_ONLY | NO_MODELS:
+        pytest.skip(f"{deployment.name} serves no model on a device-plugin pool")
+    assert isvcs, f"{deployment.name}: no model on a device-plugin pool"
     core = _core(deployment)
     created, placed = [], {}
     try:
@@ -361,8 +368,9 @@ def test_dra_claims_on_kube_scheduler(deployment):
         for r in deployment.recording.of_type(ISVC)
         if contracts[sizing[r["inputs"]["metadata"]["name"]].pool].gpu.allocation == "dra"
     ]
-    if not isvcs:
-        pytest.skip(f"{deployment.name} has no model on a DRA pool")
+    if deployment.name not in DRA_ONLY:
+        pytest.skip(f"{deployment.name} has no DRA pool")
+    assert isvcs, f"{deployment.name}: no model on a DRA pool"
     api = deployment.api()
     core, co = _core(deployment), client.CustomObjectsApi(api)
     devices = {  # (node, device name) -> device as the stand-in driver published it
