@@ -271,20 +271,51 @@ DRA_ONLY = frozenset({"lab"})
 NO_MODELS = frozenset({"staging-onprem"})
 
 
+def _models_on(deployment, allocation: str) -> list[dict]:
+    """The recorded InferenceServices of the models whose pool hands out GPUs by
+    `allocation` (`device-plugin` or `dra`)."""
+    pools = deployment.stack.config.node_pools
+    sizing = deployment.stack.plan.serving.sizing
+    return [
+        r
+        for r in deployment.recording.of_type(ISVC)
+        if pools[sizing[r["inputs"]["metadata"]["name"]].pool].gpu.allocation == allocation
+    ]
+
+
+def _assert_one_more_replica_pending(deployment, core, created, placed, shortage: str) -> str:
+    """One more replica of `placed` = (model, pool, namespace, stored InferenceService) stays
+    Pending with the scheduler's reason: the pool's nodes short of `shortage`, the others not
+    matching its selector (on the PodScheduled condition and in an event). Returns the
+    condition's message; the pod is appended to `created` for clean-up."""
+    from harness.scheduling import predictor_pod, wait_unschedulable
+
+    model, pool, ns, stored = placed
+    extra = predictor_pod(f"{model}-predictor-1", ns, stored)
+    core.create_namespaced_pod(ns, extra)
+    created.append((extra["metadata"]["name"], ns))
+    phase, condition, events = wait_unschedulable(core, extra["metadata"]["name"], ns)
+    total = len(core.list_node().items)
+    in_pool = len(deployment.stack.pool_nodes(pool))
+    reason = (
+        f"0/{total} nodes are available: {in_pool} {shortage}, "
+        f"{total - in_pool} node(s) didn't match Pod's node affinity/selector."
+    )
+    assert phase == "Pending"
+    assert condition.startswith(reason), condition
+    assert any(e.startswith(reason) for e in events), events
+    return condition
+
+
 def test_scheduling_contract_on_kube_scheduler(deployment):
     """A pod shaped like each model's predictor (selector, affinity, tolerations, GPUs from the
     stored InferenceService) is bound to a node of the pool the plan chose; with that pool's
     GPUs all taken, another replica stays Pending with the scheduler's reason."""
     from harness.readback import read_object
-    from harness.scheduling import predictor_pod, wait_bound, wait_unschedulable
+    from harness.scheduling import predictor_pod, wait_bound
 
-    contracts = deployment.stack.config.node_pools
     sizing = deployment.stack.plan.serving.sizing
-    isvcs = [
-        r
-        for r in deployment.recording.of_type(ISVC)
-        if contracts[sizing[r["inputs"]["metadata"]["name"]].pool].gpu.allocation != "dra"
-    ]
+    isvcs = _models_on(deployment, "device-plugin")
     if deployment.name in DRA_ONLY | NO_MODELS:
         pytest.skip(f"{deployment.name} serves no model on a device-plugin pool")
     assert isvcs, f"{deployment.name}: no model on a device-plugin pool"
@@ -330,19 +361,9 @@ def test_scheduling_contract_on_kube_scheduler(deployment):
                 core.create_namespaced_pod(ns, filler)
                 created.append((f"fill-{node}", ns))
                 assert wait_bound(core, f"fill-{node}", ns) == node
-        extra = predictor_pod(f"{model}-predictor-1", ns, stored)
-        core.create_namespaced_pod(ns, extra)
-        created.append((extra["metadata"]["name"], ns))
-        phase, condition, events = wait_unschedulable(core, extra["metadata"]["name"], ns)
-        total = len(core.list_node().items)
-        in_pool = len(deployment.stack.pool_nodes(pool))
-        reason = (
-            f"0/{total} nodes are available: {in_pool} Insufficient nvidia.com/gpu, "
-            f"{total - in_pool} node(s) didn't match Pod's node affinity/selector."
+        _assert_one_more_replica_pending(
+            deployment, core, created, (model, pool, ns, stored), "Insufficient nvidia.com/gpu"
         )
-        assert phase == "Pending"
-        assert condition.startswith(reason), condition
-        assert any(e.startswith(reason) for e in events), events
     finally:
         for name, ns in created:
             core.delete_namespaced_pod(name, ns, grace_period_seconds=0)
@@ -358,16 +379,12 @@ def test_dra_claims_on_kube_scheduler(deployment):
     from harness.dra import DEVICE_CLASSES, DRIVER, quantity_bytes, selector_mib
     from harness.procs import wait_for
     from harness.readback import read_object, sent_vs_stored
-    from harness.scheduling import predictor_pod, wait_bound, wait_unschedulable
+    from harness.scheduling import predictor_pod, wait_bound
     from kubernetes import client
 
     contracts = deployment.stack.config.node_pools
     sizing = deployment.stack.plan.serving.sizing
-    isvcs = [
-        r
-        for r in deployment.recording.of_type(ISVC)
-        if contracts[sizing[r["inputs"]["metadata"]["name"]].pool].gpu.allocation == "dra"
-    ]
+    isvcs = _models_on(deployment, "dra")
     if deployment.name not in DRA_ONLY:
         pytest.skip(f"{deployment.name} has no DRA pool")
     assert isvcs, f"{deployment.name}: no model on a DRA pool"
@@ -378,6 +395,10 @@ def test_dra_claims_on_kube_scheduler(deployment):
         for node, s in deployment.dra_slices.items()
         for d in s["spec"]["devices"]
     }
+
+    def is_mig(pool: str) -> bool:
+        sharing = contracts[pool].sharing
+        return sharing is not None and sharing.mig is not None
 
     def claim_of(pod_name: str, ns: str) -> dict:
         def allocated():
@@ -424,7 +445,7 @@ def test_dra_claims_on_kube_scheduler(deployment):
             results = claim["status"]["allocation"]["devices"]["results"]
             exactly = template["spec"]["spec"]["devices"]["requests"][0]["exactly"]
             assert len(results) == exactly["count"] == sizing[model].tensor_parallel
-            mig = contracts[pool].sharing is not None and contracts[pool].sharing.mig is not None
+            mig = is_mig(pool)
             assert exactly["deviceClassName"] == ("mig.nvidia.com" if mig else "gpu.nvidia.com")
             assert exactly["deviceClassName"] in DEVICE_CLASSES
             floor = selector_mib(template) * 1024 * 1024
@@ -446,8 +467,7 @@ def test_dra_claims_on_kube_scheduler(deployment):
         # Per pool: allocate every device left (one filler claim per node), then ask for one
         # more replica of the pool's first model.
         for pool, (model, stored, ns) in sorted(first.items()):
-            mig = contracts[pool].sharing is not None and contracts[pool].sharing.mig is not None
-            cls = "mig.nvidia.com" if mig else "gpu.nvidia.com"
+            cls = "mig.nvidia.com" if is_mig(pool) else "gpu.nvidia.com"
             taken = {
                 (res["pool"], res["device"])
                 for c in co.list_cluster_custom_object("resource.k8s.io", "v1", "resourceclaims")[
@@ -496,20 +516,10 @@ def test_dra_claims_on_kube_scheduler(deployment):
                 core.create_namespaced_pod(ns, filler)
                 created.append((name, ns))
                 assert wait_bound(core, name, ns) == node
-            extra = predictor_pod(f"{model}-predictor-1", ns, stored)
-            core.create_namespaced_pod(ns, extra)
-            created.append((extra["metadata"]["name"], ns))
-            phase, condition, events = wait_unschedulable(core, extra["metadata"]["name"], ns)
-            print(f"{pool}: {condition}")  # shown with -s (the README quotes it)
-            total = len(core.list_node().items)
-            in_pool = len(deployment.stack.pool_nodes(pool))
-            reason = (
-                f"0/{total} nodes are available: {in_pool} cannot allocate all claims, "
-                f"{total - in_pool} node(s) didn't match Pod's node affinity/selector."
+            condition = _assert_one_more_replica_pending(
+                deployment, core, created, (model, pool, ns, stored), "cannot allocate all claims"
             )
-            assert phase == "Pending"
-            assert condition.startswith(reason), condition
-            assert any(e.startswith(reason) for e in events), events
+            print(f"{pool}: {condition}")  # shown with -s (the README quotes it)
     finally:
         for name, ns in created:
             core.delete_namespaced_pod(name, ns, grace_period_seconds=0)
