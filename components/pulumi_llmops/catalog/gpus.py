@@ -81,6 +81,8 @@ class GpuModel:
     `kernels` the vLLM quantisation kernels it runs (names in `DTYPES`, `KERNELS`).
     `formats_known` is False when a config-added GPU did not declare them and the
     conservative `UNKNOWN_*` assumptions stand in; `formats_source` says where they come from.
+    `mig_profiles` pairs each single-size MIG profile with the instances that fill one GPU
+    (`("1g.10gb", 7)`), sorted by compute size then memory; empty without MIG.
     """
 
     name: str
@@ -93,11 +95,17 @@ class GpuModel:
     kernels: frozenset[str] = frozenset()
     formats_known: bool = False
     formats_source: str = ""
+    mig_profiles: tuple[tuple[str, int], ...] = ()
 
     @property
     def compute_capability_text(self) -> str:
         """`compute_capability` as NVIDIA writes it (`8.6`)."""
         return f"{self.compute_capability[0]}.{self.compute_capability[1]}"
+
+    def mig_instances(self, profile: str) -> int | None:
+        """How many instances of MIG `profile` (`1g.10gb`) fill one GPU, or None when the
+        GPU does not offer it (or its profiles are not recorded)."""
+        return dict(self.mig_profiles).get(profile)
 
 
 def read_data_file(filename: str) -> dict[str, Any]:
@@ -173,6 +181,12 @@ def _parse_gpu(name: str, entry: Any) -> GpuModel:
     source, date = entry.get("source"), entry.get("date")
     if not isinstance(source, str) or not isinstance(date, str):
         raise CatalogError(f"{where}: source and date (strings) are required")
+    try:
+        profiles = parse_mig_profiles(entry.get("mig_profiles", {}))
+    except ValueError as exc:
+        raise CatalogError(f"{where}.mig_profiles: {exc}") from None
+    if mig != bool(profiles):
+        raise CatalogError(f"{where}: list mig_profiles exactly when mig_capable is true")
     return GpuModel(
         name,
         gib,
@@ -184,7 +198,42 @@ def _parse_gpu(name: str, entry: Any) -> GpuModel:
         kernels=kernels,
         formats_known=True,
         formats_source=f"{source} (read {date})",
+        mig_profiles=profiles,
     )
+
+
+_MIG_PROFILE_NAME = re.compile(r"^([1-7])g\.(\d{1,3})gb$")
+
+
+def mig_profile_problem(gpu: GpuModel, slice_name: str) -> str | None:
+    """Why MIG profile `all-<slice_name>` cannot partition `gpu`, or None when it can."""
+    if not gpu.mig_profiles:
+        return (
+            f"the MIG profiles of {gpu.name} are not recorded: declare "
+            f"catalog.gpus.{gpu.name}.mig_profiles (e.g. {{1g.10gb: 7}})"
+        )
+    if gpu.mig_instances(slice_name) is not None:
+        return None
+    offered = ", ".join(f"all-{name} ({count} per GPU)" for name, count in gpu.mig_profiles)
+    return f"{gpu.name} has no MIG profile {slice_name}; it offers {offered}"
+
+
+def parse_mig_profiles(table: Any) -> tuple[tuple[str, int], ...]:
+    """`{"1g.10gb": 7, ...}` -> sorted (profile, instances per GPU) pairs.
+
+    Raises ValueError unless every key is `<N>g.<M>gb` and every count an int from 1 to 7.
+    """
+    if not isinstance(table, Mapping):
+        raise ValueError(f"expected a mapping of profile to instances per GPU, got {table!r}")
+    pairs = []
+    for profile, count in table.items():
+        match = _MIG_PROFILE_NAME.match(profile) if isinstance(profile, str) else None
+        if match is None:
+            raise ValueError(f"{profile!r} is not a profile name like 1g.10gb")
+        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 7:
+            raise ValueError(f"{profile}: instances per GPU must be 1 to 7, got {count!r}")
+        pairs.append((int(match.group(1)), int(match.group(2)), profile, count))
+    return tuple((profile, count) for _, _, profile, count in sorted(pairs))
 
 
 def parse_compute_capability(text: Any) -> tuple[int, int]:
@@ -237,8 +286,9 @@ def gpu_models(overrides: CatalogOverrides = NO_OVERRIDES) -> dict[str, GpuModel
     """Every GPU model by canonical name: built-ins, then config overrides and additions.
 
     Default (no overrides): the built-in catalogue. An override replaces the built-in
-    model's memory, and its MIG flag, compute capability, dtypes and kernels when given; its
-    aliases add to the built-in ones. A new model without formats gets the conservative
+    model's memory, and its MIG flag, MIG profiles, compute capability, dtypes and kernels
+    when given (a GPU marked not MIG-capable has no profiles); its aliases add to the
+    built-in ones. A new model without formats gets the conservative
     `UNKNOWN_*` assumptions (`formats_known` False). The result is cached per `overrides` and
     shared: treat it as read-only.
     """
@@ -274,6 +324,13 @@ def _merged_gpu_models(overrides: CatalogOverrides) -> dict[str, GpuModel]:
             ),
             dtypes=frozenset(spec.dtypes) if spec.dtypes is not None else base.dtypes,
             kernels=frozenset(spec.kernels) if spec.kernels is not None else base.kernels,
+            mig_profiles=(
+                ()
+                if not mig
+                else spec.mig_profiles
+                if spec.mig_profiles is not None
+                else base.mig_profiles
+            ),
             formats_known=base.formats_known or all(v is not None for v in declared),
             formats_source=(
                 "config override (catalog.gpus)"

@@ -25,6 +25,7 @@ class GpuOverride:
     compute_capability: str | None = None
     dtypes: tuple[str, ...] | None = None
     kernels: tuple[str, ...] | None = None
+    mig_profiles: tuple[tuple[str, int], ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from ..catalog.gpus import GpuModel, mig_profile_problem
 from ..catalog.overrides import CatalogOverrides
 from ..catalog.shape import PoolShape, mig_slice, resolve_pool
 from ..config.allocation import DRA_NODE_LABELS
@@ -146,14 +147,17 @@ def build_contract(
     gpu_memory_gib: float | None = None,
     min_nodes: int | None = None,
     max_nodes: int | None = None,
+    gpu: GpuModel | None = None,
 ) -> GpuPoolContract:
-    """Contract of one pool. Keyword overrides come from the catalogue or the node set."""
+    """Contract of one pool. Keyword overrides come from the catalogue or the node set;
+    `gpu` (the catalogue's facts of the pool's GPU, when known) gives the MIG instances per
+    GPU of the pool's profile."""
     declared = spec.declared_gpu
     model = declared.model if declared else gpu_model
     count = declared.count if declared else gpus_per_node
     memory = (declared.memory_gib if declared else None) or gpu_memory_gib
     labels = pool_labels(pool, spec, model)
-    sharing, resource, units, unit_memory = _sharing(spec, count, memory)
+    sharing, resource, units, unit_memory = _sharing(pool, spec, count, memory, gpu)
     mig = spec.sharing.mig if spec.sharing else None
     time_slicing = spec.sharing.time_slicing if spec.sharing else None
     return GpuPoolContract(
@@ -181,9 +185,14 @@ def build_contract(
 
 
 def _sharing(
-    spec: GpuPoolSpec, count: int | None, memory: float | None
+    pool: str, spec: GpuPoolSpec, count: int | None, memory: float | None, gpu: GpuModel | None
 ) -> tuple[str, str | None, int | None, float | None]:
-    """(sharing mode, GPU resource name, schedulable units per node, memory per unit)."""
+    """(sharing mode, GPU resource name, schedulable units per node, memory per unit).
+
+    A MIG profile's instances per GPU are the catalogue's for the pool's GPU (1g.10gb is 7
+    on an A100-80GB, 4 on an A100-40GB); for a GPU the catalogue does not know, the most a
+    compute size allows (7, 3, 2, 1, 1 for 1g, 2g, 3g, 4g, 7g).
+    """
     if spec.sharing is None:
         return "none", GPU_RESOURCE, count, memory
     if spec.sharing.time_slicing:
@@ -192,7 +201,15 @@ def _sharing(
         return "time-slicing", GPU_RESOURCE, count and count * replicas, memory
     mig = spec.sharing.mig
     assert mig is not None  # GpuSharingSpec guarantees exactly one mode
+    name = mig_slice(mig.profile)
+    if name is None:
+        return "mig-mixed", None, None, None
     slices = mig.compute_slices
+    if gpu is not None and gpu.mig_capable:
+        problem = mig_profile_problem(gpu, name)
+        if problem is not None:
+            raise ValueError(f"pool {pool!r}: sharing.mig.profile {mig.profile!r}: {problem}")
+        slices = gpu.mig_instances(name)
     if slices is None:
         return "mig-mixed", None, None, None
     slice_gb = float(mig.profile.rsplit(".", 1)[1].removesuffix("gb"))
@@ -236,6 +253,7 @@ def pool_contract(target: str, pool: str, spec: GpuPoolSpec, shape: PoolShape) -
         gpu_model=shape.gpu_model,
         gpus_per_node=shape.gpu_count,
         gpu_memory_gib=shape.gpu_memory_gib,
+        gpu=shape.gpu,
     )
     if target == "gke":
         return _gke_contract(spec, contract)
@@ -321,6 +339,7 @@ def _onprem_contract(pool: str, spec: GpuPoolSpec, shape: PoolShape) -> GpuPoolC
         gpu_memory_gib=shape.gpu_memory_gib,
         min_nodes=nodes,
         max_nodes=nodes,
+        gpu=shape.gpu,
     )
     if onprem.node_names:
         return base

@@ -21,6 +21,7 @@ from ..catalog.gpus import (
     gpu_name_key,
     list_gpu_models,
     normalize_gpu_model,
+    parse_mig_profiles,
 )
 from ..catalog.overrides import CatalogOverrides, GpuOverride, InstanceOverride
 from .base import Spec
@@ -37,6 +38,8 @@ GpuModelKey = Annotated[
     str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
 ]
 UsdPerHour = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+MigProfileName = Annotated[str, StringConstraints(pattern=r"^[1-7]g\.\d{1,3}gb$")]
+MigInstances = Annotated[int, Field(ge=1, le=7)]
 GpuDtype = Literal[DTYPES]  # type: ignore[valid-type]
 GpuKernel = Literal[KERNELS]  # type: ignore[valid-type]
 
@@ -59,6 +62,15 @@ class GpuModelSpec(Spec):
         description=(
             "The GPU supports Multi-Instance GPU partitioning. Default: the built-in "
             "model's value when the key names one, otherwise false."
+        ),
+    )
+    mig_profiles: dict[MigProfileName, MigInstances] | None = Field(
+        None,
+        description=(
+            "Single-size MIG profiles of a MIG-capable GPU and how many instances fill one "
+            "GPU, e.g. {1g.10gb: 7, 3g.40gb: 2} (nvidia-smi mig -lgip, or NVIDIA's MIG user "
+            "guide). Needed for a pool that partitions the GPU with MIG. Unset: the built-in "
+            "model's; for a new model none."
         ),
     )
     aliases: tuple[str, ...] = Field(
@@ -91,6 +103,14 @@ class GpuModelSpec(Spec):
             "Supported Hardware table. Unset: the built-in model's; for a new model none."
         ),
     )
+
+    @model_validator(mode="after")
+    def _profiles_need_mig(self) -> GpuModelSpec:
+        if self.mig_capable is False and self.mig_profiles:
+            raise_if_any(
+                [Problem("mig_profiles", "only for a MIG-capable GPU, but mig_capable is false")]
+            )
+        return self
 
 
 class InstanceEntrySpec(Spec):
@@ -307,6 +327,9 @@ class CatalogSpec(Spec):
                     compute_capability=spec.compute_capability,
                     dtypes=spec.dtypes,
                     kernels=spec.kernels,
+                    mig_profiles=(
+                        None if spec.mig_profiles is None else parse_mig_profiles(spec.mig_profiles)
+                    ),
                 )
                 for key, spec in self.gpus.items()
             ),

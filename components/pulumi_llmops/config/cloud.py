@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..catalog.gpus import GpuModel, mig_profile_problem
 from ..catalog.instances import UnknownMachineTypeError
 from ..catalog.overrides import CatalogOverrides
 from ..catalog.shape import PoolShape, mig_slice, resolve_pool
@@ -147,6 +148,7 @@ def _sharing_problems(
                 f"{shape.gpu_model} does not support MIG (A100, H100, H200 do); use time_slicing",
             )
         )
+    problems += mig_profile_problems(where, mig.profile, shape.gpu)
     if target_info(target).native_mig and mig_slice(mig.profile) is None:
         problems.append(
             Problem(
@@ -164,4 +166,37 @@ def _sharing_problems(
                 mig.profile,
             )
         )
+    elif target == "aks" and shape.gpu is not None and not problems:
+        problems += _aks_mig_problems(where, mig.profile, shape.gpu, mig.compute_slices)
     return problems
+
+
+def mig_profile_problems(where: str, profile: str, gpu: GpuModel | None) -> list[Problem]:
+    """A single-size MIG profile must be one the pool's GPU offers (when the GPU is known)."""
+    name = mig_slice(profile)
+    if gpu is None or not gpu.mig_capable or name is None:
+        return []
+    problem = mig_profile_problem(gpu, name)
+    return [] if problem is None else [Problem(f"{where}.sharing.mig.profile", problem, profile)]
+
+
+def _aks_mig_problems(
+    where: str, profile: str, gpu: GpuModel, instances: int | None
+) -> list[Problem]:
+    # AKS takes a compute size only (gpu_instance_profile MIG1g..MIG7g) and makes the
+    # profile of that size that fills the GPU most often: 7, 3, 2, 1, 1 instances (AKS docs,
+    # "Multi-instance GPU node pool", GPU instance profile table, read 2026-12-02).
+    if gpu.mig_instances(mig_slice(profile) or "") == instances:
+        return []
+    size = profile.removeprefix("all-").split("g.", 1)[0]
+    made = [name for name, count in gpu.mig_profiles if name.startswith(f"{size}g.")]
+    aks = next((n for n in made if gpu.mig_instances(n) == instances), None)
+    makes = f"all-{aks}" if aks else f"{instances} instances per GPU"
+    hint = f"; use all-{aks}" if aks else ""
+    return [
+        Problem(
+            f"{where}.sharing.mig.profile",
+            f"AKS's MIG{size}g makes {makes} on {gpu.name}, not this profile{hint}",
+            profile,
+        )
+    ]

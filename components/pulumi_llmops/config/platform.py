@@ -12,7 +12,7 @@ from .addons import AddonsSpec
 from .base import ResourceKey, Spec
 from .benchmark import BenchmarkSpec, benchmark_problems
 from .catalog import CatalogSpec
-from .cloud import cloud_problems, foreign_block_problems
+from .cloud import cloud_problems, foreign_block_problems, mig_profile_problems
 from .cluster import ClusterSpec
 from .errors import ConfigError, Problem, raise_if_any
 from .finetune import FinetuneSpec, adapter_problems, finetune_problems
@@ -247,6 +247,8 @@ class PlatformConfig(Spec):
                     f"{known.name} does not support MIG (A100, H100, H200 do); use time_slicing",
                 )
             ]
+        if pool.sharing and pool.sharing.mig:
+            return mig_profile_problems(where, pool.sharing.mig.profile, known)
         return []
 
     @property
