@@ -35,6 +35,7 @@ from pulumi_llmops.catalog.gpus import read_data_file  # noqa: E402
 from pulumi_llmops.catalog.packing import Demand, Placement, Shape  # noqa: E402
 from pulumi_llmops.catalog.placement import naive_baseline, place  # noqa: E402
 from pulumi_llmops.catalog.reference import reference_model  # noqa: E402
+from pulumi_llmops.catalog.shape import mig_slice_memory_gib  # noqa: E402
 from pulumi_llmops.catalog.sizing import ServingParams, estimate_memory  # noqa: E402
 
 OUTPUT = Path(__file__).with_name("README.md")
@@ -71,8 +72,12 @@ MODELS: tuple[tuple[str, str, str], ...] = (
     ("Llama-3.1-405B FP8", "meta-llama/Llama-3.1-405B-Instruct", "fp8"),
     ("DeepSeek-R1 FP8", "deepseek-ai/DeepSeek-R1", "fp8"),
 )
-SCENARIOS = [(c, r, m) for c in (4, 16) for r in (1, 2) for m in ("fallback", "always")]
-HEADLINE = (4, 1, "fallback")
+SHARING = ("none", "mig")
+SCENARIOS = [
+    (c, r, m, s) for s in SHARING for c in (4, 16) for r in (1, 2) for m in ("fallback", "always")
+]
+HEADLINE = (4, 1, "fallback", "none")
+MIG_HEADLINE = (4, 1, "fallback", "mig")
 
 
 def committed_section(text: str) -> str:
@@ -88,14 +93,19 @@ def with_section(text: str, section: str) -> str:
     return f"{head}{BEGIN}\n{section}{END}{tail}"
 
 
-def cloud_shapes(cloud: str) -> tuple[dict[str, Shape], dict[str, object]]:
-    """Every machine type of `cloud` with an on-demand price in its benchmark region."""
+def cloud_shapes(cloud: str, sharing: str = "none") -> tuple[dict[str, Shape], dict[str, object]]:
+    """Every machine type of `cloud` with an on-demand price in its benchmark region; with
+    `sharing` "mig", also each MIG-capable one partitioned by each single-size profile that
+    fills a GPU at least twice (`<machine type> all-<profile>`), as a MIG pool of that
+    machine type presents itself to placement (`serving.pools`): GPUs x instances units of
+    the slice's memory, one unit per replica, at the node's price."""
     shapes, gpus = {}, {}
     for instance in list_instances(cloud):
         price = hourly_price(instance, REGIONS[cloud])
         if price is None:
             continue
         spot = catalog_spot_price(instance, REGIONS[cloud])
+        gpu = get_gpu_model(instance.gpu_model)
         shapes[instance.machine_type] = Shape(
             pool=instance.machine_type,
             gpu_model=instance.gpu_model,
@@ -104,7 +114,23 @@ def cloud_shapes(cloud: str) -> tuple[dict[str, Shape], dict[str, object]]:
             usd_per_hour=price.usd_per_hour,
             spot_usd_per_hour=spot.usd_per_hour if spot else None,
         )
-        gpus[instance.machine_type] = get_gpu_model(instance.gpu_model)
+        gpus[instance.machine_type] = gpu
+        if sharing != "mig":
+            continue
+        for profile, instances in gpu.mig_profiles:
+            if instances < 2:
+                continue  # one slice per GPU: a smaller whole GPU at the same price
+            pool = f"{instance.machine_type} all-{profile}"
+            shapes[pool] = Shape(
+                pool=pool,
+                gpu_model=f"{instance.gpu_model} MIG {profile}",
+                gpu_memory_gib=mig_slice_memory_gib(profile),
+                gpus_per_node=instance.gpu_count * instances,
+                usd_per_hour=price.usd_per_hour,
+                spot_usd_per_hour=spot.usd_per_hour if spot else None,
+                max_tensor_parallel=1,
+            )
+            gpus[pool] = gpu
     return shapes, gpus
 
 
@@ -116,6 +142,7 @@ class Run:
     sequences: int
     replicas: int
     multi: str
+    sharing: str
     shapes: dict[str, Shape]
     placement: Placement | None
     naive: dict[str, float | None]
@@ -138,8 +165,9 @@ def _why(rejected: dict[str, str]) -> str:
     return "memory: no priced shape holds a replica, even across 16 whole nodes"
 
 
-def run(cloud: str, sequences: int, replicas: int, multi: str) -> Run:
-    shapes, gpus = cloud_shapes(cloud)
+def run(cloud: str, sequences: int, replicas: int, multi: str, sharing: str = "none") -> Run:
+    shapes, gpus = cloud_shapes(cloud, sharing)
+    whole, whole_gpus = cloud_shapes(cloud)  # the naive baseline buys whole VMs only
     demands, baseline, unplaceable = [], [], {}
     for label, repo, precision in MODELS:
         estimate = estimate_memory(
@@ -151,11 +179,12 @@ def run(cloud: str, sequences: int, replicas: int, multi: str) -> Run:
             unplaceable[label] = _why(dict(fit.rejected))
             continue
         demands.append(Demand(label, fit.options, replicas, replicas))
-        fallback = (
-            fit
-            if multi == "fallback"
-            else replica_options(estimate, shapes, gpus, multi_node="fallback")
-        )  # type: ignore[arg-type]
+        fallback = replica_options(
+            estimate,
+            whole,
+            whole_gpus,  # type: ignore[arg-type]
+            multi_node="fallback",
+        )
         baseline.append(Demand(label, fallback.options, replicas, replicas))
     placement = place(demands, shapes) if demands else None
     result = Run(
@@ -163,6 +192,7 @@ def run(cloud: str, sequences: int, replicas: int, multi: str) -> Run:
         sequences,
         replicas,
         multi,
+        sharing,
         shapes,
         placement,
         naive_baseline(baseline, shapes),
@@ -199,8 +229,8 @@ def recheck(result: Run) -> None:
 
 def runs() -> Iterator[Run]:
     for cloud in CLOUDS:
-        for sequences, replicas, multi in SCENARIOS:
-            yield run(cloud, sequences, replicas, multi)
+        for sequences, replicas, multi, sharing in SCENARIOS:
+            yield run(cloud, sequences, replicas, multi, sharing)
 
 
 def _money(value: float | None) -> str:
@@ -254,7 +284,6 @@ def _memory_table() -> list[str]:
 
 
 def _placement_table(result: Run) -> list[str]:
-    sequences, replicas, multi = HEADLINE
     lines = [
         f"#### {CLOUD_NAMES[result.cloud]} {REGIONS[result.cloud]}",
         "",
@@ -279,15 +308,45 @@ def _placement_table(result: Run) -> list[str]:
     return [*lines, ""]
 
 
+def _same_as_whole_gpus(results: list[Run]) -> set[tuple[str, int, int, str]]:
+    """Scenarios whose MIG run placed every model as the whole-GPU run did."""
+    whole = {(r.cloud, r.sequences, r.replicas, r.multi): r for r in results if r.sharing == "none"}
+    same = set()
+    for r in results:
+        key = (r.cloud, r.sequences, r.replicas, r.multi)
+        twin = whole.get(key)
+        if (
+            r.sharing == "mig"
+            and twin
+            and r.placement
+            and twin.placement
+            and r.placement.assignment == twin.placement.assignment
+        ):
+            same.add(key)
+    return same
+
+
 def _totals_table(results: list[Run]) -> list[str]:
+    same = _same_as_whole_gpus(results)
+    clouds = [
+        CLOUD_NAMES[c]
+        for c in CLOUDS
+        if all((c, s, r, m) in same for s, r, m, sharing in SCENARIOS if sharing == "mig")
+    ]
     lines = [
-        "| Cloud | Sequences | Replicas | Multi-node | Placed $/h | Spot $/h (where recorded) "
-        "| Naive $/h | Saving | Goal >= 40% | Nodes (GPU utilisation) | Multi-node models "
-        "| Not placed |",
-        "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- | ---: | --- |",
+        "MIG rows that place every model as the whole-GPU row does are left out"
+        + (f" (all of {', '.join(clouds)}: no MIG pool lowers their totals)" if clouds else "")
+        + ".",
+        "",
+        "| Cloud | Sequences | Replicas | Multi-node | GPU sharing | Placed $/h "
+        "| Spot $/h (where recorded) | Naive $/h | Saving | Goal >= 40% "
+        "| Nodes (GPU utilisation) | Multi-node models | Not placed |",
+        "| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | --- | --- | ---: | --- |",
     ]
     for r in results:
-        if r.placement is None:
+        if r.placement is None or (
+            r.sharing == "mig" and (r.cloud, r.sequences, r.replicas, r.multi) in same
+        ):
             continue
         packing = r.placement.at_max
         spot = packing.pool_usd_per_hour(r.shapes, "spot")
@@ -300,7 +359,7 @@ def _totals_table(results: list[Run]) -> list[str]:
         nodes = ", ".join(f"{n} x {p} ({use[p]:.0%})" for p, n in packing.nodes_per_pool().items())
         multi = sum(1 for option in r.placement.assignment.values() if option.pp > 1)
         lines.append(
-            f"| {CLOUD_NAMES[r.cloud]} | {r.sequences} | {r.replicas} | {r.multi} | "
+            f"| {CLOUD_NAMES[r.cloud]} | {r.sequences} | {r.replicas} | {r.multi} | {r.sharing} | "
             f"{r.placed_usd:,.2f} | {spot_text} | {r.naive_usd:,.2f} | {saving:.1%} | "
             f"{'yes' if saving >= GOAL else 'no'} | "
             f"{nodes} | {multi} | {', '.join(sorted(r.unplaceable)) or '-'} |"
@@ -332,7 +391,17 @@ def _shapes_table() -> list[str]:
 def render() -> str:
     """The whole generated section (deterministic: no timestamps, fixed ordering)."""
     results = list(runs())
-    headline = [r for r in results if (r.sequences, r.replicas, r.multi) == HEADLINE]
+
+    def scenario(r: Run) -> tuple[int, int, str, str]:
+        return (r.sequences, r.replicas, r.multi, r.sharing)
+
+    headline = [r for r in results if scenario(r) == HEADLINE]
+    same = _same_as_whole_gpus(results)
+    mig_headline = [
+        r
+        for r in results
+        if scenario(r) == MIG_HEADLINE and (r.cloud, *MIG_HEADLINE[:3]) not in same
+    ]
     checked = sum(len(r.placement.assignment) for r in results if r.placement)
     lines = [
         "## Model sizing and placement on each cloud's priced shapes",
@@ -353,6 +422,12 @@ def render() -> str:
         "library serves them with KServe's multi-node runtime only on on-demand pools that "
         "declare an `interconnect` (docs/multi-node.md); these bare catalogue shapes declare "
         "none, so each of those placements needs a pool that does.",
+        "- GPU sharing `none`: whole GPUs only. `mig`: next to each machine type with MIG-capable "
+        "GPUs, one pool of it per single-size MIG profile that fills a GPU at least twice "
+        "(instances per GPU from `catalog/data/gpus.yaml`, the GPU operator's default "
+        "mig-parted config), each slice one unit of the slice's memory holding one replica "
+        "(TP 1, never across nodes), at the node's price: what a platform that declares those "
+        "MIG pools offers placement (`serving/pools.py`).",
         "- Naive baseline, same run: each replica on the smallest single VM that holds it "
         "(fewest GPUs, then least GPU memory, then price), billed whole; multi-node only when "
         "no single VM holds it. Models placed nowhere count in neither total.",
@@ -367,6 +442,14 @@ def render() -> str:
         "",
     ]
     for result in headline:
+        lines += _placement_table(result)
+    lines += [
+        "### Placement per model with MIG pools (4 sequences, 1 replica, multi-node fallback)",
+        "",
+        "Clouds whose placement MIG pools do not change are left out.",
+        "",
+    ]
+    for result in mig_headline:
         lines += _placement_table(result)
     lines += ["### Priced shapes", "", *_shapes_table()]
     return "\n".join(lines) + "\n"

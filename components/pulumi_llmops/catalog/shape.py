@@ -118,3 +118,10 @@ def mig_slice(profile: str) -> str | None:
     """MIG slice size of a single-size mig-parted profile (all-1g.10gb -> 1g.10gb), else None."""
     size = profile.removeprefix("all-")
     return None if size == "balanced" else size
+
+
+def mig_slice_memory_gib(slice_name: str) -> float:
+    """Memory of one MIG slice in GiB, from its name taken as decimal GB (1g.10gb -> 9.31):
+    conservative, like the catalogue's nominal GPU sizes."""
+    gb = float(slice_name.rsplit(".", 1)[1].removesuffix("gb"))
+    return round(gb * 10**9 / 2**30, 2)

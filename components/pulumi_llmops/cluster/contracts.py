@@ -15,7 +15,7 @@ from typing import Protocol
 
 from ..catalog.gpus import GpuModel, mig_profile_problem
 from ..catalog.overrides import CatalogOverrides
-from ..catalog.shape import PoolShape, mig_slice, resolve_pool
+from ..catalog.shape import PoolShape, mig_slice, mig_slice_memory_gib, resolve_pool
 from ..config.allocation import DRA_NODE_LABELS
 from ..config.node_pool import GpuPoolSpec, TaintSpec
 from ..targets import catalog_cloud
@@ -39,7 +39,6 @@ TAINT_EFFECTS = {
     "PreferNoSchedule": "PREFER_NO_SCHEDULE",
 }
 """Kubernetes taint effects as EKS and GKE spell them."""
-_GIB_PER_GB = 1e9 / 2**30
 
 
 @dataclass(frozen=True)
@@ -212,8 +211,7 @@ def _sharing(
         slices = gpu.mig_instances(name)
     if slices is None:
         return "mig-mixed", None, None, None
-    slice_gb = float(mig.profile.rsplit(".", 1)[1].removesuffix("gb"))
-    return "mig-single", GPU_RESOURCE, count and count * slices, round(slice_gb * _GIB_PER_GB, 2)
+    return "mig-single", GPU_RESOURCE, count and count * slices, mig_slice_memory_gib(name)
 
 
 # --- per-target contracts --------------------------------------------------------------
