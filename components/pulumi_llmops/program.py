@@ -252,7 +252,7 @@ def export_platform(platform: LlmOpsPlatform) -> None:
             name: {
                 "node_selector": contract.node_selector,
                 "tolerations": contract.tolerations,
-                "gpu_resource": None if contract.allocation == "dra" else contract.gpu_resource,
+                "gpu_resource": contract.gpu_resource,
                 "allocation": contract.allocation,
                 "gpu_model": contract.gpu_model,
                 "gpus_per_node": contract.gpus_per_node,

@@ -484,3 +484,8 @@ def test_eks_autoscaler_tags_for_every_sharing_mode() -> None:
     assert not any(
         "/taint/" in key for key in eks.autoscaler_tags(contract_of("eks", "a10g", untainted))
     )
+    # DRA nodes advertise no nvidia.com/gpu (the device plugin is off): no resource tag.
+    dra = contract_of("eks", "l40s", spec(machine_type="g6e.12xlarge", gpu={"allocation": "dra"}))
+    assert (dra.allocation, dra.gpu_resource) == ("dra", None)
+    assert not any("/resources/" in key for key in eks.autoscaler_tags(dra))
+    assert eks.autoscaler_tags(dra)[f"{prefix}/label/llmops.dev/gpu-allocation"] == "dra"

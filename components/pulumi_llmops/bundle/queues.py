@@ -98,7 +98,7 @@ def plan_queues(
     flavors: dict[str, PoolFlavor] = {}
     for pool in sorted(used & set(contracts)):
         contract = contracts[pool]
-        if getattr(contract, "allocation", "device-plugin") == "dra":
+        if contract.allocation == "dra":
             problems.append(
                 Problem(
                     f"node_pools.{pool}.gpu.allocation",

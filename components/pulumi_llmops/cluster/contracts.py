@@ -69,9 +69,10 @@ class GpuPoolContract:
     `labels` are put on the nodes by the library; `node_selector` is what pods use (a subset
     of `labels`, or the user's selector for adopted on-prem nodes); `gpu_resource` is the
     extended resource to request (None for MIG all-balanced, where each slice size has its
-    own `nvidia.com/mig-<profile>` resource). `sharing` is none, time-slicing, mig-single or
-    mig-mixed; `schedulable_gpus_per_node` and `memory_per_schedulable_gpu_gib` describe one
-    schedulable unit (a GPU, a MIG slice `mig_slice`, or one of `slots_per_gpu` time slices).
+    own `nvidia.com/mig-<profile>` resource, and for `dra` pools, whose nodes advertise
+    none). `sharing` is none, time-slicing, mig-single or mig-mixed;
+    `schedulable_gpus_per_node` and `memory_per_schedulable_gpu_gib` describe one schedulable
+    unit (a GPU, a MIG slice `mig_slice`, or one of `slots_per_gpu` time slices).
     `allocation` is `device-plugin` (pods request `gpu_resource`) or `dra` (pods reference a
     ResourceClaimTemplate; the nodes carry `llmops.dev/gpu-allocation=dra` and the GPU
     operator's `nvidia.com/gpu.deploy.device-plugin=false`).
@@ -173,7 +174,7 @@ def build_contract(
         labels=labels,
         node_selector={POOL_LABEL: pool},
         taints=pool_taints(spec),
-        gpu_resource=resource,
+        gpu_resource=None if spec.allocation == "dra" else resource,
         sharing=sharing,
         schedulable_gpus_per_node=units,
         memory_per_schedulable_gpu_gib=unit_memory,
