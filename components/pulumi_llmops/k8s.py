@@ -23,13 +23,14 @@ snake_case translation inside nested dicts (manifests here are already camelCase
 from __future__ import annotations
 
 import importlib
-import re
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
 import pulumi
 import pulumi_kubernetes as _sdk
 from pulumi_kubernetes import _utilities
+
+from ._thin import check_arguments, require, resource_opts, wire_name
 
 # And, through __getattr__: Provider, helm and every other API group (the SDK's).
 __all__ = ["apiextensions", "apps", "batch", "core", "meta", "networking", "resource", "storage"]
@@ -53,13 +54,9 @@ class _Kind(pulumi.CustomResource):
     ) -> None:
         # The SDK's order: its defaults (version, plugin URL) merged with the caller's opts,
         # then the kind's own secret outputs and aliases.
-        opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
-        if not isinstance(opts, pulumi.ResourceOptions):
-            raise TypeError("Expected resource options to be a ResourceOptions instance")
+        opts = resource_opts(_utilities, opts)
         names = dict(self.INPUTS)
-        unknown = sorted(set(kwargs) - set(names) - {"api_version", "kind"})
-        if unknown:
-            raise TypeError(f"{type(self).__name__}() got unexpected arguments {unknown}")
+        check_arguments(type(self).__name__, kwargs, set(names) - {"api_version", "kind"})
         props: dict[str, Any] = {}
         for py_name, wire in self.INPUTS:
             if py_name == "api_version":
@@ -70,8 +67,7 @@ class _Kind(pulumi.CustomResource):
                 props[wire] = None
             else:
                 value = kwargs.get(py_name)
-                if value is None and py_name in self.REQUIRED and not opts.urn:
-                    raise TypeError(f"Missing required property '{py_name}'")
+                require(py_name, value, self.REQUIRED, opts)
                 if value is not None and py_name in self.SECRET_INPUTS:
                     value = pulumi.Output.secret(value)
                 props[wire] = value
@@ -86,11 +82,6 @@ class _Kind(pulumi.CustomResource):
         # Called from this __init__ so the SDK's stack walk (third __init__ up) finds the
         # caller's frame as the source position, as it does for the generated classes.
         super().__init__(self.TOKEN, resource_name, props, opts)
-
-
-def _camel(name: str) -> str:
-    """The wire name of a generated class's argument: `binary_data` -> `binaryData`."""
-    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
 
 
 _SPEC = ("api_version", "kind", "metadata", "spec", "status")
@@ -118,7 +109,7 @@ def _kind(
         "TOKEN": token,
         "API_VERSION": version if group == "core" else group_version,
         "KIND": name.removesuffix("Patch"),
-        "INPUTS": tuple((py_name, _camel(py_name)) for py_name in inputs),
+        "INPUTS": tuple((py_name, wire_name(py_name)) for py_name in inputs),
         "REQUIRED": required,
         "SECRET_INPUTS": secret,
         "ALIASES": aliases,
@@ -215,7 +206,7 @@ class CustomResource(pulumi.CustomResource):
 
 def ObjectMetaArgs(**fields: Any) -> dict[str, Any]:  # noqa: N802 (the SDK's name)
     """`metadata` as the generated `ObjectMetaArgs` serialises it: wire names, unset dropped."""
-    return {_camel(k): v for k, v in fields.items() if v is not None}
+    return {wire_name(k): v for k, v in fields.items() if v is not None}
 
 
 class _Group(SimpleNamespace):

@@ -26,6 +26,7 @@ from pulumi import _types
 from helpers.cloud_configs import CR, dra_and_reserved, platform
 from helpers.registrations import assert_same, sdk_arguments, stack_run
 from pulumi_llmops import program
+from pulumi_llmops._thin import wire_name
 from pulumi_llmops.cluster.aws import ec2, mapping, network, node_pool
 from pulumi_llmops.offline.engine import run_program
 from pulumi_llmops.offline.project import run_project
@@ -183,14 +184,14 @@ def test_each_thin_kind_takes_the_generated_class_s_arguments(token) -> None:
     assert "aliases" not in source and "secret" not in source
     # Wire names: the generated types' metadata, inputs and outputs.
     inputs = _types.input_type_py_to_pulumi_names(getattr(generated_ec2, cls.__name__ + "Args"))
-    assert {py: ec2._camel(py) for py in cls.INPUTS} == inputs
+    assert {py: wire_name(py) for py in cls.INPUTS} == inputs
     names = _types.resource_py_to_pulumi_names(generated)
-    assert {py: ec2._camel(py) for py in (*cls.INPUTS, *cls.OUTPUTS)} == names
+    assert {py: wire_name(py) for py in (*cls.INPUTS, *cls.OUTPUTS)} == names
     # Top-level int outputs are cast as the generated getters' hints cast them.
     types = _types.resource_types(generated)
-    assert {ec2._camel(py) for py in cls.INTS} == {w for w, t in types.items() if t is int}
+    assert {wire_name(py) for py in cls.INTS} == {w for w, t in types.items() if t is int}
     assert {w: t for w, t in _types.resource_types(cls).items()} == {
-        ec2._camel(py): int for py in cls.INTS
+        wire_name(py): int for py in cls.INTS
     }
 
 
@@ -200,7 +201,7 @@ def test_each_nested_args_helper_has_the_generated_type_s_fields(helper) -> None
     code = generated.__init__.__code__
     fields = code.co_varnames[1 : 1 + code.co_argcount - 1 + code.co_kwonlyargcount]
     assert fields == helper.FIELDS
-    assert {f: ec2._camel(f) for f in fields} == _types.input_type_py_to_pulumi_names(generated)
+    assert {f: wire_name(f) for f in fields} == _types.input_type_py_to_pulumi_names(generated)
 
 
 def test_nested_args_are_the_wire_form_without_unset_fields() -> None:
@@ -231,7 +232,7 @@ def test_outputs_are_attributes_under_their_python_names() -> None:
     for cls in KINDS:
         for py in (*cls.INPUTS, *cls.OUTPUTS):
             assert isinstance(getattr(cls, py, None), property) == (
-                ec2._camel(py) != py or py in cls.INTS
+                wire_name(py) != py or py in cls.INTS
             ), py
     assert ec2.LaunchTemplate.latest_version.__doc__ == "The `latestVersion` output."
 

@@ -30,12 +30,13 @@ use `pulumi_aws.ec2`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import pulumi
 from pulumi_aws import _utilities
+
+from ..._thin import check_arguments, require, resource_opts, wire_name
 
 __all__ = [
     "Eip",
@@ -56,12 +57,6 @@ __all__ = [
 ]
 
 
-def _camel(name: str) -> str:
-    """The wire name of a generated argument: `cidr_block` -> `cidrBlock` (the test holds
-    every name here to the generated type's metadata)."""
-    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
-
-
 class _Kind(pulumi.CustomResource):
     """An EC2 kind: `INPUTS` are the generated class's argument names in its order,
     `OUTPUTS` its output-only properties (registered unset, resolved by the engine)."""
@@ -76,21 +71,16 @@ class _Kind(pulumi.CustomResource):
         self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **kwargs: Any
     ) -> None:
         # The SDK's order: its defaults (version, plugin URL) merged with the caller's opts.
-        opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
-        if not isinstance(opts, pulumi.ResourceOptions):
-            raise TypeError("Expected resource options to be a ResourceOptions instance")
+        opts = resource_opts(_utilities, opts)
         if opts.id is not None:
             raise TypeError(f"to read an existing {self.TOKEN}, use pulumi_aws.ec2")
-        unknown = sorted(set(kwargs) - set(self.INPUTS))
-        if unknown:
-            raise TypeError(f"{type(self).__name__}() got unexpected arguments {unknown}")
+        check_arguments(type(self).__name__, kwargs, self.INPUTS)
         props: dict[str, Any] = {}
         for name in self.INPUTS:
             value = kwargs.get(name)
-            if value is None and name in self.REQUIRED and not opts.urn:
-                raise TypeError(f"Missing required property '{name}'")
-            props[_camel(name)] = value
-        props.update((_camel(name), None) for name in self.OUTPUTS)
+            require(name, value, self.REQUIRED, opts)
+            props[wire_name(name)] = value
+        props.update((wire_name(name), None) for name in self.OUTPUTS)
         # Wire names as keys, so nothing is translated (nested keys included, as with the
         # generated input types); the Python names are the properties `_kind` adds.
         # Called from this __init__ so the SDK's stack walk (third __init__ up) finds the
@@ -129,9 +119,10 @@ def _kind(
         "REQUIRED": tuple(required.split()),
         "INTS": tuple(ints.split()),
     }
+    typed_int = ints.split()
     for py_name in (*inputs.split(), *outputs.split()):
-        if _camel(py_name) != py_name or py_name in ints.split():
-            attributes[py_name] = _output(_camel(py_name), int if py_name in ints.split() else None)
+        if wire_name(py_name) != py_name or py_name in typed_int:
+            attributes[py_name] = _output(wire_name(py_name), int if py_name in typed_int else None)
     return type(name, (_Kind,), attributes)
 
 
@@ -141,10 +132,8 @@ def _args(name: str, fields: str) -> Callable[..., dict[str, Any]]:
     allowed = tuple(fields.split())
 
     def build(**values: Any) -> dict[str, Any]:
-        unknown = sorted(set(values) - set(allowed))
-        if unknown:
-            raise TypeError(f"{name}() got unexpected arguments {unknown}")
-        return {_camel(k): values[k] for k in allowed if values.get(k) is not None}
+        check_arguments(name, values, allowed)
+        return {wire_name(k): values[k] for k in allowed if values.get(k) is not None}
 
     build.__name__ = build.__qualname__ = name
     build.__doc__ = f"`{name}` in wire form: {', '.join(allowed)}."
