@@ -7,8 +7,9 @@ Input: the timings JSON of a sequential tier run, one stack at a time on an othe
 
 Adds, measured now on this machine: the warm `make engine` rerun, disk use of the engine's bin
 folder, the tier's venv, GOCACHE and the module cache, and the mock-engine recording of the
-same shipped stacks (median of 3 fresh processes of e2e/harness/mock_record.py). The cold build
-figures are the engine manifest's (written by e2e/engine/build.py when it built each binary).
+same stacks (median of 3 fresh processes of e2e/harness/mock_record.py; the DRA example's stack
+`lab` with its own stack file and program, as the tier records it). The cold build figures are
+the engine manifest's (written by e2e/engine/build.py when it built each binary).
 Writes the tables between the markers in benchmarks/README.md and prints them.
 """
 
@@ -26,7 +27,14 @@ README = ROOT / "benchmarks" / "README.md"
 BUILD = ROOT / "e2e" / "engine" / "build.py"
 MOCK = ROOT / "e2e" / "harness" / "mock_record.py"
 BEGIN, END = "<!-- e2e:begin -->", "<!-- e2e:end -->"
-STACKS = ("dev-onprem", "staging-onprem")
+# The stacks `make e2e` deploys (e2e/platform/conftest.py): stack -> the folder of its stack
+# file, and for an example the folder whose own program runs it (None: the repository's program).
+DRA_EXAMPLE = ROOT / "examples" / "onprem-dra-gpu-claims"
+STACKS: dict[str, tuple[Path, Path | None]] = {
+    "dev-onprem": (ROOT / "stacks", None),
+    "staging-onprem": (ROOT / "stacks", None),
+    "lab": (DRA_EXAMPLE, DRA_EXAMPLE),
+}
 
 
 def du_mb(path: Path) -> float:
@@ -39,11 +47,15 @@ def go_env(var: str) -> Path:
 
 
 def mock_seconds(stack: str) -> tuple[float, int]:
+    folder, example = STACKS[stack]
+    args = [str(MOCK), str(folder / f"Pulumi.{stack}.yaml")]
+    if example is not None:
+        args.append(str(example))  # the example's own __main__.py (offline.project.run_project)
     samples, count = [], 0
     for _ in range(3):
         t0 = time.monotonic()
         out = subprocess.run(
-            [sys.executable, str(MOCK), str(ROOT / "stacks" / f"Pulumi.{stack}.yaml")],
+            [sys.executable, *args],
             capture_output=True,
             text=True,
             check=True,
@@ -56,6 +68,13 @@ def mock_seconds(stack: str) -> tuple[float, int]:
 
 def main(timings_path: str) -> None:
     timings = json.loads(Path(timings_path).read_text())
+    missing = [stack for stack in STACKS if stack not in timings]
+    if missing:
+        sys.exit(
+            f"{timings_path}: no timings for {', '.join(missing)} (has {', '.join(timings)}); "
+            "run the whole tier: LLMOPS_E2E_SEQUENTIAL=1 LLMOPS_E2E_TIMINGS=<file> make e2e, "
+            "without LLMOPS_E2E_STACKS"
+        )
     edir = Path(
         subprocess.run(
             [sys.executable, str(BUILD), "--print-dir"], capture_output=True, text=True, check=True
