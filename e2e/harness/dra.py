@@ -69,11 +69,12 @@ class MigProfile:
 
 # NVML device names and memory of the pools' GPUs. H100: go-nvml's mock of the
 # "NVIDIA H100 80GB HBM3" (MemoryMB 81920, Hopper, compute 9.0). L40S: "NVIDIA L40S", Ada
-# Lovelace, compute 8.9, 46068 MiB as nvidia-smi reports its 48 GB (ECC on).
+# Lovelace, compute 8.9, 45776 MiB: the usable figure of shared/reference/gpu-catalog.md
+# (Karpenter's instance-gpu-memory for g6e), which the library's catalogue uses too.
 GPUS = {
     "H100": FakeGpu("NVIDIA H100 80GB HBM3", "Hopper", "9.0.0", 81920),
     "H100-80GB": FakeGpu("NVIDIA H100 80GB HBM3", "Hopper", "9.0.0", 81920),
-    "L40S": FakeGpu("NVIDIA L40S", "Ada Lovelace", "8.9.0", 46068),
+    "L40S": FakeGpu("NVIDIA L40S", "Ada Lovelace", "8.9.0", 45776),
 }
 # go-nvml's H100 80GB mock, GPU_INSTANCE_PROFILE_3_SLICE: 48 SMs, 3 copy engines, 2 decoders,
 # 40960 MiB, placements (start, size) (0, 3) and (4, 3) in memory slices.
