@@ -15,7 +15,9 @@ from pulumi_llmops.catalog.shape import resolve_pool
 from pulumi_llmops.cluster.contracts import pool_contract
 from pulumi_llmops.config import ConfigError, load_platform_config
 
-# One row per MIG-capable GPU: profile -> instances per GPU, copied by hand from the source.
+# One row per MIG-capable GPU: profile -> instances per GPU, copied by hand from the source,
+# which lists the 80 GB A100 and the H100-80GB under the same entries.
+_80GB = {"1g.10gb": 7, "1g.20gb": 4, "2g.20gb": 3, "3g.40gb": 2, "4g.40gb": 1, "7g.80gb": 1}
 OPERATOR_DEFAULTS = {
     "A100-40GB": {
         "1g.5gb": 7,
@@ -25,22 +27,8 @@ OPERATOR_DEFAULTS = {
         "4g.20gb": 1,
         "7g.40gb": 1,
     },
-    "A100-80GB": {
-        "1g.10gb": 7,
-        "1g.20gb": 4,
-        "2g.20gb": 3,
-        "3g.40gb": 2,
-        "4g.40gb": 1,
-        "7g.80gb": 1,
-    },
-    "H100-80GB": {
-        "1g.10gb": 7,
-        "1g.20gb": 4,
-        "2g.20gb": 3,
-        "3g.40gb": 2,
-        "4g.40gb": 1,
-        "7g.80gb": 1,
-    },
+    "A100-80GB": _80GB,
+    "H100-80GB": _80GB,
     "H100-NVL-94GB": {
         "1g.12gb": 7,
         "1g.24gb": 4,
