@@ -32,11 +32,12 @@ CLOUD_SDKS = {
 MAY_IMPORT: dict[str, set[str]] = {
     "targets": set(),
     "versions": set(),
-    "k8s": set(),
+    "_thin": set(),
+    "k8s": {"_thin"},
     "catalog": set(),
     "config": {"catalog", "targets", "versions"},
     "kube": {"k8s", "versions"},
-    "cluster": {"catalog", "config", "k8s", "targets"},
+    "cluster": {"catalog", "config", "k8s", "targets", "_thin"},
     "addons": {"catalog", "cluster", "config", "k8s", "kube", "targets", "versions", "_deprecated"},
     "serving": {
         "catalog",
