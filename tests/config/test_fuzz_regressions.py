@@ -60,3 +60,25 @@ def test_a_map_with_secure_beside_other_keys_is_plain_data(tmp_path: Path) -> No
     secret = text.replace("{secure: AAAB==, aks: 10.40.0.1/33}", "{l4: {secure: AAABx==}}")
     assert ciphertexts(secret.encode()) == {"AAABx=="}
     assert not any("AAABx" in p for p in problems(tmp_path, secret))
+
+
+def test_an_empty_secure_value_is_no_secret_to_leak(tmp_path: Path) -> None:
+    """Seed 1, case 448 of 10,000 after the DRA example joined the seeds (a fuzzer false
+    positive, its oracle fixed): `llmops:platform: {secure: ''}` beside a key `true`. The
+    empty string is in every message, so the oracle reported it echoed; the library's
+    message names only the key."""
+    from fuzz.fuzz_stacks import ciphertexts
+
+    text = (
+        "config:\n"
+        "  gcp:project: acme-rag-dev\n"
+        "  llmops:platform:\n"
+        "    secure: ''\n"
+        "  true: us-central1-f\n"
+    )
+    assert ciphertexts(text.encode()) == set()
+    assert ciphertexts(text.replace("''", "AAABx==").encode()) == {"AAABx=="}
+    assert problems(tmp_path, text) == [
+        "F:5: config.true: config keys are namespaced: '<namespace>:<key>' "
+        "(e.g. llmops:platform) (got 'true')"
+    ]

@@ -165,7 +165,7 @@ def mutate_text(text: str, rng: random.Random) -> bytes:
 def ciphertexts(raw: bytes) -> set[str]:
     """The values Pulumi reads as secrets: a mapping whose only key is `secure` (a map that
     also has other keys is plain data, and echoing it is right). Unparsable text: every
-    `secure:` value, conservatively."""
+    `secure:` value, conservatively. Empty values carry no secret and are left out."""
     try:
         data = yaml.safe_load(raw.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError):
@@ -176,8 +176,8 @@ def ciphertexts(raw: bytes) -> set[str]:
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            if list(node) == ["secure"] and isinstance(node["secure"], str):
-                found.add(node["secure"])
+            if list(node) == ["secure"] and isinstance(node["secure"], str) and node["secure"]:
+                found.add(node["secure"])  # an empty ciphertext is in every text: nothing leaks
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
