@@ -177,7 +177,7 @@ def _custom_gpu_platform(gpu: dict[str, Any]) -> dict[str, Any]:
             "x": {
                 "gpu": {"model": "X200", "count": 4},
                 "onprem": {"node_names": ["gpu-1"]},
-                "sharing": {"mig": {"profile": "all-1g.30gb"}},
+                "sharing": {"mig": {"profile": "all-1g.23gb"}},
             }
         },
     )
@@ -186,13 +186,14 @@ def _custom_gpu_platform(gpu: dict[str, Any]) -> dict[str, Any]:
 def test_a_config_added_mig_gpu_needs_its_profiles_for_a_mig_pool() -> None:
     assert problems(_custom_gpu_platform({"memory_gib": 180, "mig_capable": True})) == [
         "node_pools.x.sharing.mig.profile: the MIG profiles of X200 are not recorded: declare "
-        "catalog.gpus.X200.mig_profiles (e.g. {1g.10gb: 7}) (got 'all-1g.30gb')"
+        "catalog.gpus.X200.mig_profiles (e.g. {1g.10gb: 7}) (got 'all-1g.23gb')"
     ]
 
 
 def test_a_config_added_gpus_profiles_size_the_pool() -> None:
     data = _custom_gpu_platform(
-        {"memory_gib": 180, "mig_capable": True, "mig_profiles": {"1g.30gb": 5, "7g.180gb": 1}}
+        # B200-like: 1g.23gb is 1/8 of the GPU, so 23 GB (21.42 GiB) is inside 178 / 8 GiB.
+        {"memory_gib": 178, "mig_capable": True, "mig_profiles": {"1g.23gb": 7, "7g.180gb": 1}}
     )
     config = load_platform_config(data)
     overrides = config.catalog.to_overrides()
@@ -200,16 +201,43 @@ def test_a_config_added_gpus_profiles_size_the_pool() -> None:
     shape = resolve_pool(None, None, spec.declared_gpu, "onprem", overrides)
     contract = pool_contract("onprem", "x", spec, shape)
     assert (contract.schedulable_gpus_per_node, contract.memory_per_schedulable_gpu_gib) == (
-        20,
-        27.94,
+        28,
+        21.42,
     )
 
 
 def test_profiles_on_a_gpu_marked_without_mig_are_an_error() -> None:
     data = _custom_gpu_platform(
-        {"memory_gib": 180, "mig_capable": False, "mig_profiles": {"1g.30gb": 5}}
+        {"memory_gib": 178, "mig_capable": False, "mig_profiles": {"1g.23gb": 7}}
     )
     assert (
         "catalog.gpus.X200.mig_profiles: only for a MIG-capable GPU, but mig_capable is false"
         in (problems(data))
     )
+
+
+@pytest.mark.parametrize(
+    ("profile", "gib_per_unit"),
+    [
+        # Names round up: 1g.12gb is 1/8 of 94 GB (87.54 GiB), 10.94 GiB, not 12 GB's 11.18.
+        ("all-1g.12gb", 10.94),
+        ("all-1g.24gb", 21.88),
+        ("all-3g.47gb", 43.77),
+    ],
+)
+def test_a_slice_never_holds_more_than_its_eighths_of_the_gpu(
+    profile: str, gib_per_unit: float
+) -> None:
+    data = onprem_platform(
+        node_pools={
+            "nvl": {
+                "gpu": {"model": "H100-NVL-94GB", "count": 2},
+                "onprem": {"node_names": ["gpu-1"]},
+                "sharing": {"mig": {"profile": profile}},
+            }
+        }
+    )
+    spec = load_platform_config(data).node_pools["nvl"]
+    shape = resolve_pool(None, None, spec.declared_gpu, "onprem")
+    contract = pool_contract("onprem", "nvl", spec, shape)
+    assert contract.memory_per_schedulable_gpu_gib == gib_per_unit

@@ -7,6 +7,8 @@ Resolved once per pool, from the catalogue entry of its machine type and the poo
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -120,8 +122,26 @@ def mig_slice(profile: str) -> str | None:
     return None if size == "balanced" else size
 
 
-def mig_slice_memory_gib(slice_name: str) -> float:
-    """Memory of one MIG slice in GiB, from its name taken as decimal GB (1g.10gb -> 9.31):
-    conservative, like the catalogue's nominal GPU sizes."""
-    gb = float(slice_name.rsplit(".", 1)[1].removesuffix("gb"))
-    return round(gb * 10**9 / 2**30, 2)
+def mig_slice_memory_gib(
+    slice_name: str, gpu: GpuModel | None = None, gpu_memory_gib: float | None = None
+) -> float:
+    """Memory of one MIG slice in GiB: its name's size taken as decimal GB (1g.10gb -> 9.31),
+    at most its share of the GPU's memory when `gpu` records its MIG profiles.
+
+    A slice holds whole eighths of the GPU's memory (NVIDIA's MIG user guide, "Fraction of
+    Memory"; the eighths are the name's size over the GPU's full 7g profile), and names round
+    up: 1g.12gb is 1/8 of a 94 GB H100 NVL, 10.94 GiB, not 11.18. The GPU's memory is
+    `gpu_memory_gib` (a pool's declared figure), else the catalogue's. The share is rounded
+    down to 0.01 GiB, so it never exceeds the slice.
+    """
+    named = _slice_gb(slice_name) * 10**9 / 2**30
+    full = max((_slice_gb(p) for p, _ in gpu.mig_profiles), default=0.0) if gpu else 0.0
+    if gpu is None or not full:
+        return round(named, 2)
+    eighths = min(8, max(1, round(8 * _slice_gb(slice_name) / full)))
+    share = eighths * (gpu_memory_gib or gpu.memory_gib) / 8
+    return round(named, 2) if named <= share else math.floor(share * 100) / 100
+
+
+def _slice_gb(slice_name: str) -> float:
+    return float(slice_name.rsplit(".", 1)[1].removesuffix("gb"))

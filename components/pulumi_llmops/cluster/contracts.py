@@ -212,7 +212,12 @@ def _sharing(
         slices = gpu.mig_instances(name)
     if slices is None:
         return "mig-mixed", None, None, None
-    return "mig-single", GPU_RESOURCE, count and count * slices, mig_slice_memory_gib(name)
+    return (
+        "mig-single",
+        GPU_RESOURCE,
+        count and count * slices,
+        mig_slice_memory_gib(name, gpu, memory),
+    )
 
 
 # --- per-target contracts --------------------------------------------------------------
