@@ -8,7 +8,6 @@ Resolved once per pool, from the catalogue entry of its machine type and the poo
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 from typing import Protocol
 
