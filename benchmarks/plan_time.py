@@ -10,8 +10,8 @@ Measures, in one run on this machine, fresh processes each, the rows' runs inter
     machine sets `PYTHONDONTWRITEBYTECODE`, so every module is compiled on every start);
   * CPU time (user + system of the child) beside wall time: on a shared machine the CPU
     ratio moves less with load;
-  * lower bounds of the default stack's plan: the floor plus only the config models, plus
-    only as many registrations on the mock engine, and plus both;
+  * lower bounds of each plan: its floor plus only the config models, plus only as many
+    registrations on the mock engine, and plus both (the last only, for the cloud stacks);
   * plan time and peak RSS at 1, 10, 100 and 1000 on-prem GPU pools (2 nodes each), and the
     cost per registered resource above the one-pool plan.
 Writes the figures between the markers in benchmarks/README.md and prints them.
@@ -53,26 +53,37 @@ roots = set(TARGETS[plan.config.target].sdk_modules)
 print(json.dumps({"resources": len(plan.recording),
                   "sdk": sorted(m for m in sys.modules if m.split(".")[0] in roots)}))
 """
-# Lower bounds of the default stack's plan, each a program that does only part of its work:
-# importing the config models (pydantic), registering as many resources as the stack on the
-# mock engine (thin ConfigMaps: the SDK's own per-resource cost, no library logic), and both.
-CONFIG_MODELS = FLOOR + "\nimport pulumi_llmops.config"
+# Lower bounds of a stack's plan, each a program that does only part of its work on top of
+# the stack's floor: importing the config models (pydantic), registering as many resources as
+# the stack on the mock engine (thin ConfigMaps: the SDK's own per-resource cost, no library
+# logic), and both. The default stack gets all three, each cloud stack the last.
+CONFIG_MODELS = "import pulumi_llmops.config"
 REGISTRATIONS = """
-import sys
-import pulumi, pulumi_kubernetes
 from pulumi_llmops import k8s
 from pulumi_llmops.offline.engine import run_program
 def program():
-    for i in range(int(sys.argv[1])):
+    for i in range(N_RESOURCES):
         k8s.core.v1.ConfigMap(f"cm-{i}", metadata={"name": f"cm-{i}"}, data={"k": "v"})
 run_program(program, stack="bound")
 """
-BOTH = REGISTRATIONS.replace("import sys\n", "import sys\nimport pulumi_llmops.config\n", 1)
-BOUNDS = (
-    ("floor + config models (pydantic)", CONFIG_MODELS, False),
-    ("floor + {n} registrations on the mock engine", REGISTRATIONS, True),
-    ("floor + config models + {n} registrations", BOTH, True),
-)
+
+
+def bound_programs(stack: str, resources: int, floor_code: str) -> list[tuple[str, str]]:
+    """(label, code) of the lower-bound programs of `stack` (see the comment above)."""
+    registrations = REGISTRATIONS.replace("N_RESOURCES", str(resources))
+    both = (
+        "floor + config models + {n} registrations",
+        f"{floor_code}\n{CONFIG_MODELS}\n{registrations}",
+    )
+    if stack != DEFAULT:
+        return [both]
+    return [
+        ("floor + config models (pydantic)", f"{floor_code}\n{CONFIG_MODELS}"),
+        ("floor + {n} registrations on the mock engine", f"{floor_code}\n{registrations}"),
+        both,
+    ]
+
+
 PLAN = """
 import json, resource, sys
 from pathlib import Path
@@ -169,11 +180,19 @@ def startup(runs: int, envs: dict[str, dict[str, str]]) -> list[str]:
             if probes[stack]["sdk"]:
                 sdk_floor = floor_with(probes[stack]["sdk"])
                 rows[(name, f"{stack} floor")] = Row([python, "-c", sdk_floor])
-    resources = str(probes[DEFAULT]["resources"])
+    bounds = {
+        stack: bound_programs(
+            stack,
+            probes[stack]["resources"],
+            floor_with(probes[stack]["sdk"]) if probes[stack]["sdk"] else FLOOR,
+        )
+        for stack in STACKS
+        if stack == DEFAULT or probes[stack]["sdk"]
+    }
     for name in envs:
-        for label, code, counted in BOUNDS:
-            args = [python, "-c", code, *([resources] if counted else [])]
-            rows[(name, f"bound {label}")] = Row(args)
+        for stack, programs in bounds.items():
+            for label, code in programs:
+                rows[(name, f"{stack} bound {label}")] = Row([python, "-c", code])
     for name, env in envs.items():  # warm-up: writes the cached bytecode
         for (row_env, _), row in rows.items():
             if row_env == name:
@@ -207,21 +226,25 @@ def startup(runs: int, envs: dict[str, dict[str, str]]) -> list[str]:
             )
     lines += [
         "",
-        f"Lower bounds of the default stack's plan, same run: programs that do only part of "
-        f"its work. The registrations are {resources} thin ConfigMaps on the library's mock "
-        "engine (the SDK's own per-resource cost, no library logic); the config models are "
-        "the import of `pulumi_llmops.config` (pydantic building the spec models).",
+        "Lower bounds, same run: programs that do only part of a plan's work on top of the "
+        "stack's floor. The registrations are as many thin ConfigMaps as the stack registers, "
+        "on the library's mock engine (the SDK's own per-resource cost, no library logic); the "
+        "config models are the import of `pulumi_llmops.config` (pydantic building the spec "
+        "models).",
         "",
-        "| program | bytecode | CPU / wall | ratio CPU to the floor |",
-        "| --- | --- | ---: | ---: |",
+        "| stack | program | bytecode | CPU / wall | ratio CPU to the stack's floor |",
+        "| --- | --- | --- | ---: | ---: |",
     ]
-    for label, _, _ in BOUNDS:
-        for name in envs:
-            row, floor = rows[(name, f"bound {label}")], rows[(name, "floor")]
-            lines.append(
-                f"| {label.format(n=resources)} | {name} "
-                f"| {row.cpu * 1000:.0f} / {row.wall * 1000:.0f} ms | {row.cpu / floor.cpu:.2f} |"
-            )
+    for stack, programs in bounds.items():
+        for label, _ in programs:
+            for name in envs:
+                row = rows[(name, f"{stack} bound {label}")]
+                floor = rows.get((name, f"{stack} floor")) or rows[(name, "floor")]
+                lines.append(
+                    f"| {stack} | {label.format(n=probes[stack]['resources'])} | {name} "
+                    f"| {row.cpu * 1000:.0f} / {row.wall * 1000:.0f} ms "
+                    f"| {row.cpu / floor.cpu:.2f} |"
+                )
     return lines
 
 
