@@ -181,17 +181,23 @@ def mig_profile_problems(where: str, profile: str, gpu: GpuModel | None) -> list
 
 
 def _aks_mig_problems(
-    where: str, profile: str, gpu: GpuModel, instances: int | None
+    where: str, profile: str, gpu: GpuModel, aks_instances: int | None
 ) -> list[Problem]:
     # AKS takes a compute size only (gpu_instance_profile MIG1g..MIG7g) and makes the
     # profile of that size that fills the GPU most often: 7, 3, 2, 1, 1 instances (AKS docs,
     # "Multi-instance GPU node pool", GPU instance profile table, read 2026-12-02).
-    if gpu.mig_instances(mig_slice(profile) or "") == instances:
+    if gpu.mig_instances(mig_slice(profile) or "") == aks_instances:
         return []
     size = profile.removeprefix("all-").split("g.", 1)[0]
-    made = [name for name, count in gpu.mig_profiles if name.startswith(f"{size}g.")]
-    aks = next((n for n in made if gpu.mig_instances(n) == instances), None)
-    makes = f"all-{aks}" if aks else f"{instances} instances per GPU"
+    aks = next(
+        (
+            name
+            for name, count in gpu.mig_profiles
+            if name.startswith(f"{size}g.") and count == aks_instances
+        ),
+        None,
+    )
+    makes = f"all-{aks}" if aks else f"{aks_instances} instances per GPU"
     hint = f"; use all-{aks}" if aks else ""
     return [
         Problem(

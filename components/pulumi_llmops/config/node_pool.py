@@ -109,7 +109,10 @@ class MigSpec(Spec):
 
     @property
     def compute_slices(self) -> int | None:
-        """MIG compute slices per profile (7 on A100/H100/H200), or None for all-balanced."""
+        """The most instances of the profile's compute size one GPU holds (7, 3, 2, 1, 1 for
+        1g, 2g, 3g, 4g, 7g: what AKS makes, and the count for a GPU whose profiles the
+        catalogue does not record), or None for all-balanced. A known GPU's own count is
+        `catalog.gpus.GpuModel.mig_instances` (1g.20gb fills an H100 4 times)."""
         match = re.match(r"^all-(\d)g\.", self.profile)
         if not match:
             return None
