@@ -51,8 +51,8 @@ def test_mig_pools_are_the_machine_types_slices_at_the_nodes_price() -> None:
         k: (s.gpus_per_node, s.gpu_memory_gib, s.max_tensor_parallel) for k, s in a100.items()
     } == {
         "Standard_NC24ads_A100_v4 all-1g.10gb": (7, 9.31, 1),
-        "Standard_NC24ads_A100_v4 all-1g.20gb": (4, 18.63, 1),
-        "Standard_NC24ads_A100_v4 all-2g.20gb": (3, 18.63, 1),
+        "Standard_NC24ads_A100_v4 all-1g.20gb": (4, 18.62, 1),
+        "Standard_NC24ads_A100_v4 all-2g.20gb": (3, 18.62, 1),
         "Standard_NC24ads_A100_v4 all-3g.40gb": (2, 37.25, 1),
     }
     node = whole["Standard_NC24ads_A100_v4"]

@@ -108,12 +108,12 @@ def test_bad_catalogue_rows_are_refused(entry: dict[str, Any], message: str) -> 
     ("machine_type", "profile", "units_per_node", "gib_per_unit"),
     [
         # p5.48xlarge: 8 x H100-80GB. 1g.20gb fills an H100 4 times, not 7.
-        ("p5.48xlarge", "all-1g.20gb", 32, 18.63),
+        ("p5.48xlarge", "all-1g.20gb", 32, 18.62),
         ("p5.48xlarge", "all-1g.10gb", 56, 9.31),
         # p4d.24xlarge: 8 x A100-40GB. 1g.10gb fills a 40 GB A100 4 times.
         ("p4d.24xlarge", "all-1g.10gb", 32, 9.31),
-        ("p4d.24xlarge", "all-1g.5gb", 56, 4.66),
-        ("p4d.24xlarge", "all-3g.20gb", 16, 18.63),
+        ("p4d.24xlarge", "all-1g.5gb", 56, 4.65),
+        ("p4d.24xlarge", "all-3g.20gb", 16, 18.62),
     ],
 )
 def test_a_pools_mig_units_are_the_gpus_instances_of_its_profile(
@@ -241,3 +241,31 @@ def test_a_slice_never_holds_more_than_its_eighths_of_the_gpu(
     shape = resolve_pool(None, None, spec.declared_gpu, "onprem")
     contract = pool_contract("onprem", "nvl", spec, shape)
     assert contract.memory_per_schedulable_gpu_gib == gib_per_unit
+
+
+@pytest.mark.parametrize(
+    "gpu", [m for m in gpu_models().values() if m.mig_capable], ids=lambda m: m.name
+)
+def test_no_profile_promises_more_memory_than_the_gpu_has(gpu: Any) -> None:
+    """Every recorded profile of every MIG-capable GPU: its instances x the contract's slice
+    memory fit in the GPU's memory, on an on-prem pool of 2 such GPUs per node."""
+    checked = []
+    for profile, instances in gpu.mig_profiles:
+        data = onprem_platform(
+            node_pools={
+                "p": {
+                    "gpu": {"model": gpu.name, "count": 2},
+                    "onprem": {"node_names": ["gpu-1"]},
+                    "sharing": {"mig": {"profile": f"all-{profile}"}},
+                }
+            }
+        )
+        spec = load_platform_config(data).node_pools["p"]
+        contract = pool_contract(
+            "onprem", "p", spec, resolve_pool(None, None, spec.declared_gpu, "onprem")
+        )
+        assert contract.schedulable_gpus_per_node == 2 * instances
+        units, gib = contract.schedulable_gpus_per_node, contract.memory_per_schedulable_gpu_gib
+        assert gib is not None and units * gib <= 2 * gpu.memory_gib + 1e-9, profile
+        checked.append(profile)
+    assert len(checked) == 6

@@ -130,16 +130,15 @@ def mig_slice_memory_gib(
     A slice holds whole eighths of the GPU's memory (NVIDIA's MIG user guide, "Fraction of
     Memory"; the eighths are the name's size over the GPU's full 7g profile), and names round
     up: 1g.12gb is 1/8 of a 94 GB H100 NVL, 10.94 GiB, not 11.18. The GPU's memory is
-    `gpu_memory_gib` (a pool's declared figure), else the catalogue's. The share is rounded
-    down to 0.01 GiB, so it never exceeds the slice.
+    `gpu_memory_gib` (a pool's declared figure), else the catalogue's. Rounded down to
+    0.01 GiB, so a GPU's slices never add up to more than the GPU (4 x 18.62 <= 74.51).
     """
     named = _slice_gb(slice_name) * 10**9 / 2**30
     full = max((_slice_gb(p) for p, _ in gpu.mig_profiles), default=0.0) if gpu else 0.0
-    if gpu is None or not full:
-        return round(named, 2)
-    eighths = min(8, max(1, round(8 * _slice_gb(slice_name) / full)))
-    share = eighths * (gpu_memory_gib or gpu.memory_gib) / 8
-    return round(named, 2) if named <= share else math.floor(share * 100) / 100
+    if gpu is not None and full:
+        eighths = min(8, max(1, round(8 * _slice_gb(slice_name) / full)))
+        named = min(named, eighths * (gpu_memory_gib or gpu.memory_gib) / 8)
+    return math.floor(named * 100) / 100
 
 
 def _slice_gb(slice_name: str) -> float:
